@@ -1,0 +1,11 @@
+"""Celery application. The beat schedule lives in code, in settings (CELERY_BEAT_SCHEDULE)."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+
+app = Celery("amzattr")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()

@@ -1,0 +1,31 @@
+"""Tests: real PostgreSQL and Redis (see scripts/dev.py); never SQLite, never mocks of them."""
+
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import REDIS_URL, env
+
+DEBUG = False
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# A Redis database of its own, so a test run never touches `make run`'s data.
+_TEST_REDIS_URL = env("REDIS_TEST_URL", default=REDIS_URL.rsplit("/", 1)[0] + "/15")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": _TEST_REDIS_URL,
+        "KEY_PREFIX": "amzattr-test",
+    }
+}
+CELERY_BROKER_URL = _TEST_REDIS_URL
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the source folders (browser tests), no collectstatic needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,22 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from config.health import healthz
+from tenancy.forms import EmailAuthenticationForm
+from tenancy.views import accounts
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("", accounts.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),
+    # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
+    path("o/<slug:org_slug>/", include("tenancy.urls")),
+]

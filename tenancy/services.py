@@ -1,0 +1,165 @@
+"""Writes about organisations, members and invitations. Tenant first, keyword-only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email, validate_slug
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from tenancy.models import Invitation, Membership, Organization, Role, User
+from tenancy.scoping import tenant_scope
+
+INVITATION_SALT = "tenancy.invitation"
+RESERVED_SLUGS = frozenset({"new", "admin", "api", "static", "accounts", "settings"})
+
+
+def organization_create(
+    *, name: str, slug: str, owner_email: str, owner_password: str | None = None
+) -> tuple[Organization, User, bool]:
+    """Create an organisation and its owner (a new user, or an existing one by email).
+    Returns (organization, owner, owner_created)."""
+    slug = slug.strip().lower()
+    errors: dict[str, str] = {}
+    try:
+        validate_slug(slug)
+    except ValidationError:
+        errors["slug"] = "Use lowercase letters, digits, hyphens and underscores."
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = f"'{slug}' is reserved."
+    elif Organization.objects.filter(slug=slug).exists():
+        errors["slug"] = f"The slug '{slug}' is taken."
+    if not name.strip():
+        errors["name"] = "A name is required."
+    owner_email = owner_email.strip().lower()
+    try:
+        validate_email(owner_email)
+    except ValidationError:
+        errors["owner_email"] = f"'{owner_email}' is not a valid email address."
+    if errors:
+        raise ValidationError(errors)
+
+    with transaction.atomic():
+        try:
+            org = Organization.objects.create(name=name.strip(), slug=slug)
+        except IntegrityError as exc:
+            raise ValidationError({"slug": f"The slug '{slug}' is taken."}) from exc
+        owner = User.objects.filter(email=owner_email).first()
+        created = owner is None
+        if owner is None:
+            owner = User.objects.create_user(owner_email, owner_password)
+        with tenant_scope(org):
+            Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
+    return org, owner, created
+
+
+def _can_assign(*, actor_role: str, role: str) -> bool:
+    return actor_role == Role.OWNER or role != Role.OWNER
+
+
+def invitation_create(
+    *, organization: Organization, invited_by: User, actor_role: str, email: str, role: str
+) -> Invitation:
+    email = email.strip().lower()
+    if not _can_assign(actor_role=actor_role, role=role):
+        raise ValidationError({"role": "Only an owner can invite another owner."})
+    if Membership.objects.filter(user__email=email).exists():
+        raise ValidationError({"email": f"{email} is already a member."})
+    Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None).update(
+        revoked_at=timezone.now()
+    )
+    invitation = Invitation.objects.create(
+        organization=organization, email=email, role=role, invited_by=invited_by
+    )
+    link = invitation_url(invitation=invitation)
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"You're invited to {organization.name}",
+            message=(
+                f"{invited_by.display_name} invited you to join {organization.name} as "
+                f"{invitation.get_role_display()}.\n\nAccept: {link}\n\n"
+                f"The link expires in {settings.INVITATION_MAX_AGE // 86400} days."
+            ),
+            from_email=None,
+            recipient_list=[email],
+        )
+    )
+    return invitation
+
+
+def invitation_token(*, invitation: Invitation) -> str:
+    return signing.dumps(
+        {"i": invitation.pk, "o": invitation.organization_id}, salt=INVITATION_SALT
+    )
+
+
+def invitation_url(*, invitation: Invitation) -> str:
+    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+    return base + reverse("invitation-accept", args=[invitation_token(invitation=invitation)])
+
+
+class InvitationInvalid(Exception):
+    pass
+
+
+def invitation_from_token(*, token: str) -> tuple[int, int]:
+    """(organization id, invitation id) from a signed token; raises InvitationInvalid."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=settings.INVITATION_MAX_AGE)
+    except signing.SignatureExpired as exc:
+        raise InvitationInvalid("This invitation has expired. Ask for a new one.") from exc
+    except signing.BadSignature as exc:
+        raise InvitationInvalid("This invitation link is not valid.") from exc
+    return int(data["o"]), int(data["i"])
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Within the invitation's tenant scope."""
+    if not invitation.is_open:
+        raise InvitationInvalid("This invitation was already used or withdrawn.")
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationInvalid(
+            f"This invitation is for {invitation.email}; you are signed in as {user.email}."
+        )
+    membership, _ = Membership.objects.get_or_create(
+        user=user, defaults={"role": invitation.role, "organization_id": invitation.organization_id}
+    )
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership
+
+
+def invitation_revoke(*, invitation: Invitation) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+
+
+def _owners_left_without(membership: Membership) -> int:
+    return Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk).count()
+
+
+def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": "Unknown role."})
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise ValidationError({"role": "Only an owner can change an owner's role."})
+    if not _can_assign(actor_role=actor.role, role=role):
+        raise ValidationError({"role": "Only an owner can make someone an owner."})
+    demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
+    if demoting_owner and _owners_left_without(membership) == 0:
+        raise ValidationError({"role": "An organisation needs at least one owner."})
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+def membership_remove(*, actor: Membership, membership: Membership) -> None:
+    if membership.role == Role.OWNER and actor.role != Role.OWNER:
+        raise ValidationError("Only an owner can remove an owner.")
+    if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+        raise ValidationError("An organisation needs at least one owner.")
+    membership.delete()

@@ -1,0 +1,73 @@
+"""Sign-in landing and invitation acceptance (pages outside any one organisation)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from tenancy.forms import SignupForm
+from tenancy.models import Invitation, User
+from tenancy.scoping import tenant_scope
+from tenancy.selectors import memberships_for_user
+from tenancy.services import InvitationInvalid, invitation_accept, invitation_from_token
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One organisation: go there. Several: pick one. None: say so."""
+    memberships = memberships_for_user(user=request.user)  # type: ignore[arg-type]
+    if len(memberships) == 1:
+        return redirect("org-home", org_slug=memberships[0].organization.slug)
+    return render(request, "tenancy/pick_organization.html", {"memberships": memberships})
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        org_id, invitation_id = invitation_from_token(token=token)
+    except InvitationInvalid as exc:
+        return render(request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=400)
+
+    with tenant_scope(org_id):
+        invitation = (
+            Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
+        )
+        if invitation is None or not invitation.is_open:
+            reason = "This invitation was already used or withdrawn."
+            return render(
+                request, "tenancy/invitation_invalid.html", {"reason": reason}, status=400
+            )
+        existing = User.objects.filter(email__iexact=invitation.email).first()
+        ctx = {"invitation": invitation, "organization": invitation.organization}
+
+        if request.user.is_authenticated or existing is not None:
+            if not request.user.is_authenticated:
+                messages.info(request, f"Sign in as {invitation.email} to accept the invitation.")
+                return redirect(f"/accounts/login/?next={request.path}")
+            if request.method == "POST":
+                try:
+                    invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+                except InvitationInvalid as exc:
+                    return render(
+                        request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=400
+                    )
+                messages.success(request, f"Welcome to {invitation.organization.name}.")
+                return redirect("org-home", org_slug=invitation.organization.slug)
+            return render(request, "tenancy/invitation_accept.html", ctx)
+
+        form = SignupForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    invitation.email, form.cleaned_data["password1"], name=form.cleaned_data["name"]
+                )
+                invitation_accept(invitation=invitation, user=user)
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, f"Welcome to {invitation.organization.name}.")
+            return redirect("org-home", org_slug=invitation.organization.slug)
+        return render(request, "tenancy/invitation_signup.html", {**ctx, "form": form})

@@ -1,0 +1,44 @@
+"""The isolation pattern: every URL under /o/<org_slug>/ is listed here with a way to build it
+for a tenant's own objects. tests/test_isolation.py requests each one as a member of another
+tenant (404), anonymously (sign-in redirect) and as a member (not 404), and fails when a URL
+exists that this registry does not list. Later apps add their URLs to REGISTRY."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+
+@dataclass(frozen=True)
+class TenantURL:
+    name: str
+    # Builds the URL kwargs (besides org_slug) for objects of the given tenant fixture.
+    kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda t: {})
+    methods: tuple[str, ...] = ("get",)
+
+
+REGISTRY: list[TenantURL] = [
+    TenantURL("org-home"),
+    TenantURL("members", methods=("get", "post")),
+    TenantURL("member", lambda t: {"membership_id": t.manager_membership.pk}, ("post",)),
+    TenantURL("invitation-revoke", lambda t: {"invitation_id": t.invitation.pk}, ("post",)),
+]
+
+
+def tenant_url_names() -> set[str]:
+    """Every named URL pattern that takes org_slug."""
+    names: set[str] = set()
+
+    def walk(patterns: list, prefix_has_org: bool) -> None:
+        for p in patterns:
+            has_org = prefix_has_org or "org_slug" in str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, has_org)
+            elif isinstance(p, URLPattern) and has_org and p.name:
+                names.add(p.name)
+
+    walk(get_resolver().url_patterns, False)
+    return names
