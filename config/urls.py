@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from attribution.views import amazon_callback
 from config.health import healthz
 from tenancy.forms import EmailAuthenticationForm
 from tenancy.views import accounts
@@ -17,6 +18,8 @@ urlpatterns = [
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),
+    path("amazon/callback/", amazon_callback, name="amazon-callback"),
     # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
     path("o/<slug:org_slug>/", include("tenancy.urls")),
+    path("o/<slug:org_slug>/", include("attribution.urls")),
 ]

@@ -25,6 +25,10 @@ REGISTRY: list[TenantURL] = [
     TenantURL("members", methods=("get", "post")),
     TenantURL("member", lambda t: {"membership_id": t.manager_membership.pk}, ("post",)),
     TenantURL("invitation-revoke", lambda t: {"invitation_id": t.invitation.pk}, ("post",)),
+    TenantURL("amazon-settings"),
+    TenantURL("amazon-connect", methods=("post",)),
+    TenantURL("amazon-profiles", lambda t: {"connection_id": t.connection.pk}, ("get", "post")),
+    TenantURL("amazon-disconnect", lambda t: {"connection_id": t.connection.pk}, ("post",)),
 ]
 
 

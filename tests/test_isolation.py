@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import resolve, reverse
 
+from attribution.models import AmazonConnection
 from tenancy.models import Invitation
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
@@ -19,6 +20,7 @@ def tenants(tenant_a, tenant_b):
             t.invitation = Invitation.objects.create(
                 organization=t.org, email=f"invitee@{t.org.slug}.test", role="viewer"
             )
+            t.connection = AmazonConnection.objects.create(organization=t.org, region="NA")
     return tenant_a, tenant_b
 
 

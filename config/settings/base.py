@@ -156,3 +156,27 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# --- Amazon ---------------------------------------------------------------------------------
+# Secrets at rest (Amazon refresh tokens): comma-separated Fernet keys, first one encrypts.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
+# AMAZON_SANDBOX_URL points every Amazon URL at the bundled sandbox (attribution/sandbox);
+# `make run` sets it when no Amazon credentials are configured.
+AMAZON_SANDBOX_URL = env("AMAZON_SANDBOX_URL", default="").rstrip("/")
+_SANDBOX = AMAZON_SANDBOX_URL
+AMAZON_ADS_CLIENT_ID = env(
+    "AMAZON_ADS_CLIENT_ID", default="amzn1.application-oa2-client.sandbox" if _SANDBOX else ""
+)
+AMAZON_ADS_CLIENT_SECRET = env(
+    "AMAZON_ADS_CLIENT_SECRET", default="sandbox-secret" if _SANDBOX else ""
+)
+# Empty means Amazon's regional hosts (NA, EU, FE).
+AMAZON_ADS_API_URL = env("AMAZON_ADS_API_URL", default=_SANDBOX)
+AMAZON_LWA_TOKEN_URL = env(
+    "AMAZON_LWA_TOKEN_URL", default=f"{_SANDBOX}/auth/o2/token" if _SANDBOX else ""
+)
+AMAZON_LWA_AUTHORIZE_URL = env(
+    "AMAZON_LWA_AUTHORIZE_URL", default=f"{_SANDBOX}/ap/oa" if _SANDBOX else ""
+)
+AMAZON_HTTP_TIMEOUT = env.float("AMAZON_HTTP_TIMEOUT", default=30.0)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

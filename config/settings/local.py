@@ -1,8 +1,15 @@
 """Development: `make run`. DATABASE_URL / REDIS_URL are set by scripts/dev.py when it starts
 the embedded servers."""
 
+import base64
+import hashlib
 import os
 
+# A fixed development key: local data is not secret. Production requires its own keys.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    base64.urlsafe_b64encode(hashlib.sha256(b"local-only-key").digest()).decode(),
+)
 os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_DEBUG", "true")
 

@@ -1,7 +1,14 @@
 """Tests: real PostgreSQL and Redis (see scripts/dev.py); never SQLite, never mocks of them."""
 
+import base64
+import hashlib
 import os
 
+# A fixed development key: local data is not secret. Production requires its own keys.
+os.environ.setdefault(
+    "FIELD_ENCRYPTION_KEYS",
+    base64.urlsafe_b64encode(hashlib.sha256(b"test-only-key").digest()).decode(),
+)
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
 
 from config.settings.base import *  # noqa: F403

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from attribution import views
+
+# Under /o/<org_slug>/
+urlpatterns = [
+    path("settings/amazon/", views.AmazonSettingsView.as_view(), name="amazon-settings"),
+    path("settings/amazon/connect/", views.AmazonConnectView.as_view(), name="amazon-connect"),
+    path(
+        "settings/amazon/<int:connection_id>/profiles/",
+        views.AmazonProfilesView.as_view(),
+        name="amazon-profiles",
+    ),
+    path(
+        "settings/amazon/<int:connection_id>/disconnect/",
+        views.AmazonDisconnectView.as_view(),
+        name="amazon-disconnect",
+    ),
+]

@@ -1,0 +1,168 @@
+"""Organisation settings → Amazon Ads: connect (OAuth), pick profiles, disconnect."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from attribution.models import AmazonConnection, Region, Store
+from attribution.services import (
+    ConnectError,
+    connection_disconnect,
+    connection_profiles,
+    oauth_complete,
+    oauth_start,
+    oauth_state_verify,
+    stores_create,
+)
+from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization
+from tenancy.scoping import tenant_scope
+from tenancy.views.base import OrgView
+
+
+def _redirect_uri() -> str:
+    return settings.SITE_URL + reverse("amazon-callback")
+
+
+class AmazonSettingsView(OrgView):
+    template_name = "attribution/settings.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        connections = AmazonConnection.objects.prefetch_related("stores").order_by("created_at")
+        return self.render(
+            request,
+            {
+                "connections": connections,
+                "regions": Region.choices,
+                "can_manage": self.membership.role in MANAGE_MEMBERS,
+                "sandbox": bool(settings.AMAZON_SANDBOX_URL),
+            },
+        )
+
+
+class AmazonConnectView(OrgView):
+    """POST region (and optionally a connection to reconnect) → Login with Amazon."""
+
+    allowed_roles = MANAGE_MEMBERS
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        connection = None
+        if request.POST.get("connection"):
+            connection = AmazonConnection.objects.filter(pk=request.POST["connection"]).first()
+            if connection is None:
+                raise Http404
+        region = connection.region if connection else request.POST.get("region", "")
+        try:
+            url = oauth_start(
+                organization=self.organization,
+                session=request.session,
+                region=region,
+                redirect_uri=_redirect_uri(),
+                connection=connection,
+            )
+        except ConnectError as exc:
+            messages.error(request, exc.message)
+            return redirect("amazon-settings", org_slug=self.organization.slug)
+        return redirect(url)
+
+
+class AmazonDisconnectView(OrgView):
+    allowed_roles = MANAGE_MEMBERS
+
+    def post(self, request: HttpRequest, connection_id: int) -> HttpResponse:
+        connection = AmazonConnection.objects.filter(pk=connection_id).first()
+        if connection is None:
+            raise Http404
+        connection_disconnect(connection=connection)
+        messages.success(request, "Amazon Ads disconnected. Your stores and their data are kept.")
+        return redirect("amazon-settings", org_slug=self.organization.slug)
+
+
+class AmazonProfilesView(OrgView):
+    """Pick which advertising profiles become stores."""
+
+    allowed_roles = MANAGE_MEMBERS
+    template_name = "attribution/profiles.html"
+
+    def _connection(self, connection_id: int) -> AmazonConnection:
+        connection = AmazonConnection.objects.filter(pk=connection_id).first()
+        if connection is None:
+            raise Http404
+        return connection
+
+    def get(self, request: HttpRequest, connection_id: int) -> HttpResponse:
+        connection = self._connection(connection_id)
+        try:
+            profiles = connection_profiles(connection=connection)
+        except ConnectError as exc:
+            messages.error(request, exc.message)
+            return redirect("amazon-settings", org_slug=self.organization.slug)
+        return self.render(request, {"connection": connection, "profiles": profiles})
+
+    def post(self, request: HttpRequest, connection_id: int) -> HttpResponse:
+        connection = self._connection(connection_id)
+        try:
+            ids = [int(v) for v in request.POST.getlist("profile")]
+        except ValueError:
+            ids = []
+        if not ids:
+            messages.error(request, "Pick at least one profile.")
+            return redirect(
+                "amazon-profiles", org_slug=self.organization.slug, connection_id=connection.pk
+            )
+        try:
+            stores = stores_create(connection=connection, profile_ids=ids)
+        except ConnectError as exc:
+            messages.error(request, exc.message)
+            return redirect("amazon-settings", org_slug=self.organization.slug)
+        ok = [s for s in stores if s.status == Store.Status.ACTIVE]
+        messages.success(request, f"{len(ok)} store(s) connected.")
+        for store in stores:
+            if store.status == Store.Status.INELIGIBLE:
+                messages.warning(request, f"{store}: {store.status_message}")
+        return redirect("amazon-settings", org_slug=self.organization.slug)
+
+
+@login_required
+def amazon_callback(request: HttpRequest) -> HttpResponse:
+    """Login with Amazon redirects here (one registered URL for every organisation)."""
+    try:
+        state = oauth_state_verify(state=request.GET.get("state", ""), session=request.session)
+    except ConnectError as exc:
+        return render(
+            request, "attribution/connect_failed.html", {"reason": exc.message}, status=400
+        )
+    organization = Organization.objects.filter(pk=state.organization_id).first()
+    if organization is None:
+        raise Http404
+    with tenant_scope(organization):
+        membership = Membership.objects.filter(user=request.user).first()
+        if membership is None or membership.role not in MANAGE_CAMPAIGNS | MANAGE_MEMBERS:
+            raise Http404
+        settings_url = reverse("amazon-settings", kwargs={"org_slug": organization.slug})
+        if request.GET.get("error"):
+            reason = request.GET.get("error_description") or request.GET["error"]
+            messages.error(
+                request, f"Amazon Ads was not connected: access was declined on Amazon ({reason})."
+            )
+            return redirect(settings_url)
+        code = request.GET.get("code", "")
+        if not code:
+            messages.error(request, "Amazon did not send an authorization code. Please try again.")
+            return redirect(settings_url)
+        try:
+            connection = oauth_complete(
+                user=request.user,
+                state=state,
+                code=code,  # type: ignore[arg-type]
+                redirect_uri=_redirect_uri(),
+            )
+        except ConnectError as exc:
+            messages.error(request, exc.message)
+            return redirect(settings_url)
+    messages.success(request, "Amazon Ads connected. Choose the profiles to track.")
+    return redirect("amazon-profiles", org_slug=organization.slug, connection_id=connection.pk)
