@@ -36,3 +36,5 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+REDIS_URL = _TEST_REDIS_URL  # raw Redis users (token cache, click stream) share the test DB
+AMAZON_HTTP_TIMEOUT = 2.0

@@ -1,0 +1,176 @@
+"""Fault switches driven by ``POST /sandbox/faults``."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+FAIL_STATUSES = (500, 502, 503, 504)
+TOKEN_PATH = "/auth/o2/token"
+MAX_DELAY_SECONDS = 120.0
+
+
+class FaultConfigError(ValueError):
+    """Invalid fault configuration."""
+
+
+@dataclass
+class CountedFault:
+    """A fault that hits the next ``remaining`` matching requests."""
+
+    kind: str
+    remaining: int
+    value: float | int | None
+    paths: tuple[str, ...] | None
+
+    def matches(self, path: str) -> bool:
+        """Default scope: Ads API paths; the LWA token path only when listed explicitly."""
+        if self.paths is None:
+            return path.startswith(("/v2/", "/attribution/"))
+        return any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.paths)
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON view for ``/sandbox/state``."""
+        key = {"throttle": "retry_after", "fail": "status", "delay": "seconds"}[self.kind]
+        return {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
+
+
+@dataclass(frozen=True)
+class FaultAction:
+    """What the dispatcher must do for one request."""
+
+    delay: float = 0.0
+    status: int | None = None
+    retry_after: float | int | None = None
+
+
+def _count(spec: dict[str, Any]) -> int:
+    count = spec.get("count", 1)
+    if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+        raise FaultConfigError("count must be a non-negative integer")
+    return count
+
+
+def _paths(spec: dict[str, Any]) -> tuple[str, ...] | None:
+    paths = spec.get("paths")
+    if paths is None:
+        return None
+    if not isinstance(paths, list) or not all(isinstance(p, str) and p for p in paths):
+        raise FaultConfigError("paths must be a list of path strings")
+    return tuple(paths)
+
+
+def _number(value: Any, name: str) -> float | int:
+    if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
+        raise FaultConfigError(f"{name} must be a non-negative number")
+    return value
+
+
+class Faults:
+    """All fault switches; thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.counted: dict[str, CountedFault] = {}
+        self.forbidden_profiles: set[str] = set()
+        self.revoked_refresh_tokens: set[str] = set()
+        self.omit_cursor = 0  # last report pages to send without a `cursorId` key
+
+    def configure(self, body: dict[str, Any]) -> None:
+        """Apply a ``POST /sandbox/faults`` body (``expire_tokens`` is handled by the caller)."""
+        parsed: dict[str, CountedFault] = {}
+        for kind in ("throttle", "fail", "delay"):
+            spec = body.get(kind)
+            if spec is None:
+                continue
+            if not isinstance(spec, dict):
+                raise FaultConfigError(f"{kind} must be an object")
+            value: float | int | None
+            if kind == "throttle":
+                raw = spec.get("retry_after", 1)
+                value = None if raw is None else _number(raw, "retry_after")
+            elif kind == "fail":
+                value = spec.get("status", 500)
+                if value not in FAIL_STATUSES:
+                    raise FaultConfigError(f"status must be one of {FAIL_STATUSES}")
+            else:
+                value = _number(spec.get("seconds", 1), "seconds")
+                if value > MAX_DELAY_SECONDS:
+                    raise FaultConfigError(f"seconds must be <= {MAX_DELAY_SECONDS}")
+            parsed[kind] = CountedFault(kind, _count(spec), value, _paths(spec))
+        sets = {}
+        for key in ("forbid_profiles", "revoke_refresh_tokens"):
+            items = body.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list) or not all(isinstance(i, str | int) for i in items):
+                raise FaultConfigError(f"{key} must be a list of strings")
+            sets[key] = {str(i) for i in items}
+        omit = body.get("omit_cursor")
+        if omit is not None and not isinstance(omit, dict):
+            raise FaultConfigError("omit_cursor must be an object")
+        with self._lock:
+            if omit is not None:
+                self.omit_cursor = _count(omit)
+            self.counted.update(parsed)
+            self.forbidden_profiles |= sets.get("forbid_profiles", set())
+            self.revoked_refresh_tokens |= sets.get("revoke_refresh_tokens", set())
+
+    def take(self, path: str) -> FaultAction:
+        """Consume the faults that apply to one request to ``path``."""
+        with self._lock:
+            delay = 0.0
+            fault = self.counted.get("delay")
+            if fault and fault.remaining > 0 and fault.matches(path):
+                fault.remaining -= 1
+                delay = float(fault.value or 0)
+            for kind in ("throttle", "fail"):
+                fault = self.counted.get(kind)
+                if fault and fault.remaining > 0 and fault.matches(path):
+                    fault.remaining -= 1
+                    if kind == "throttle":
+                        return FaultAction(delay, 429, fault.value)
+                    return FaultAction(delay, int(fault.value or 500))
+            return FaultAction(delay)
+
+    def take_omit_cursor(self) -> bool:
+        """True (and counted down) when the next last page should lack ``cursorId``."""
+        with self._lock:
+            if self.omit_cursor > 0:
+                self.omit_cursor -= 1
+                return True
+            return False
+
+    def is_forbidden(self, profile_id: int | str) -> bool:
+        """True if the profile was refused Attribution access."""
+        with self._lock:
+            return str(profile_id) in self.forbidden_profiles
+
+    def is_revoked(self, refresh_token: str) -> bool:
+        """True if the refresh token was revoked."""
+        with self._lock:
+            return refresh_token in self.revoked_refresh_tokens
+
+    def unrevoke(self, refresh_token: str) -> None:
+        """Make a refresh token valid again (the user consented anew)."""
+        with self._lock:
+            self.revoked_refresh_tokens.discard(refresh_token)
+
+    def clear(self) -> None:
+        """Remove every fault."""
+        with self._lock:
+            self.counted.clear()
+            self.omit_cursor = 0
+            self.forbidden_profiles.clear()
+            self.revoked_refresh_tokens.clear()
+
+    def snapshot(self) -> dict[str, Any]:
+        """JSON view of the remaining faults."""
+        with self._lock:
+            return {
+                **{k: f.to_json() for k, f in sorted(self.counted.items()) if f.remaining > 0},
+                "forbid_profiles": sorted(self.forbidden_profiles),
+                "revoke_refresh_tokens": sorted(self.revoked_refresh_tokens),
+                "omit_cursor": self.omit_cursor,
+            }
