@@ -38,3 +38,4 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 REDIS_URL = _TEST_REDIS_URL  # raw Redis users (token cache, click stream) share the test DB
 AMAZON_HTTP_TIMEOUT = 2.0
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not hold the test DB)
