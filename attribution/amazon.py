@@ -26,6 +26,7 @@ import random
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -405,8 +406,8 @@ class AmazonAds:
         Retryable errors surface to the caller, which owns the retry budget."""
         cursor: str | None = ""
         while True:
-            page_body = {**body, "cursorId": cursor}
-            payload = self._call(Attribution, profile_id, lambda c, b=page_body: _post_report(c, b))
+            page_body: dict[str, Any] = {**body, "cursorId": cursor}
+            payload = self._call(Attribution, profile_id, partial(_post_report, body=page_body))
             yield list(payload.get("reports", []))
             cursor = payload.get("cursorId") or None
             if not cursor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,7 +21,7 @@ from attribution.services import (
     oauth_state_verify,
     stores_create,
 )
-from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization
+from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization, User
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
 
@@ -156,9 +158,9 @@ def amazon_callback(request: HttpRequest) -> HttpResponse:
             return redirect(settings_url)
         try:
             connection = oauth_complete(
-                user=request.user,
+                user=cast(User, request.user),
                 state=state,
-                code=code,  # type: ignore[arg-type]
+                code=code,
                 redirect_uri=_redirect_uri(),
             )
         except ConnectError as exc:
