@@ -205,3 +205,32 @@ def test_disconnect_keeps_stores(connected_stores, tenant_a, tenant_b):
         assert set(Store.objects.values_list("status", flat=True)) == {"disconnected"}
     with tenant_scope(tenant_b.org):
         assert set(Store.objects.values_list("status", flat=True)) == {"active"}
+
+
+def test_revoked_grant_asks_for_reconnect_on_the_page(
+    connected_stores, amazon_sandbox, tenant_a, tenant_b
+):
+    sandbox_control(
+        amazon_sandbox, "/sandbox/faults", {"revoke_refresh_tokens": ["Atzr|test-alpha"]}
+    )
+    with tenant_scope(tenant_a.org):
+        conn = AmazonConnection.objects.get()
+    owner = tenant_a.client(tenant_a.owner)
+    r = owner.get(f"/o/alpha/settings/amazon/{conn.pk}/profiles/", follow=True)
+    text = r.content.decode()
+    assert r.status_code == 200
+    assert "invalid_grant" in text and "Reconnect needed" in text
+
+
+def test_key_rotation_reencrypts_refresh_tokens(connected_stores, settings, tenant_a, tenant_b):
+    from cryptography.fernet import Fernet
+
+    old_keys = list(settings.FIELD_ENCRYPTION_KEYS)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode(), *old_keys]
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "Re-encrypted 2 refresh token(s)." in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # old key dropped
+    for tenant in (tenant_a, tenant_b):
+        with tenant_scope(tenant.org):
+            assert AmazonConnection.objects.get().refresh_token == f"Atzr|test-{tenant.org.slug}"
