@@ -211,7 +211,9 @@ def test_revoked_grant_asks_for_reconnect_on_the_page(
     connected_stores, amazon_sandbox, tenant_a, tenant_b
 ):
     sandbox_control(
-        amazon_sandbox, "/sandbox/faults", {"revoke_refresh_tokens": ["Atzr|test-alpha"]}
+        amazon_sandbox,
+        "/sandbox/faults",
+        {"revoke_refresh_tokens": ["Atzr|test-alpha"], "expire_tokens": True},
     )
     with tenant_scope(tenant_a.org):
         conn = AmazonConnection.objects.get()
