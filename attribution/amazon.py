@@ -401,15 +401,22 @@ class AmazonAds:
         # The spec's schema wraps the map; its examples do not. Accept both.
         return dict(payload.get("advertiserAttributionTagMap", payload))
 
+    def report_page(
+        self, profile_id: str | int, body: dict[str, Any], cursor: str | None = ""
+    ) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of POST /attribution/report: (rows, next cursor or None on the last page).
+        A response without `cursorId` is a last page."""
+        page_body: dict[str, Any] = {**body, "cursorId": cursor or ""}
+        payload = self._call(Attribution, profile_id, partial(_post_report, body=page_body))
+        return list(payload.get("reports", [])), (payload.get("cursorId") or None)
+
     def report_pages(self, profile_id: str | int, body: dict[str, Any]) -> Iterator[list[dict]]:
-        """Every page of POST /attribution/report, following `cursorId` until it is empty.
-        Retryable errors surface to the caller, which owns the retry budget."""
+        """Every page, following `cursorId` until it is empty. Retryable errors surface to the
+        caller, which owns the retry budget (see attribution.sync.pull for resuming)."""
         cursor: str | None = ""
         while True:
-            page_body: dict[str, Any] = {**body, "cursorId": cursor}
-            payload = self._call(Attribution, profile_id, partial(_post_report, body=page_body))
-            yield list(payload.get("reports", []))
-            cursor = payload.get("cursorId") or None
+            rows, cursor = self.report_page(profile_id, body, cursor)
+            yield rows
             if not cursor:
                 return
 

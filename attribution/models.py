@@ -4,6 +4,7 @@ Amazon Ads profile + its Attribution advertiser)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from attribution import crypto
@@ -102,6 +103,20 @@ class Store(TenantModel):
     status_message = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Sync: how often, how far back, and what the freshness banner reads.
+    sync_cadence_hours = models.PositiveSmallIntegerField(
+        default=24, validators=[MinValueValidator(24), MaxValueValidator(48)]
+    )
+    sync_window_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    data_through = models.DateField(null=True, blank=True)
+    sync_requested_at = models.DateTimeField(null=True, blank=True)
+    # The lease that keeps two syncs of one store apart (claim-by-update, expires).
+    sync_lease_owner = models.CharField(max_length=64, blank=True)
+    sync_lease_until = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["country_code", "account_name"]
         constraints = [
@@ -116,3 +131,126 @@ class Store(TenantModel):
     @property
     def name(self) -> str:
         return str(self)
+
+
+class MetricLevel(models.TextChoices):
+    CREATIVE = "creative", "Link (creative)"
+    ADGROUP = "adgroup", "Creator (ad group)"
+
+
+class DailyMetric(TenantModel):
+    """One row of an Amazon Attribution PERFORMANCE report, exactly as Amazon sent it: per
+    (store, date, level, campaign id, ad group id, creative id, publisher). Ids we do not know
+    are kept ("unmatched"); matching to campaigns, creators and links happens when reading."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    level = models.CharField(max_length=8, choices=MetricLevel.choices)
+    amazon_campaign_id = models.CharField(max_length=255)
+    amazon_adgroup_id = models.CharField(max_length=255)
+    amazon_creative_id = models.CharField(max_length=255, blank=True)  # '' at ad-group level
+    publisher = models.CharField(max_length=120, blank=True)
+    clicks = models.IntegerField(default=0)
+    detail_page_views = models.IntegerField(default=0)
+    add_to_cart = models.IntegerField(default=0)
+    purchases = models.IntegerField(default=0)
+    units_sold = models.IntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    total_detail_page_views = models.IntegerField(default=0)
+    total_add_to_cart = models.IntegerField(default=0)
+    total_purchases = models.IntegerField(default=0)
+    total_units_sold = models.IntegerField(default=0)
+    total_sales = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    brand_referral_bonus = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "store",
+                    "level",
+                    "date",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                    "publisher",
+                ],
+                name="dailymetric_amazon_row",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["store", "level", "amazon_campaign_id", "date"], name="dailymetric_campaign"
+            ),
+            models.Index(fields=["organization", "level", "date"], name="dailymetric_org_date"),
+        ]
+
+
+class SyncRun(TenantModel):
+    """One pull of one store's reports: what the freshness banner and the sync page read."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+        INELIGIBLE = "ineligible", "Not eligible"
+
+    class Trigger(models.TextChoices):
+        SCHEDULE = "schedule", "Schedule"
+        MANUAL = "manual", "Sync now"
+        COMMAND = "command", "Operator command"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    task_id = models.CharField(max_length=64, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.QUEUED)
+    window_start = models.DateField()
+    window_end = models.DateField()
+    pages = models.PositiveIntegerField(default=0)
+    rows_received = models.PositiveIntegerField(default=0)
+    rows_inserted = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(default=0)
+    rows_removed = models.PositiveIntegerField(default=0)
+    retries = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["store", "-created_at"], name="syncrun_store_recent")]
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.started_at and self.finished_at:
+            return (self.finished_at - self.started_at).total_seconds()
+        return None
+
+
+class MetricRevision(TenantModel):
+    """A change Amazon made to a day it had already reported ("Oct 3: sales -24.99")."""
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "Added"
+        UPDATED = "updated", "Updated"
+        REMOVED = "removed", "Removed"
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="revisions")
+    date = models.DateField()
+    level = models.CharField(max_length=8, choices=MetricLevel.choices)
+    amazon_campaign_id = models.CharField(max_length=255)
+    amazon_adgroup_id = models.CharField(max_length=255)
+    amazon_creative_id = models.CharField(max_length=255, blank=True)
+    publisher = models.CharField(max_length=120, blank=True)
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    # {"sales": ["249.90", "224.91"], "units_sold": [10, 9]}: old and new value per field.
+    changes = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "date"]
+        indexes = [models.Index(fields=["store", "-created_at"], name="revision_store_recent")]

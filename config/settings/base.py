@@ -180,3 +180,17 @@ AMAZON_LWA_AUTHORIZE_URL = env(
 )
 AMAZON_HTTP_TIMEOUT = env.float("AMAZON_HTTP_TIMEOUT", default=30.0)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# --- Attribution sync -------------------------------------------------------------------------
+SYNC_MAX_RETRIES = env.int("SYNC_MAX_RETRIES", default=8)  # transient errors per run
+SYNC_MAX_WAIT_SECONDS = env.float("SYNC_MAX_WAIT_SECONDS", default=120.0)  # per wait, in-run
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=900)  # renewed every page
+SYNC_NOW_MIN_INTERVAL = 15 * 60  # "Sync now" at most once per 15 minutes per store
+
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE["attribution-sync-due-stores"] = {
+    "task": "attribution.sync_due_stores",
+    "schedule": crontab(minute=17),  # hourly, off minute 0
+    "options": {"expires": 50 * 60},
+}

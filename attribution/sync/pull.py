@@ -1,0 +1,181 @@
+"""Pull: every page of the CREATIVE and ADGROUP reports for a window, parsed to integers and
+Decimal money, spooled to a CSV file for COPY (memory stays flat whatever the size)."""
+
+from __future__ import annotations
+
+import csv
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.conf import settings
+
+from attribution import amazon
+from attribution.models import MetricLevel
+
+log = logging.getLogger(__name__)
+
+# Amazon metric name -> (our column, money?)
+METRICS: dict[str, tuple[str, bool]] = {
+    "Click-throughs": ("clicks", False),
+    "attributedDetailPageViewsClicks14d": ("detail_page_views", False),
+    "attributedAddToCartClicks14d": ("add_to_cart", False),
+    "attributedPurchases14d": ("purchases", False),
+    "unitsSold14d": ("units_sold", False),
+    "attributedSales14d": ("sales", True),
+    "attributedTotalDetailPageViewsClicks14d": ("total_detail_page_views", False),
+    "attributedTotalAddToCartClicks14d": ("total_add_to_cart", False),
+    "attributedTotalPurchases14d": ("total_purchases", False),
+    "totalUnitsSold14d": ("total_units_sold", False),
+    "totalAttributedSales14d": ("total_sales", True),
+    "brb_bonus_amount": ("brand_referral_bonus", True),
+}
+KEY_COLUMNS = [
+    "level",
+    "date",
+    "amazon_campaign_id",
+    "amazon_adgroup_id",
+    "amazon_creative_id",
+    "publisher",
+]
+METRIC_COLUMNS = [column for column, _ in METRICS.values()]
+COLUMNS = KEY_COLUMNS + METRIC_COLUMNS
+GROUP_BY = {MetricLevel.CREATIVE: "CREATIVE", MetricLevel.ADGROUP: "ADGROUP"}
+PAGE_SIZE = 5000
+
+# ISO 4217 minor units that are not 2.
+MINOR_UNITS = {
+    "JPY": 0,
+    "KRW": 0,
+    "CLP": 0,
+    "VND": 0,
+    "ISK": 0,
+    "HUF": 2,
+    "BHD": 3,
+    "KWD": 3,
+    "OMR": 3,
+    "JOD": 3,
+    "TND": 3,
+}
+
+
+def minor_unit(currency: str) -> int:
+    return MINOR_UNITS.get(currency.upper(), 2)
+
+
+class UnreadableReport(amazon.AmazonRetryable):
+    """Amazon sent a value we cannot parse; treated as a transient error (retry the run)."""
+
+
+def parse_int(value: Any) -> int:
+    try:
+        return int(Decimal(str(value or "0")))
+    except (InvalidOperation, ValueError) as exc:
+        raise UnreadableReport(f"Amazon sent {value!r} where a count was expected.") from exc
+
+
+def parse_money(value: Any, places: int) -> Decimal:
+    """ "191.95999999999998" -> Decimal("191.96"): parsed exactly, then rounded half-up to the
+    currency's minor unit, the one place money is rounded."""
+    try:
+        amount = Decimal(str(value or "0"))
+    except InvalidOperation as exc:
+        raise UnreadableReport(f"Amazon sent {value!r} where an amount was expected.") from exc
+    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def parse_date(value: str) -> date:
+    try:
+        return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
+    except (TypeError, ValueError, IndexError) as exc:
+        raise UnreadableReport(f"Amazon sent {value!r} where a date was expected.") from exc
+
+
+def row_values(level: str, row: dict[str, Any], places: int) -> list[Any]:
+    values: list[Any] = [
+        level,
+        parse_date(row.get("date", "")).isoformat(),
+        str(row.get("campaignId") or ""),
+        str(row.get("adGroupId") or ""),
+        str(row.get("creativeId") or "") if level == MetricLevel.CREATIVE else "",
+        str(row.get("publisher") or ""),
+    ]
+    for name, (_, money) in METRICS.items():
+        raw = row.get(name)
+        values.append(parse_money(raw, places) if money else parse_int(raw))
+    return values
+
+
+@dataclass
+class PullStats:
+    pages: int = 0
+    rows: int = 0
+    retries: int = 0
+    waits: list[float] = field(default_factory=list)
+
+
+def report_body(level: str, start: date, end: date, advertiser_id: str) -> dict[str, Any]:
+    metrics = [m for m in METRICS if m != "brb_bonus_amount" or level == MetricLevel.ADGROUP]
+    body: dict[str, Any] = {
+        "reportType": "PERFORMANCE",
+        "groupBy": GROUP_BY[MetricLevel(level)],
+        "startDate": start.strftime("%Y%m%d"),
+        "endDate": end.strftime("%Y%m%d"),
+        "count": PAGE_SIZE,
+        "metrics": ",".join(metrics),
+    }
+    if advertiser_id:
+        body["advertiserIds"] = advertiser_id
+    return body
+
+
+def pull(
+    ads: amazon.AmazonAds,
+    *,
+    profile_id: int,
+    advertiser_id: str,
+    currency: str,
+    start: date,
+    end: date,
+    out: IO[str],
+    stats: PullStats,
+    sleep: Callable[[float], None] = time.sleep,
+    on_page: Callable[[], None] | None = None,
+) -> None:
+    """Write every row of both levels to `out` as CSV (COLUMNS order). Transient errors are
+    retried here, page by page, resuming at the same cursor: waiting Retry-After when Amazon
+    sends it, else backing off exponentially with jitter; up to SYNC_MAX_RETRIES in all.
+    Terminal errors (and an exhausted budget) propagate and the caller writes nothing."""
+    writer = csv.writer(out)
+    places = minor_unit(currency)
+    for level in (MetricLevel.ADGROUP, MetricLevel.CREATIVE):
+        body = report_body(level, start, end, advertiser_id)
+        cursor: str | None = ""
+        attempt = 0
+        while True:
+            try:
+                rows, next_cursor = ads.report_page(profile_id, body, cursor)
+            except amazon.AmazonRetryable as exc:
+                attempt += 1
+                stats.retries += 1
+                if stats.retries > settings.SYNC_MAX_RETRIES:
+                    raise
+                wait = min(exc.wait_seconds(attempt), settings.SYNC_MAX_WAIT_SECONDS)
+                stats.waits.append(wait)
+                log.warning("sync of profile %s: %s; retrying in %.1fs", profile_id, exc, wait)
+                sleep(wait)
+                continue
+            attempt = 0
+            stats.pages += 1
+            for row in rows:
+                writer.writerow(row_values(level, row, places))
+            stats.rows += len(rows)
+            if on_page:
+                on_page()
+            if not next_cursor:
+                break
+            cursor = next_cursor
