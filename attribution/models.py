@@ -3,6 +3,9 @@ Amazon Ads profile + its Attribution advertiser)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -254,3 +257,27 @@ class MetricRevision(TenantModel):
     class Meta:
         ordering = ["-created_at", "date"]
         indexes = [models.Index(fields=["store", "-created_at"], name="revision_store_recent")]
+
+    LABELS: ClassVar[dict[str, str]] = {
+        "clicks": "clicks",
+        "detail_page_views": "detail page views",
+        "add_to_cart": "add to carts",
+        "purchases": "purchases",
+        "units_sold": "units",
+        "sales": "sales",
+        "total_detail_page_views": "brand detail page views",
+        "total_add_to_cart": "brand add to carts",
+        "total_purchases": "brand purchases",
+        "total_units_sold": "brand units",
+        "total_sales": "brand sales",
+        "brand_referral_bonus": "Brand Referral Bonus",
+    }
+
+    @property
+    def summary(self) -> str:
+        """ "sales -24.99, units -1": each changed figure with its signed difference."""
+        parts = []
+        for name, (old, new) in self.changes.items():
+            delta = Decimal(str(new)) - Decimal(str(old))
+            parts.append(f"{self.LABELS.get(name, name)} {'+' if delta > 0 else ''}{delta}")
+        return ", ".join(parts)

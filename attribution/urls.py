@@ -16,4 +16,6 @@ urlpatterns = [
         views.AmazonDisconnectView.as_view(),
         name="amazon-disconnect",
     ),
+    path("sync/", views.SyncStatusView.as_view(), name="sync-status"),
+    path("sync/<int:store_id>/now/", views.SyncNowView.as_view(), name="sync-now"),
 ]

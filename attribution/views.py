@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from attribution.models import AmazonConnection, Region, Store
+from attribution.selectors import store_sync_overview
 from attribution.services import (
     ConnectError,
     connection_disconnect,
@@ -21,6 +22,7 @@ from attribution.services import (
     oauth_state_verify,
     stores_create,
 )
+from attribution.sync.service import store_request_sync
 from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization, User
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
@@ -168,3 +170,38 @@ def amazon_callback(request: HttpRequest) -> HttpResponse:
             return redirect(settings_url)
     messages.success(request, "Amazon Ads connected. Choose the profiles to track.")
     return redirect("amazon-profiles", org_slug=organization.slug, connection_id=connection.pk)
+
+
+class SyncStatusView(OrgView):
+    """Every store's sync status, its recent runs and what changed; "Sync now"."""
+
+    template_name = "attribution/sync.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        return self.render(
+            request,
+            {
+                "stores": store_sync_overview(),
+                "can_sync": self.membership.role in MANAGE_CAMPAIGNS,
+            },
+        )
+
+
+class SyncNowView(OrgView):
+    allowed_roles = MANAGE_CAMPAIGNS
+
+    def post(self, request: HttpRequest, store_id: int) -> HttpResponse:
+        store = Store.objects.filter(pk=store_id).first()
+        if store is None:
+            raise Http404
+        if store.status != Store.Status.ACTIVE:
+            messages.error(request, f"{store} cannot sync: {store.get_status_display()}.")
+        elif store_request_sync(store=store):
+            messages.success(request, f"Sync of {store} started. This page shows its progress.")
+        else:
+            messages.warning(
+                request,
+                f"{store} was synced on request less than 15 minutes ago; "
+                "please wait before asking again.",
+            )
+        return redirect("sync-status", org_slug=self.organization.slug)

@@ -22,4 +22,5 @@ urlpatterns = [
     # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/", include("attribution.urls")),
+    path("o/<slug:org_slug>/", include("reporting.urls")),
 ]

@@ -1,11 +1,254 @@
-"""Writes of the reporting side: conversions settle from the synced facts."""
+"""Writes of the reporting side: conversions settle from the synced facts, managers decide."""
 
 from __future__ import annotations
 
-from attribution.models import Store, SyncRun
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
+from attribution.sync.pull import minor_unit
+from attribution.sync.service import store_today
+from campaigns.models import Campaign
+from creators.models import CampaignCreator
+from reporting.models import ZERO, Conversion, ConversionAdjustment
+from tenancy.models import User
+
+AMOUNTS = ("purchases", "units_sold", "sales", "commission", "brand_referral_bonus")
 
 
-def conversions_settle(*, store: Store, sync_run: SyncRun) -> None:
-    """Recompute the store's conversions from ad-group facts (implemented with issue 5's
-    conversions; the campaigns app it reads is landing)."""
-    return None
+@dataclass(frozen=True)
+class Amounts:
+    purchases: int = 0
+    units_sold: int = 0
+    sales: Decimal = ZERO
+    commission: Decimal = ZERO
+    brand_referral_bonus: Decimal = ZERO
+
+    def minus(self, other: Amounts) -> Amounts:
+        return Amounts(*(getattr(self, f) - getattr(other, f) for f in AMOUNTS))
+
+    def is_zero(self) -> bool:
+        return all(not getattr(self, f) for f in AMOUNTS)
+
+    def as_fields(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in AMOUNTS}
+
+
+def commission_for(sales: Decimal, rate: Decimal, currency: str) -> Decimal:
+    """Sales x rate%, rounded half-up to the currency's minor unit (the one rounding)."""
+    return (sales * rate / Decimal(100)).quantize(
+        Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP
+    )
+
+
+def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tuple, dict]:
+    """Amazon's ad-group rows of the store, summed per (ad group's campaign creator, date)."""
+    creators = {
+        (cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id): cc
+        for cc in CampaignCreator.objects.filter(
+            campaign__store=store, campaign__track_sales=True
+        ).select_related("campaign")
+    }
+    facts = DailyMetric.objects.filter(store=store, level=MetricLevel.ADGROUP)
+    if start and end:
+        facts = facts.filter(date__range=(start, end))
+    rows = facts.values("date", "amazon_campaign_id", "amazon_adgroup_id").annotate(
+        purchases=Sum("purchases"),
+        units_sold=Sum("units_sold"),
+        sales=Sum("sales"),
+        total_purchases=Sum("total_purchases"),
+        total_units_sold=Sum("total_units_sold"),
+        total_sales=Sum("total_sales"),
+        brb=Sum("brand_referral_bonus"),
+    )
+    days: dict[tuple, dict] = {}
+    for row in rows:
+        cc = creators.get((row["amazon_campaign_id"], row["amazon_adgroup_id"]))
+        if cc is not None:  # unmatched rows stay facts; they earn nobody a commission
+            days[(cc.pk, row["date"])] = {"cc": cc, **row}
+    return days
+
+
+def _amounts(row: dict, rate: Decimal, currency: str) -> Amounts:
+    total = row["cc"].campaign.commission_basis == Campaign.CommissionBasis.TOTAL
+    sales = row["total_sales"] if total else row["sales"]
+    return Amounts(
+        purchases=row["total_purchases"] if total else row["purchases"],
+        units_sold=row["total_units_sold"] if total else row["units_sold"],
+        sales=sales,
+        commission=commission_for(sales, rate, currency),
+        brand_referral_bonus=row["brb"],
+    )
+
+
+def _owed(conversion: Conversion) -> Amounts:
+    extra = {f: getattr(conversion, f"extra_{f}") or 0 for f in AMOUNTS}
+    return Amounts(*(getattr(conversion, f) + extra[f] for f in AMOUNTS))
+
+
+def conversions_settle(
+    *, store: Store, sync_run: SyncRun | None = None, today: date | None = None
+) -> None:
+    """Make the store's conversions agree with its ad-group facts (for the run's window), then
+    advance their states. Runs in the sync's write transaction."""
+    today = today or store_today(store)
+    start = sync_run.window_start if sync_run else None
+    end = sync_run.window_end if sync_run else None
+    days = _creator_days(store, start, end)
+    existing_qs = Conversion.objects.filter(store=store, source="amazon").select_related(
+        "campaign_creator__campaign"
+    )
+    if start and end:
+        existing_qs = existing_qs.filter(date__range=(start, end))
+    unincluded = Q(adjustments__included=False)
+    existing = {
+        (c.campaign_creator_id, c.date): c
+        for c in existing_qs.annotate(
+            **{f"extra_{f}": Sum(f"adjustments__{f}", filter=unincluded) for f in AMOUNTS}
+        )
+    }
+    currency = store.currency_code
+    new_conversions, adjustments = [], []
+    for key in set(days) | set(existing):
+        row, conversion = days.get(key), existing.get(key)
+        if conversion is None:
+            cc = row["cc"]
+            amounts = _amounts(row, cc.commission_rate, currency)
+            if amounts.is_zero():
+                continue
+            settles_on = key[1] + timedelta(days=cc.campaign.settlement_days)
+            new_conversions.append(
+                Conversion(
+                    store=store,
+                    campaign=cc.campaign,
+                    campaign_creator=cc,
+                    creator_id=cc.creator_id,
+                    date=key[1],
+                    currency=currency,
+                    commission_rate=cc.commission_rate,
+                    settles_on=settles_on,
+                    **amounts.as_fields(),
+                    status=Conversion.Status.PENDING
+                    if today < settles_on
+                    else Conversion.Status.AWAITING,
+                )
+            )
+            continue
+        if conversion.status == Conversion.Status.DENIED:
+            continue  # nothing is owed on a denied conversion, whatever Amazon restates
+        undecided = conversion.status in Conversion.UNDECIDED
+        rate = (
+            conversion.campaign_creator.commission_rate
+            if undecided and row
+            else (conversion.commission_rate)
+        )
+        target = _amounts(row, rate, currency) if row else Amounts()
+        delta = target.minus(_owed(conversion))
+        if delta.is_zero() and (not undecided or rate == conversion.commission_rate):
+            continue
+        if undecided:
+            for field in AMOUNTS:
+                setattr(conversion, field, getattr(target, field))
+            conversion.commission_rate = rate
+            conversion.save(update_fields=[*AMOUNTS, "commission_rate", "updated_at"])
+            kind, included = ConversionAdjustment.Kind.RESTATEMENT, True
+        else:
+            kind = (
+                ConversionAdjustment.Kind.CLAWBACK
+                if delta.commission < 0
+                else ConversionAdjustment.Kind.TOP_UP
+            )
+            included = False
+        if not delta.is_zero():
+            adjustments.append(
+                ConversionAdjustment(
+                    conversion=conversion,
+                    kind=kind,
+                    included=included,
+                    sync_run=sync_run,
+                    **delta.as_fields(),
+                )
+            )
+    Conversion.objects.bulk_create(new_conversions)
+    ConversionAdjustment.objects.bulk_create(adjustments)
+    conversions_advance(store=store, today=today)
+
+
+def conversions_advance(*, store: Store, today: date | None = None) -> None:
+    """Pending past its settlement date -> awaiting approval; approved in a month that has
+    closed -> payable."""
+    today = today or store_today(store)
+    Conversion.objects.filter(
+        store=store, status=Conversion.Status.PENDING, settles_on__lte=today
+    ).update(status=Conversion.Status.AWAITING, updated_at=timezone.now())
+    month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    Conversion.objects.filter(
+        store=store, status=Conversion.Status.APPROVED, decided_at__lt=month_start
+    ).update(status=Conversion.Status.PAYABLE, updated_at=timezone.now())
+
+
+@dataclass
+class Decision:
+    decided: int
+    skipped: dict[int, str]
+
+
+def conversions_decide(
+    *, conversion_ids: list[int], approve: bool, reason: str, user: User
+) -> Decision:
+    """Approve or deny conversions awaiting approval (one or many). Denying needs a reason."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError({"reason": "Say why the conversion is denied; the creator sees it."})
+    conversions = list(Conversion.objects.select_for_update().filter(pk__in=conversion_ids))
+    found = {c.pk for c in conversions}
+    skipped = {pk: "not found" for pk in conversion_ids if pk not in found}
+    decided = []
+    for conversion in conversions:
+        if conversion.status == Conversion.Status.PENDING:
+            skipped[conversion.pk] = f"still pending until {conversion.settles_on:%d %b %Y}"
+            continue
+        if conversion.status != Conversion.Status.AWAITING:
+            skipped[conversion.pk] = f"already {conversion.get_status_display().lower()}"
+            continue
+        conversion.status = Conversion.Status.APPROVED if approve else Conversion.Status.DENIED
+        conversion.decided_at, conversion.decided_by = timezone.now(), user
+        conversion.decision_reason = reason
+        decided.append(conversion)
+    Conversion.objects.bulk_update(
+        decided, ["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
+    )
+    return Decision(decided=len(decided), skipped=skipped)
+
+
+def _field_sum(qs: Any, field: str) -> Decimal:
+    return qs.aggregate(total=Sum(field))["total"] or ZERO
+
+
+def commission_owed(*, creator_id: int, month_start: date, month_end: date) -> Decimal:
+    """Commission owed to a creator for conversions dated in [month_start, month_end]:
+    approved/payable/paid conversions plus every adjustment not folded into them."""
+    owing = Conversion.objects.filter(
+        creator_id=creator_id,
+        date__range=(month_start, month_end),
+        status__in=Conversion.DECIDED_OWING,
+    )
+    extra = ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
+    return _field_sum(owing, "commission") + _field_sum(extra, "commission")
+
+
+def conversions_by_creator_day(store: Store) -> dict[Any, Any]:
+    """Owed amounts per (campaign creator, date): handy for reconciliation checks."""
+    result: dict[Any, Any] = defaultdict(Decimal)
+    for c in Conversion.objects.filter(store=store).annotate(
+        extra=Sum("adjustments__commission", filter=Q(adjustments__included=False))
+    ):
+        result[(c.campaign_creator_id, c.date)] = c.commission + (c.extra or ZERO)
+    return result

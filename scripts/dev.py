@@ -357,7 +357,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 def cmd_exec(args: argparse.Namespace) -> int:
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
-    with services() as env:
+    with services(keep_admin_for_tests=True) as env:  # benchmarks compare with admin COPY
         return subprocess.call(rest, cwd=ROOT, env=env)
 
 

@@ -90,6 +90,17 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
     def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(organization_id=current_tenant_id())
 
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
+        """Like save(): rows get the tenant in scope, and rows of another tenant are refused."""
+        tenant_id = current_tenant_id()
+        objs = list(objs)
+        for obj in objs:
+            if obj.organization_id is None:
+                obj.organization_id = tenant_id
+            elif obj.organization_id != tenant_id:
+                raise ValueError("Refusing to create rows of another tenant than the one in scope.")
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class TenantModel(models.Model):
     """Base of every tenant-owned model. Its table must also get row-level security in its

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from tenancy.models import Membership, Organization, Role, User
+from tenancy.scoping import tenant_scope
 from tests.factories import MembershipFactory, OrganizationFactory
 
 
@@ -98,7 +99,6 @@ def connected_stores(amazon_sandbox, tenant_a, tenant_b):
     """Both tenants connected to the sandbox (NA region) with a store per eligible profile,
     through the same service the operator command uses. {tenant slug: [Store, ...]}"""
     from attribution.services import connection_create_headless
-    from tenancy.scoping import tenant_scope
 
     result = {}
     for tenant in (tenant_a, tenant_b):
@@ -108,3 +108,43 @@ def connected_stores(amazon_sandbox, tenant_a, tenant_b):
             )
         result[tenant.org.slug] = stores
     return result
+
+
+# --- A store with Amazon traffic ------------------------------------------------------------
+
+LINKS = [
+    {"campaignId": "spring", "adGroupId": "jane", "creativeId": "jane-1", "asin": "B0AAAAAAA1"},
+    {"campaignId": "spring", "adGroupId": "jane", "creativeId": "jane-2", "asin": "B0AAAAAAA2"},
+    {"campaignId": "spring", "adGroupId": "omar", "creativeId": "omar-1", "asin": "B0AAAAAAA1"},
+    {"campaignId": "summer", "adGroupId": "lee", "creativeId": "lee-1", "asin": "B0AAAAAAA3"},
+]
+
+
+@pytest.fixture
+def us_store(connected_stores, tenant_a, amazon_sandbox):
+    """Alpha's US store with three weeks of tagged traffic in the sandbox."""
+    store = next(s for s in connected_stores["alpha"] if s.country_code == "US")
+    with tenant_scope(tenant_a.org):
+        from attribution.models import Store
+        from attribution.services import ads_client
+
+        store = Store.objects.select_related("connection").get(pk=store.pk)
+        ads = ads_client(store.connection)
+        publisher = ads.publishers(store.profile_id)[0]["id"]
+        ads.non_macro_template_tags(
+            store.profile_id, publisher_ids=[publisher], advertiser_ids=[store.advertiser_id]
+        )
+    sandbox_control(amazon_sandbox, "/sandbox/clock", {"now": "2026-11-05T12:00:00Z"})
+    sandbox_control(
+        amazon_sandbox,
+        "/sandbox/traffic",
+        {
+            "advertiserId": store.advertiser_id,
+            "publisherId": publisher,
+            "links": LINKS,
+            "start": "2026-10-20",
+            "end": "2026-10-31",
+            "clicksPerDay": [6, 14],
+        },
+    )
+    return store

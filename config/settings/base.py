@@ -196,3 +196,8 @@ CELERY_BEAT_SCHEDULE["attribution-sync-due-stores"] = {
     "schedule": crontab(minute=17),  # hourly, off minute 0
     "options": {"expires": 50 * 60},
 }
+CELERY_BEAT_SCHEDULE["reporting-conversions-advance"] = {
+    "task": "reporting.conversions_advance_all",
+    "schedule": crontab(minute=41, hour=2),
+    "options": {"expires": 6 * 3600},
+}

@@ -141,3 +141,15 @@ def test_tenant_tables_cannot_be_read_with_rls_disabled_by_app(db):
         connection.cursor() as cursor,
     ):
         cursor.execute("SET row_security = off; SELECT count(*) FROM tenancy_membership")
+
+
+def test_bulk_create_takes_the_tenant_in_scope(tenant_a, tenant_b):
+    from tenancy.models import Invitation
+
+    with tenant_scope(tenant_a.org):
+        Invitation.objects.bulk_create([Invitation(email="x@y.test"), Invitation(email="z@y.test")])
+        assert Invitation.objects.count() == 2
+        with pytest.raises(ValueError, match="another tenant"):
+            Invitation.objects.bulk_create(
+                [Invitation(email="q@y.test", organization=tenant_b.org)]
+            )

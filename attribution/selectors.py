@@ -1,0 +1,52 @@
+"""Reads about stores, their syncs and what Amazon changed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from attribution.models import MetricRevision, Store, SyncRun
+
+RECENT_RUNS = 10
+RECENT_REVISIONS = 20
+
+
+@dataclass
+class StoreSync:
+    store: Store
+    runs: list[SyncRun] = field(default_factory=list)
+    revisions: list[MetricRevision] = field(default_factory=list)
+
+    @property
+    def last_run(self) -> SyncRun | None:
+        return self.runs[0] if self.runs else None
+
+    @property
+    def next_due(self) -> datetime | None:
+        if self.store.last_synced_at is None:
+            return None
+        return self.store.last_synced_at + timedelta(hours=self.store.sync_cadence_hours)
+
+
+def _latest_per_store(model: type, limit: int) -> list:
+    """The `limit` newest rows of each store, in one query."""
+    ranked = model.objects.annotate(
+        rank=Window(RowNumber(), partition_by=[F("store_id")], order_by=F("created_at").desc())
+    )
+    return list(ranked.filter(rank__lte=limit).order_by("store_id", "rank"))
+
+
+def store_sync_overview() -> list[StoreSync]:
+    """Stores of the tenant in scope with their recent runs and revisions (three queries)."""
+    overview = {
+        s.pk: StoreSync(s)
+        for s in Store.objects.select_related("connection").order_by("country_code", "pk")
+    }
+    for run in _latest_per_store(SyncRun, RECENT_RUNS):
+        overview[run.store_id].runs.append(run)
+    for revision in _latest_per_store(MetricRevision, RECENT_REVISIONS):
+        overview[revision.store_id].revisions.append(revision)
+    return list(overview.values())
