@@ -1,4 +1,9 @@
 # Production image: gunicorn (web), celery worker and beat share it (see docker-compose.yml).
+FROM node:20-slim AS frontend
+WORKDIR /app
+COPY package.json package-lock.json .npmrc ./
+RUN npm ci --omit=dev --no-audit --no-fund
+
 FROM python:3.11-slim AS app
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -10,6 +15,7 @@ COPY requirements.lock .
 RUN uv pip sync --python /opt/venv/bin/python requirements.lock
 
 COPY . .
+COPY --from=frontend /app/node_modules ./node_modules
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=x DJANGO_CSRF_TRUSTED_ORIGINS=https://x \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
     python manage.py collectstatic --no-input \

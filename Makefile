@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: run test lint format typecheck check clean
 
-$(STAMP): requirements.lock
+$(STAMP): requirements.lock package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@command -v npm >/dev/null || { echo "npm is needed for the front-end packages (htmx, Chart.js): install Node.js"; exit 1; }
+	@npm ci --omit=dev --no-audit --no-fund --loglevel=error
 	@touch $(STAMP)
 
 run: $(STAMP)  ## the product with demo data: PostgreSQL, Redis, web, worker, beat, Amazon sandbox

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from dataclasses import dataclass
+from datetime import date
 
+from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
+
+from attribution.models import Store, SyncRun
 from reporting.models import Conversion
 
 
@@ -21,3 +26,94 @@ def conversions_list(*, status: str | None = None) -> QuerySet[Conversion]:
 def conversion_status_counts() -> dict[str, int]:
     rows = Conversion.objects.values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+# --- Freshness: what every page with numbers says about Amazon's data ----------------------
+
+FRESHNESS_NOTE = (
+    "Clicks can take up to 24 hours and sales up to 48 hours to appear; the Brand Referral "
+    "Bonus lags 2-3 days; the last 28 days can still change."
+)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    store: Store
+    state: str  # ok | syncing | never | failed | ineligible | disconnected | reauth
+    data_through: date | None
+    message: str
+    action: str = ""  # what to do, when something is wrong
+
+    @property
+    def ok(self) -> bool:
+        return self.state in ("ok", "syncing")
+
+
+def store_freshness(stores: list[Store] | None = None) -> list[Freshness]:
+    """One line per store of the tenant in scope (two queries)."""
+    if stores is None:
+        stores = list(Store.objects.select_related("connection").order_by("country_code", "pk"))
+    latest = {
+        run.store_id: run
+        for run in SyncRun.objects.filter(store__in=stores)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[F("store_id")], order_by=F("created_at").desc())
+        )
+        .filter(rank=1)
+    }
+    return [_freshness(store, latest.get(store.pk)) for store in stores]
+
+
+def _freshness(store: Store, run: SyncRun | None) -> Freshness:
+    through = store.data_through
+    if store.status == Store.Status.INELIGIBLE:
+        return Freshness(
+            store,
+            "ineligible",
+            through,
+            store.status_message or "Amazon does not allow Attribution for this profile.",
+            "Ask Amazon Ads support to enable Amazon Attribution, then reconnect.",
+        )
+    if store.status == Store.Status.DISCONNECTED:
+        return Freshness(
+            store,
+            "disconnected",
+            through,
+            "Amazon Ads is disconnected.",
+            "Reconnect Amazon Ads in Settings.",
+        )
+    if store.connection.status == store.connection.Status.NEEDS_REAUTH:
+        return Freshness(
+            store,
+            "reauth",
+            through,
+            f"Amazon no longer accepts the connection: {store.connection.last_error}",
+            "Reconnect Amazon Ads in Settings.",
+        )
+    if run is not None and run.status == SyncRun.Status.FAILED and through is None:
+        return Freshness(
+            store,
+            "failed",
+            None,
+            f"The first sync failed: {run.error}",
+            "It is retried automatically; Sync now tries again immediately.",
+        )
+    if through is None:
+        state = "syncing" if run and run.status in ("queued", "running") else "never"
+        return Freshness(
+            store,
+            state,
+            None,
+            "No Amazon data yet: the first sync runs within the hour after connecting.",
+            "",
+        )
+    base = f"Amazon data through {through:%-d %b %Y} ({store.timezone}). {FRESHNESS_NOTE}"
+    if run is not None and run.status == SyncRun.Status.FAILED:
+        return Freshness(
+            store,
+            "failed",
+            through,
+            f"{base} The last sync failed: {run.error}",
+            "It is retried automatically; Sync now tries again immediately.",
+        )
+    return Freshness(store, "syncing" if run and run.status == "running" else "ok", through, base)
