@@ -1,1 +1,263 @@
-"""Models of this app; see design.md for the domain."""
+"""What a brand tracks on a store: tracking plans (publisher + Amazon's non-macro template tag),
+campaigns with their products, the affiliate links handed to creators, and the first-party
+clicks on those links (raw events and a daily rollup).
+
+Amazon ids (`aa_campaignid`, `aa_adgroupid`, `aa_creativeid`) are chosen once, at creation,
+and never change: Amazon keys its reports on them (see campaigns.amazon_ids)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from campaigns.amazon_ids import validate_amazon_id
+from tenancy.models import TenantModel
+
+ASIN_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9]{10}$", "An ASIN is 10 characters, capital letters and digits (e.g. B0C1XYZ234)."
+)
+PERCENT_VALIDATORS = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
+
+
+class TrackingPlan(TenantModel):
+    """A store's Attribution publisher with the non-macro template tag Amazon issued for it.
+    Fetching the tag is what makes Amazon measure the publisher's clicks."""
+
+    store = models.ForeignKey(
+        "attribution.Store", on_delete=models.PROTECT, related_name="tracking_plans"
+    )
+    name = models.CharField(max_length=120)
+    publisher_id = models.CharField(max_length=64)
+    publisher_name = models.CharField(max_length=200, blank=True)
+    template_tag = models.TextField()
+    tag_fetched_at = models.DateTimeField()
+    archived_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "name"],
+                condition=Q(archived_at__isnull=True),
+                name="trackingplan_unique_active_name",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
+class Campaign(TenantModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        ENDED = "ended", "Ended"
+
+    class CommissionBasis(models.TextChoices):
+        PROMOTED = "promoted", "Promoted products only"
+        TOTAL = "total", "Brand total (including halo)"
+
+    store = models.ForeignKey(
+        "attribution.Store", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    tracking_plan = models.ForeignKey(
+        TrackingPlan, on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField(max_length=120)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    track_sales = models.BooleanField("Track orders & sales performance", default=True)
+    default_commission_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
+    )
+    commission_basis = models.CharField(
+        max_length=8, choices=CommissionBasis.choices, default=CommissionBasis.PROMOTED
+    )
+    settlement_days = models.PositiveSmallIntegerField(
+        default=30, validators=[MaxValueValidator(365)]
+    )
+    # aa_campaignid: unique per store (advertiser + marketplace), stable forever.
+    amazon_campaign_id = models.CharField(
+        max_length=255, validators=[validate_amazon_id], editable=False
+    )
+    # The brand's Amazon Store page (its page id); non-empty = every creator also gets a
+    # store-page link.
+    store_page_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "amazon_campaign_id"], name="campaign_unique_amazon_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="campaign_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def currency(self) -> str:
+        return self.store.currency_code
+
+
+class Product(TenantModel):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="products")
+    asin = models.CharField(max_length=10, validators=[ASIN_VALIDATOR])
+    title = models.CharField(max_length=200, blank=True)
+    # Removed products keep their links (disabled) and clicks; adding the ASIN again revives.
+    removed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "asin"], name="product_unique_asin")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asin} {self.title}".strip()
+
+    @property
+    def label(self) -> str:
+        return self.title or self.asin
+
+
+class AffiliateLink(TenantModel):
+    """One (campaign, creator, product or store page). `destination_url` is fixed at creation:
+    the marketplace URL plus the tracking plan's tag and the three Amazon ids."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
+    campaign_creator = models.ForeignKey(
+        "creators.CampaignCreator", on_delete=models.CASCADE, related_name="links"
+    )
+    product = models.ForeignKey(
+        Product, null=True, blank=True, on_delete=models.PROTECT, related_name="links"
+    )
+    store = models.ForeignKey("attribution.Store", on_delete=models.PROTECT, related_name="+")
+    amazon_creative_id = models.CharField(max_length=255, validators=[validate_amazon_id])
+    code = models.CharField(max_length=16, unique=True)
+    destination_url = models.TextField()
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "amazon_creative_id"], name="link_unique_creative_id"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_creator", "product"],
+                condition=Q(product__isnull=False),
+                name="link_unique_product",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign_creator"],
+                condition=Q(product__isnull=True),
+                name="link_unique_store_page",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"/l/{self.code}"
+
+    @property
+    def is_store_page(self) -> bool:
+        return self.product_id is None
+
+
+class LinkJob(TenantModel):
+    """Generating a campaign's links in the background (big campaigns), with progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="link_jobs")
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-pk"]
+
+    def __str__(self) -> str:
+        return f"links for {self.campaign_id}: {self.done}/{self.total} {self.status}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, self.done * 100 // self.total)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class ClickEvent(TenantModel):
+    """One request to /l/<code>, written by the click flush (campaigns.clicks). `click_id` is
+    minted by the redirect, so a redelivered batch writes nothing twice."""
+
+    class UAClass(models.TextChoices):
+        BROWSER = "browser", "Browser"
+        MOBILE = "mobile", "Mobile browser"
+        PREVIEW = "preview", "Link preview"
+        BOT = "bot", "Bot"
+        HEAD = "head", "HEAD request"
+
+    click_id = models.UUIDField(unique=True)
+    link = models.ForeignKey(AffiliateLink, on_delete=models.CASCADE, related_name="clicks")
+    occurred_at = models.DateTimeField()
+    sub_id = models.CharField(max_length=64, blank=True)
+    ip_hash = models.CharField(max_length=64, blank=True)
+    ua_class = models.CharField(max_length=8, choices=UAClass.choices)
+    referrer_host = models.CharField(max_length=255, blank=True)
+    is_unique = models.BooleanField(default=False)
+    is_bot = models.BooleanField(default=False)
+    # The creator's own signed-in portal session: kept as a hit, never counted as a click.
+    is_self = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["link", "occurred_at"], name="clickevent_link_time")]
+
+    def __str__(self) -> str:
+        return str(self.click_id)
+
+
+class LinkClickDaily(TenantModel):
+    """Clicks per link, day (the store's time zone) and sub-id ('' = all sub-ids). `clicks`
+    are unique human clicks; `raw_hits` every human hit; `bot_hits` bots, previews, HEAD."""
+
+    link = models.ForeignKey(AffiliateLink, on_delete=models.CASCADE, related_name="daily")
+    date = models.DateField()
+    sub_id = models.CharField(max_length=64, blank=True, default="")
+    clicks = models.PositiveIntegerField(default=0)
+    raw_hits = models.PositiveIntegerField(default=0)
+    bot_hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "date", "sub_id"], name="linkclickdaily_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.date} {self.sub_id or '*'}: {self.clicks}"

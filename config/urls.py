@@ -2,11 +2,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from attribution.views import amazon_callback
+from campaigns.views.redirect import short_link
 from config.health import healthz
 from tenancy.forms import EmailAuthenticationForm
 from tenancy.views import accounts
 
 urlpatterns = [
+    # The public short link, first: the busiest URL (no tenant in it; campaigns/views/redirect.py)
+    path("l/<str:code>", short_link, name="short-link"),
     path("healthz", healthz, name="healthz"),
     path("", accounts.home, name="home"),
     path(
@@ -22,5 +25,7 @@ urlpatterns = [
     # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/", include("attribution.urls")),
+    path("o/<slug:org_slug>/", include("campaigns.urls")),
+    path("o/<slug:org_slug>/", include("creators.urls")),
     path("o/<slug:org_slug>/", include("reporting.urls")),
 ]

@@ -1,1 +1,106 @@
-"""Models of this app; see design.md for the domain."""
+"""Creators (a tenant's influencer and affiliate profiles) and their membership in campaigns,
+which carries the commission override and the Amazon ad-group id."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from campaigns.amazon_ids import validate_amazon_id
+from campaigns.models import PERCENT_VALIDATORS
+from tenancy.models import TenantModel
+
+
+class Channel(models.TextChoices):
+    INSTAGRAM = "instagram", "Instagram"
+    TIKTOK = "tiktok", "TikTok"
+    YOUTUBE = "youtube", "YouTube"
+    BLOG = "blog", "Blog"
+    NEWSLETTER = "newsletter", "Newsletter"
+    PODCAST = "podcast", "Podcast"
+    PINTEREST = "pinterest", "Pinterest"
+    FACEBOOK = "facebook", "Facebook"
+    X = "x", "X (Twitter)"
+    TWITCH = "twitch", "Twitch"
+    OTHER = "other", "Other"
+
+
+class Creator(TenantModel):
+    name = models.CharField(max_length=120)
+    email = models.EmailField(blank=True)
+    handle = models.CharField(max_length=80, blank=True)
+    channels = ArrayField(
+        models.CharField(max_length=16, choices=Channel.choices), default=list, blank=True
+    )
+    # The creator's own sign-in for the link portal (later); optional.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="creator_profiles",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=~Q(email=""),
+                name="creator_unique_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def channel_labels(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [labels.get(c, c) for c in self.channels]
+
+
+class CampaignCreator(TenantModel):
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        REMOVED = "removed", "Removed"
+
+    campaign = models.ForeignKey(
+        "campaigns.Campaign", on_delete=models.CASCADE, related_name="campaign_creators"
+    )
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="campaigns")
+    commission_rate_override = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    # aa_adgroupid: unique within the campaign, stable forever.
+    amazon_adgroup_id = models.CharField(
+        max_length=255, validators=[validate_amazon_id], editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "creator"], name="campaigncreator_unique_creator"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "amazon_adgroup_id"], name="campaigncreator_unique_adgroup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} in {self.campaign_id}"
+
+    @property
+    def commission_rate(self) -> Decimal:
+        if self.commission_rate_override is not None:
+            return self.commission_rate_override
+        return self.campaign.default_commission_rate

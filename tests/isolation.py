@@ -29,6 +29,34 @@ REGISTRY: list[TenantURL] = [
     TenantURL("amazon-connect", methods=("post",)),
     TenantURL("amazon-profiles", lambda t: {"connection_id": t.connection.pk}, ("get", "post")),
     TenantURL("amazon-disconnect", lambda t: {"connection_id": t.connection.pk}, ("post",)),
+    # campaigns
+    TenantURL("tracking-plans"),
+    TenantURL("tracking-plan-create", methods=("get", "post")),
+    TenantURL("tracking-plan", lambda t: {"plan_id": t.plan.pk}, ("get", "post")),
+    TenantURL("campaigns"),
+    TenantURL("campaign-create", methods=("get", "post")),
+    TenantURL("campaign", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL("campaign-edit", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
+    TenantURL("campaign-products", lambda t: {"campaign_id": t.campaign.pk}, ("post",)),
+    TenantURL(
+        "campaign-product-remove",
+        lambda t: {"campaign_id": t.campaign.pk, "product_id": t.product.pk},
+        ("post",),
+    ),
+    TenantURL("campaign-creators", lambda t: {"campaign_id": t.campaign.pk}, ("post",)),
+    TenantURL(
+        "campaign-creator",
+        lambda t: {"campaign_id": t.campaign.pk, "campaign_creator_id": t.campaign_creator.pk},
+        ("post",),
+    ),
+    TenantURL("campaign-links", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
+    TenantURL("campaign-link-check", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL("link", lambda t: {"link_id": t.link.pk}, ("get", "post")),
+    TenantURL("link-qr", lambda t: {"link_id": t.link.pk, "fmt": "svg"}),
+    # creators
+    TenantURL("creators", methods=("get", "post")),
+    TenantURL("creators-import", methods=("get", "post")),
+    TenantURL("creator", lambda t: {"creator_id": t.creator.pk}, ("get", "post")),
 ]
 
 

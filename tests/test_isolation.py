@@ -21,7 +21,56 @@ def tenants(tenant_a, tenant_b):
                 organization=t.org, email=f"invitee@{t.org.slug}.test", role="viewer"
             )
             t.connection = AmazonConnection.objects.create(organization=t.org, region="NA")
+            _campaign_objects(t)
     return tenant_a, tenant_b
+
+
+def _campaign_objects(t):
+    """A store, tracking plan, campaign, product, creator in it and a link (plain rows)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from attribution.models import Store
+    from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
+    from creators.models import CampaignCreator, Creator
+
+    store = Store.objects.create(
+        connection=t.connection,
+        profile_id=1000 + t.org.pk,
+        country_code="US",
+        currency_code="USD",
+        timezone="America/Los_Angeles",
+        advertiser_id=str(5000 + t.org.pk),
+    )
+    t.plan = TrackingPlan.objects.create(
+        store=store,
+        name="Plan",
+        publisher_id="101",
+        template_tag="maas=maas_adg_api_1_static_9_101&ref_=aa_maas&tag=maas",
+        tag_fetched_at="2026-01-01T00:00:00Z",
+    )
+    t.campaign = Campaign.objects.create(
+        store=store,
+        tracking_plan=t.plan,
+        name="Campaign",
+        starts_on=date(2026, 1, 1),
+        default_commission_rate=Decimal("5"),
+        amazon_campaign_id="campaign-2026",
+    )
+    t.product = Product.objects.create(campaign=t.campaign, asin="B0ISOLATE1")
+    t.creator = Creator.objects.create(name=f"Creator {t.org.slug}")
+    t.campaign_creator = CampaignCreator.objects.create(
+        campaign=t.campaign, creator=t.creator, amazon_adgroup_id="creator"
+    )
+    t.link = AffiliateLink.objects.create(
+        campaign=t.campaign,
+        campaign_creator=t.campaign_creator,
+        product=t.product,
+        store=store,
+        amazon_creative_id="creator-b0isolate1",
+        code=f"iso{t.org.slug}0000"[:12],
+        destination_url="https://www.amazon.com/dp/B0ISOLATE1?maas=x",
+    )
 
 
 def _url(entry, tenant, owner_tenant=None):

@@ -207,3 +207,23 @@ CELERY_BEAT_SCHEDULE["reporting-conversions-advance"] = {
     "schedule": crontab(minute=41, hour=2),
     "options": {"expires": 6 * 3600},
 }
+
+# --- Short links and first-party clicks (campaigns.clicks) -----------------------------------
+# The Redis holding the click stream; empty = REDIS_URL. Run it with appendonly yes and
+# appendfsync always so a click Redis acknowledged survives a restart.
+CLICKS_REDIS_URL = env("CLICKS_REDIS_URL", default="")
+CLICKS_UNIQUE_WINDOW_SECONDS = env.int("CLICKS_UNIQUE_WINDOW_SECONDS", default=3600)
+CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 3600)
+# Behind N trusted proxies, the client address is the Nth entry from the right of
+# X-Forwarded-For; 0 = REMOTE_ADDR.
+CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=0)
+# Public base of /l/<code> links (a short domain); empty = SITE_URL.
+SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
+CELERY_BEAT_SCHEDULE["clicks-flush"] = {
+    "task": "campaigns.clicks_flush",
+    "schedule": 5.0,
+    "options": {"expires": 30},
+}
+# /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a
+# click needs none of them (campaigns/views/redirect.py). Everything else passes through.
+MIDDLEWARE = ["campaigns.views.redirect.ShortLinkMiddleware", *MIDDLEWARE]

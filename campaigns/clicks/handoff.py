@@ -1,0 +1,278 @@
+"""The redirect's side of the click pipeline: one Redis round trip on a known code.
+
+A Lua script reads the cached route, decides whether the visitor is unique on the link within
+the window (SET NX with the click id, so the first click wins) and appends the hit to the
+stream, atomically. The click id is minted here, which makes every later write idempotent.
+When Redis is unreachable the hit is written straight to PostgreSQL instead: slower, but no
+click is lost and the visitor still gets their redirect."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from importlib import import_module
+from typing import Any
+from urllib.parse import urlsplit
+
+import redis
+from django.conf import settings
+from django.http import HttpRequest
+
+from campaigns.clicks import keys, routes, ua
+
+log = logging.getLogger(__name__)
+
+CODE_RE = re.compile(r"^[A-Za-z0-9]{8,16}$")
+SUB_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+UNIQUE_WINDOW = 3600
+SALT_TTL = 2 * 24 * 3600
+# The creator portal puts the signed-in creator's id here; their own clicks are not counted.
+CREATOR_SESSION_KEY = "creator_id"
+
+# KEYS: route, seen, stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is
+# bot (1/0), the session's creator id, unique window (s). Returns nil (route not cached), {0}
+# (unknown or disabled) or {1, destination, title, asin}. The stream entry is one field `c`:
+# "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot" (compact: less to pack, send, store).
+_HANDOFF = """
+local r = redis.call('HMGET', KEYS[1], 'link', 'org', 'dest', 'active', 'creator', 'title', 'asin')
+if not r[4] then return nil end
+if r[4] ~= '1' or not r[1] then return {0} end
+local is_self = '0'
+if ARGV[4] ~= '' and ARGV[4] == r[5] then is_self = '1' end
+local unique = '0'
+if ARGV[3] == '0' and is_self == '0' then
+  if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', tonumber(ARGV[5])) then unique = '1' end
+end
+redis.call('XADD', KEYS[3], '*', 'c',
+  ARGV[1] .. '|' .. r[1] .. '|' .. r[2] .. '|' .. unique .. '|' .. is_self .. '|' .. ARGV[2])
+return {1, r[3], r[6] or '', r[7] or ''}
+"""
+ENTRY_FIELDS = ("id", "link", "org", "u", "self", "ts", "sub", "ip", "ua", "ref", "bot")
+_HOST_JUNK = re.compile(r"[^a-z0-9.:\-\[\]]")
+
+_scripts: dict[int, Any] = {}
+
+
+def _script(client: redis.Redis) -> Any:
+    found = _scripts.get(id(client))
+    if found is None:
+        found = _scripts[id(client)] = client.register_script(_HANDOFF)
+    return found
+
+
+@dataclass(frozen=True)
+class Hit:
+    code: str
+    click_id: str
+    ts: float
+    sub: str
+    ip: str
+    user_agent: str
+    ua_class: str
+    referrer_host: str
+    session_creator_id: str
+
+    @property
+    def is_bot(self) -> bool:
+        return self.ua_class in ua.BOT_CLASSES
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """found=False: unknown or disabled code (404)."""
+
+    found: bool
+    destination: str = ""
+    title: str = ""
+    asin: str = ""
+
+
+NOT_FOUND = Outcome(False)
+
+
+# --- reading the request -----------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or the address `CLICKS_FORWARDED_FOR_DEPTH` hops from the right of
+    X-Forwarded-For when behind that many trusted proxies."""
+    depth = int(getattr(settings, "CLICKS_FORWARDED_FOR_DEPTH", 0) or 0)
+    if depth:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= depth:
+            return forwarded[-depth]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
+def referrer_host(request: HttpRequest) -> str:
+    referrer = request.META.get("HTTP_REFERER", "")
+    if not referrer:
+        return ""
+    try:
+        host = urlsplit(referrer).hostname or ""
+    except ValueError:
+        return ""
+    return _HOST_JUNK.sub("", host)[:255]
+
+
+def hit_from_request(request: HttpRequest, code: str) -> Hit:
+    meta = request.META
+    user_agent = str(meta.get("HTTP_USER_AGENT", ""))[: ua.MAX_UA]
+    ua_class = ua.HEAD if request.method == "HEAD" else ua.classify(user_agent)
+    sub = request.GET.get("sub", "") if meta.get("QUERY_STRING") else ""
+    # Read the session only when the visitor has one (most clicks carry no cookie at all).
+    session_key = (
+        request.COOKIES.get(settings.SESSION_COOKIE_NAME) if meta.get("HTTP_COOKIE") else None
+    )
+    creator_id = _session_creator_id(request, session_key) if session_key else ""
+    return Hit(
+        code=code,
+        click_id=secrets.token_hex(16),  # 128 random bits: the click's id, everywhere
+        ts=time.time(),
+        sub=sub if SUB_RE.match(sub) else "",
+        ip=client_ip(request),
+        user_agent=user_agent,
+        ua_class=ua_class,
+        referrer_host=referrer_host(request),
+        session_creator_id=creator_id,
+    )
+
+
+def _session_creator_id(request: HttpRequest, session_key: str) -> str:
+    """The creator signed in to the portal in this session, if any. Works with or without
+    SessionMiddleware (ShortLinkMiddleware runs before it)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        engine = import_module(settings.SESSION_ENGINE)
+        session = engine.SessionStore(session_key=session_key)
+    return str(session.get(CREATOR_SESSION_KEY) or "")
+
+
+# --- IP hashing --------------------------------------------------------------------------------
+
+_salt: dict[int, tuple[bytes, float]] = {}
+SALT_LOCAL_SECONDS = 60.0
+
+
+def daily_salt(client: redis.Redis, day: int) -> bytes:
+    """The salt of UTC day number `day` (days since 1970-01-01), shared by every process
+    through Redis (created by whichever asks first), kept in this process for a minute so the
+    hot path rarely asks."""
+    cached = _salt.get(day)
+    now = time.monotonic()
+    if cached is not None and cached[1] > now:
+        return cached[0]
+    key = keys.salt_key(_day_name(day))
+    pipe = client.pipeline(transaction=False)
+    pipe.set(key, secrets.token_hex(32), nx=True, ex=SALT_TTL)
+    pipe.get(key)
+    salt = pipe.execute()[1]
+    _salt.clear()
+    _salt[day] = (salt, now + SALT_LOCAL_SECONDS)
+    return salt
+
+
+def cached_salt(day: int) -> bytes:
+    """This process's copy of the day's salt, if any (the Redis-down path)."""
+    cached = _salt.get(day)
+    return cached[0] if cached else b""
+
+
+def ip_hash(salt: bytes, ip: str) -> str:
+    return hashlib.sha256(salt + ip.encode()).hexdigest() if ip else ""
+
+
+def visitor_key(salt: bytes, ip: str, user_agent: str) -> str:
+    return hashlib.sha256(salt + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
+
+
+def _day(ts: float) -> int:
+    return int(ts) // 86400
+
+
+def _day_name(day: int) -> str:
+    return (EPOCH + timedelta(days=day)).strftime("%Y-%m-%d")
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+# --- the hand-off ------------------------------------------------------------------------------
+
+
+def handoff(hit: Hit) -> Outcome:
+    """Record the hit and answer where to send the visitor. Raises redis.RedisError when Redis
+    is unreachable (the caller falls back to `record_without_redis`)."""
+    client = keys.client()
+    salt = daily_salt(client, _day(hit.ts))
+    args = [
+        hit.click_id,
+        f"{hit.ts:.6f}|{hit.sub}|{ip_hash(salt, hit.ip)}|{hit.ua_class}|{hit.referrer_host}|"
+        + ("1" if hit.is_bot else "0"),
+        "1" if hit.is_bot else "0",
+        hit.session_creator_id,
+        keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW),
+    ]
+    script_keys = [
+        keys.route_key(hit.code),
+        keys.seen_key(hit.code, visitor_key(salt, hit.ip, hit.user_agent)),
+        keys.STREAM,
+    ]
+    script = _script(client)
+    result = keys.run_script(script, script_keys, args)
+    if result is None:  # not cached: load from PostgreSQL once, then hand off
+        routes.route_cache_fill(hit.code, routes.route_load(hit.code))
+        result = keys.run_script(script, script_keys, args)
+    if not result or int(result[0]) != 1:
+        return NOT_FOUND
+    destination, title, asin = (v.decode() for v in result[1:4])
+    return Outcome(True, destination, title, asin)
+
+
+def record_without_redis(hit: Hit) -> Outcome:
+    """Redis is down: look the route up in PostgreSQL and write the hit there directly."""
+    from campaigns.clicks.flush import clicks_write
+    from campaigns.models import ClickEvent
+
+    route = routes.route_load(hit.code)
+    if route is None or route["active"] != "1":
+        return NOT_FOUND
+    salt = cached_salt(_day(hit.ts))  # no salt reachable: keep no IP at all
+    hashed = ip_hash(salt, hit.ip) if salt else ""
+    is_self = bool(hit.session_creator_id) and hit.session_creator_id == route["creator"]
+    unique = not hit.is_bot and not is_self
+    organization_id = int(route["org"])
+    if unique and hashed:
+        from tenancy.scoping import tenant_scope
+
+        since = datetime.fromtimestamp(hit.ts, UTC) - timedelta(
+            seconds=keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW)
+        )
+        with tenant_scope(organization_id):
+            unique = not ClickEvent.objects.filter(
+                link_id=int(route["link"]), ip_hash=hashed, is_unique=True, occurred_at__gte=since
+            ).exists()
+    clicks_write(
+        [
+            {
+                "id": hit.click_id,
+                "link": route["link"],
+                "org": route["org"],
+                "ts": f"{hit.ts:.6f}",
+                "sub": hit.sub,
+                "ip": hashed,
+                "ua": hit.ua_class,
+                "ref": hit.referrer_host,
+                "u": "1" if unique else "0",
+                "bot": "1" if hit.is_bot else "0",
+                "self": "1" if is_self else "0",
+            }
+        ]
+    )
+    return Outcome(True, route["dest"], route["title"], route["asin"])

@@ -1,0 +1,133 @@
+"""Reads of the campaigns app (tenant in scope). List views read here, with a fixed number of
+queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from attribution.models import Store
+from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, LinkJob, TrackingPlan
+
+
+def stores_usable() -> QuerySet[Store]:
+    return Store.objects.filter(status=Store.Status.ACTIVE).exclude(advertiser_id="")
+
+
+def tracking_plans_list(*, include_archived: bool = True) -> QuerySet[TrackingPlan]:
+    plans = TrackingPlan.objects.select_related("store").annotate(campaign_count=Count("campaigns"))
+    if not include_archived:
+        plans = plans.filter(archived_at=None)
+    return plans.order_by("archived_at", "store_id", "name")
+
+
+def _clicks_subquery(field: str) -> Subquery:
+    rows = (
+        LinkClickDaily.objects.filter(link__campaign=OuterRef("pk"), sub_id="")
+        .values("link__campaign")
+        .annotate(total=Sum(field))
+        .values("total")
+    )
+    return Subquery(rows, output_field=IntegerField())
+
+
+def campaigns_list(*, status: str = "") -> QuerySet[Campaign]:
+    """Campaigns with their counts and click totals (subqueries: no row multiplication)."""
+
+    def count_of(model_field: str, **filters: object) -> Subquery:
+        from campaigns.models import Product
+        from creators.models import CampaignCreator
+
+        model = {"products": Product, "creators": CampaignCreator, "links": AffiliateLink}[
+            model_field
+        ]
+        rows = (
+            model.objects.filter(campaign=OuterRef("pk"), **filters)
+            .values("campaign")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Subquery(rows, output_field=IntegerField())
+
+    campaigns = Campaign.objects.select_related("store", "tracking_plan").annotate(
+        product_count=Coalesce(count_of("products", removed_at=None), 0),
+        creator_count=Coalesce(count_of("creators", status__in=("invited", "active")), 0),
+        link_count=Coalesce(count_of("links", is_active=True), 0),
+        click_count=Coalesce(_clicks_subquery("clicks"), 0),
+    )
+    if status:
+        campaigns = campaigns.filter(status=status)
+    return campaigns.order_by("-starts_on", "-pk")
+
+
+def campaign_get(*, campaign_id: int) -> Campaign | None:
+    return Campaign.objects.select_related("store", "tracking_plan").filter(pk=campaign_id).first()
+
+
+def campaign_links(
+    *, campaign: Campaign, campaign_creator_id: int | None = None
+) -> QuerySet[AffiliateLink]:
+    links = AffiliateLink.objects.filter(campaign=campaign).select_related(
+        "product", "campaign_creator__creator"
+    )
+    if campaign_creator_id:
+        links = links.filter(campaign_creator_id=campaign_creator_id)
+    return links.order_by("campaign_creator__creator__name", "campaign_creator_id", "product_id")
+
+
+def link_job_open(*, campaign: Campaign) -> LinkJob | None:
+    return (
+        LinkJob.objects.filter(campaign=campaign)
+        .filter(Q(status__in=(LinkJob.Status.QUEUED, LinkJob.Status.RUNNING)))
+        .first()
+    )
+
+
+def link_job_latest(*, campaign: Campaign) -> LinkJob | None:
+    return LinkJob.objects.filter(campaign=campaign).order_by("-pk").first()
+
+
+@dataclass(frozen=True)
+class ClickTotals:
+    clicks: int = 0
+    raw_hits: int = 0
+    bot_hits: int = 0
+
+
+def link_clicks_for(
+    *,
+    link_ids: list[int],
+    start: date | None = None,
+    end: date | None = None,
+    sub_id: str = "",
+) -> dict[int, ClickTotals]:
+    """First-party click totals per link over [start, end] (store-local dates; open ends
+    allowed) for one sub-id ('' = all sub-ids). Links without clicks are absent."""
+    rows = LinkClickDaily.objects.filter(link_id__in=link_ids, sub_id=sub_id)
+    if start:
+        rows = rows.filter(date__gte=start)
+    if end:
+        rows = rows.filter(date__lte=end)
+    totals = rows.values("link_id").annotate(c=Sum("clicks"), r=Sum("raw_hits"), b=Sum("bot_hits"))
+    return {t["link_id"]: ClickTotals(t["c"], t["r"], t["b"]) for t in totals}
+
+
+def campaign_click_totals(*, campaign: Campaign) -> ClickTotals:
+    agg = LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="").aggregate(
+        c=Coalesce(Sum("clicks"), 0), r=Coalesce(Sum("raw_hits"), 0), b=Coalesce(Sum("bot_hits"), 0)
+    )
+    return ClickTotals(agg["c"], agg["r"], agg["b"])
+
+
+def link_sub_ids(*, link: AffiliateLink) -> list[dict]:
+    """Clicks per sub-id of one link (rows with a sub-id only), most clicked first."""
+    return list(
+        LinkClickDaily.objects.filter(link=link)
+        .exclude(sub_id="")
+        .values("sub_id")
+        .annotate(clicks=Sum("clicks"), raw_hits=Sum("raw_hits"), bot_hits=Sum("bot_hits"))
+        .order_by("-clicks", "sub_id")
+    )

@@ -1,0 +1,211 @@
+"""Campaigns and their products."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from attribution.models import Store
+from campaigns import amazon_ids
+from campaigns.models import Campaign, Product, TrackingPlan
+
+EDITABLE = (
+    "name",
+    "starts_on",
+    "ends_on",
+    "status",
+    "track_sales",
+    "default_commission_rate",
+    "commission_basis",
+    "settlement_days",
+)
+
+
+def _check_dates(starts_on: date, ends_on: date | None) -> None:
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationError({"ends_on": "The end date is before the start date."})
+
+
+def _check_plan(store: Store, plan: TrackingPlan) -> None:
+    if plan.store_id != store.pk:
+        raise ValidationError({"tracking_plan": "Pick a tracking plan of the same store."})
+    if plan.archived_at is not None:
+        raise ValidationError({"tracking_plan": "That tracking plan is archived."})
+
+
+def _check_store(store: Store) -> None:
+    if store.status != Store.Status.ACTIVE:
+        raise ValidationError({"store": f"{store} is not active."})
+    try:
+        amazon_ids.marketplace_base(store.country_code)
+    except ValidationError as exc:
+        raise ValidationError({"store": exc.messages}) from exc
+
+
+def campaign_create(
+    *,
+    store: Store,
+    tracking_plan: TrackingPlan,
+    name: str,
+    starts_on: date,
+    default_commission_rate: Decimal,
+    ends_on: date | None = None,
+    status: str = Campaign.Status.DRAFT,
+    track_sales: bool = True,
+    commission_basis: str = Campaign.CommissionBasis.PROMOTED,
+    settlement_days: int = 30,
+    store_page: str = "",
+) -> Campaign:
+    """A campaign with its `aa_campaignid` (readable, unique in the store, never changed)."""
+    _check_store(store)
+    _check_plan(store, tracking_plan)
+    _check_dates(starts_on, ends_on)
+    try:
+        store_page_id = amazon_ids.parse_store_page(store_page)
+    except ValidationError as exc:
+        raise ValidationError({"store_page": exc.messages}) from exc
+    base = amazon_ids.campaign_id_base(name, starts_on.year)
+    with transaction.atomic():
+        # One id minted at a time per store (ids are unique per advertiser + marketplace).
+        Store.objects.select_for_update().filter(pk=store.pk).first()
+        taken = set(
+            Campaign.objects.filter(store=store, amazon_campaign_id__startswith=base).values_list(
+                "amazon_campaign_id", flat=True
+            )
+        )
+        campaign = Campaign(
+            store=store,
+            tracking_plan=tracking_plan,
+            name=name.strip(),
+            starts_on=starts_on,
+            ends_on=ends_on,
+            status=status,
+            track_sales=track_sales,
+            default_commission_rate=default_commission_rate,
+            commission_basis=commission_basis,
+            settlement_days=settlement_days,
+            amazon_campaign_id=amazon_ids.unique_id(base, taken),
+            store_page_id=store_page_id,
+        )
+        campaign.full_clean(exclude=["organization"])
+        campaign.save()
+    return campaign
+
+
+def campaign_update(
+    *, campaign: Campaign, store_page: str | None = None, **fields: Any
+) -> Campaign:
+    """Change what a manager may change. The store and the Amazon id never change; the
+    tracking plan and store page only while no link uses them (links are fixed at creation)."""
+    from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
+
+    unknown = set(fields) - {*EDITABLE, "tracking_plan"}
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    plan = fields.pop("tracking_plan", None)
+    changed = []
+    with transaction.atomic():
+        if plan is not None and plan.pk != campaign.tracking_plan_id:
+            _check_plan(campaign.store, plan)
+            if campaign.links.exists():
+                raise ValidationError(
+                    {"tracking_plan": "Links were made with the current plan's tag; it stays."}
+                )
+            campaign.tracking_plan = plan
+            changed.append("tracking_plan")
+        new_store_links = False
+        if store_page is not None:
+            try:
+                page_id = amazon_ids.parse_store_page(store_page)
+            except ValidationError as exc:
+                raise ValidationError({"store_page": exc.messages}) from exc
+            if page_id != campaign.store_page_id:
+                store_links = campaign.links.filter(product__isnull=True)
+                if page_id and campaign.store_page_id and store_links.exists():
+                    raise ValidationError(
+                        {
+                            "store_page": "Store-page links exist for the current page; "
+                            "remove the store page first, then add the new one."
+                        }
+                    )
+                if not page_id:
+                    links_deactivate_for(links=store_links)
+                else:
+                    new_store_links = True
+                campaign.store_page_id = page_id
+                changed.append("store_page_id")
+        for name, value in fields.items():
+            if getattr(campaign, name) != value:
+                setattr(campaign, name, value)
+                changed.append(name)
+        _check_dates(campaign.starts_on, campaign.ends_on)
+        campaign.full_clean(exclude=["organization"])
+        if changed:
+            campaign.save(update_fields=changed)
+        if new_store_links:
+            # A page removed earlier and added again: revive its links, make the missing.
+            links_activate_for(links=campaign.links.filter(product__isnull=True))
+            links_sync(campaign=campaign)
+    return campaign
+
+
+def products_add(*, campaign: Campaign, entries: Iterable[tuple[str, str]]) -> list[Product]:
+    """Add (ASIN, title) pairs; an ASIN removed earlier comes back with its links. Every
+    ASIN is validated before anything is written."""
+    from campaigns.services.links import links_activate_for, links_sync
+
+    clean: dict[str, str] = {}
+    errors = []
+    for n, (raw_asin, title) in enumerate(entries, 1):
+        try:
+            asin = amazon_ids.normalize_asin(raw_asin)
+        except ValidationError:
+            errors.append(f"Line {n}: {raw_asin.strip()!r} is not an ASIN (10 letters and digits).")
+            continue
+        if len((title or "").strip()) > 200:
+            errors.append(f"Line {n}: the title is longer than 200 characters.")
+            continue
+        clean[asin] = (title or "").strip() or clean.get(asin, "")
+    if errors:
+        raise ValidationError({"products": errors})
+    if not clean:
+        raise ValidationError({"products": "Enter at least one ASIN."})
+    products = []
+    with transaction.atomic():
+        existing = {p.asin: p for p in Product.objects.filter(campaign=campaign, asin__in=clean)}
+        for asin, title in clean.items():
+            product = existing.get(asin)
+            if product is None:
+                try:
+                    with transaction.atomic():
+                        product = Product.objects.create(campaign=campaign, asin=asin, title=title)
+                except IntegrityError as exc:
+                    raise ValidationError({"products": f"{asin} was just added."}) from exc
+            else:
+                revived = product.removed_at is not None
+                product.removed_at = None
+                product.title = title or product.title
+                product.save(update_fields=["removed_at", "title"])
+                if revived:
+                    links_activate_for(links=product.links.all())
+            products.append(product)
+        links_sync(campaign=campaign)
+    return products
+
+
+def product_remove(*, product: Product) -> Product:
+    """Take a product out of the campaign: its links stop redirecting; clicks are kept."""
+    from campaigns.services.links import links_deactivate_for
+
+    with transaction.atomic():
+        if product.removed_at is None:
+            product.removed_at = timezone.now()
+            product.save(update_fields=["removed_at"])
+        links_deactivate_for(links=product.links.all())
+    return product

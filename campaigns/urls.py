@@ -1,0 +1,58 @@
+from django.urls import path
+
+from campaigns.views import campaigns, links, tracking_plans
+
+# Under /o/<org_slug>/
+urlpatterns = [
+    path("tracking-plans/", tracking_plans.TrackingPlansView.as_view(), name="tracking-plans"),
+    path(
+        "tracking-plans/new/",
+        tracking_plans.TrackingPlanCreateView.as_view(),
+        name="tracking-plan-create",
+    ),
+    path(
+        "tracking-plans/<int:plan_id>/",
+        tracking_plans.TrackingPlanView.as_view(),
+        name="tracking-plan",
+    ),
+    path("campaigns/", campaigns.CampaignsView.as_view(), name="campaigns"),
+    path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign-create"),
+    path("campaigns/<int:campaign_id>/", campaigns.CampaignView.as_view(), name="campaign"),
+    path(
+        "campaigns/<int:campaign_id>/edit/",
+        campaigns.CampaignEditView.as_view(),
+        name="campaign-edit",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/products/",
+        campaigns.CampaignProductsView.as_view(),
+        name="campaign-products",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/products/<int:product_id>/remove/",
+        campaigns.ProductRemoveView.as_view(),
+        name="campaign-product-remove",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/creators/",
+        campaigns.CampaignCreatorsView.as_view(),
+        name="campaign-creators",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/",
+        campaigns.CampaignCreatorView.as_view(),
+        name="campaign-creator",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/links/",
+        links.CampaignLinksView.as_view(),
+        name="campaign-links",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/links/check/",
+        links.CampaignLinkCheckView.as_view(),
+        name="campaign-link-check",
+    ),
+    path("links/<int:link_id>/", links.LinkView.as_view(), name="link"),
+    path("links/<int:link_id>/qr.<str:fmt>", links.LinkQRView.as_view(), name="link-qr"),
+]

@@ -1,0 +1,361 @@
+"""Campaigns: list, create (choosing or creating the tracking plan), detail, edit, products
+and the creators in the campaign."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import timezone
+
+from attribution.models import Store
+from campaigns.checker import links_check
+from campaigns.forms import NEW_PLAN, CampaignForm, ProductsForm
+from campaigns.models import Campaign, LinkJob, Product, TrackingPlan
+from campaigns.selectors import (
+    campaign_click_totals,
+    campaign_get,
+    campaigns_list,
+    link_job_latest,
+    stores_usable,
+)
+from campaigns.services import (
+    campaign_create,
+    campaign_update,
+    product_remove,
+    products_add,
+    store_publishers,
+    tracking_plan_create,
+)
+from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
+from creators.forms import CampaignCreatorForm, CampaignCreatorsAddForm
+from creators.models import CampaignCreator, Creator
+from creators.services import campaign_creator_update, campaign_creators_add
+from tenancy.models import MANAGE_CAMPAIGNS
+
+CHECK_INLINE_LIMIT = 2000
+
+
+def _links_message(request: HttpRequest, result: int | LinkJob) -> None:
+    if isinstance(result, LinkJob):
+        messages.info(
+            request, f"Making {result.total} links in the background; progress is on the page."
+        )
+    elif result:
+        messages.success(request, f"{result} link{'s' if result != 1 else ''} made.")
+
+
+class CampaignsView(ManagerView):
+    template_name = "campaigns/campaigns.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        status = request.GET.get("status", "")
+        if status not in Campaign.Status.values:
+            status = ""
+        return self.render(
+            request,
+            {
+                "campaigns": list(campaigns_list(status=status)),
+                "status": status,
+                "statuses": Campaign.Status.choices,
+                "has_stores": stores_usable().exists(),
+            },
+        )
+
+
+class CampaignCreateView(ManagerView):
+    allowed_roles = MANAGE_CAMPAIGNS
+    template_name = "campaigns/campaign_form.html"
+
+    def _store(self, request: HttpRequest) -> tuple[Store | None, list[Store]]:
+        stores = list(stores_usable())
+        wanted = request.GET.get("store") or request.POST.get("store")
+        if wanted:
+            return found_or_404(next((s for s in stores if str(s.pk) == wanted), None)), stores
+        return (stores[0] if len(stores) == 1 else None), stores
+
+    def _form(self, store: Store, data: Any = None) -> tuple[CampaignForm, str]:
+        plans = list(TrackingPlan.objects.filter(store=store, archived_at=None).order_by("name"))
+        publishers, amazon_error = None, ""
+        try:
+            publishers = store_publishers(store=store)
+        except ValidationError as exc:
+            amazon_error = error_text(exc)
+        initial = {
+            "starts_on": timezone.localdate(),
+            "status": Campaign.Status.DRAFT,
+            "track_sales": True,
+            "settlement_days": 30,
+            "commission_basis": Campaign.CommissionBasis.PROMOTED,
+            "tracking_plan": str(plans[0].pk)
+            if len(plans) == 1
+            else (NEW_PLAN if not plans else ""),
+        }
+        return CampaignForm(data, plans=plans, publishers=publishers, initial=initial), amazon_error
+
+    def _page(self, request, store, stores, form=None, amazon_error="", status=200):  # type: ignore[no-untyped-def]
+        return self.render(
+            request,
+            {
+                "store": store,
+                "stores": stores,
+                "form": form,
+                "amazon_error": amazon_error,
+                "new_plan": NEW_PLAN,
+            },
+            status=status,
+        )
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        store, stores = self._store(request)
+        if store is None:
+            return self._page(request, None, stores)
+        form, amazon_error = self._form(store)
+        return self._page(request, store, stores, form, amazon_error)
+
+    def post(self, request: HttpRequest) -> HttpResponse:
+        store, stores = self._store(request)
+        if store is None:
+            return self._page(request, None, stores, status=400)
+        form, amazon_error = self._form(store, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            choice = data.pop("tracking_plan")
+            publisher = data.pop("new_plan_publisher", None)
+            plan_name = data.pop("new_plan_name", None)
+            try:
+                # One savepoint: a campaign that fails validation leaves no new plan behind.
+                with transaction.atomic():
+                    plan = form.chosen_plan
+                    if choice == NEW_PLAN:
+                        plan = self._new_plan(store, publisher or "", plan_name or "")
+                    assert plan is not None
+                    campaign = campaign_create(store=store, tracking_plan=plan, **data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"Campaign “{campaign.name}” created. Add products and creators."
+                )
+                return redirect(
+                    "campaign", org_slug=self.organization.slug, campaign_id=campaign.pk
+                )
+        return self._page(request, store, stores, form, amazon_error, status=400)
+
+    def _new_plan(self, store: Store, publisher: str, name: str) -> TrackingPlan:
+        try:
+            return tracking_plan_create(store=store, publisher_id=publisher, name=name)
+        except ValidationError as exc:
+            field = "new_plan_name" if "name" in getattr(exc, "error_dict", {}) else None
+            raise ValidationError({field or "new_plan_publisher": exc.messages}) from exc
+
+
+class CampaignMixin:
+    organization: Any
+
+    def campaign(self, campaign_id: int) -> Campaign:
+        return found_or_404(campaign_get(campaign_id=campaign_id))
+
+    def back(self, campaign: Campaign) -> HttpResponse:
+        return redirect("campaign", org_slug=self.organization.slug, campaign_id=campaign.pk)
+
+
+class CampaignView(CampaignMixin, ManagerView):
+    template_name = "campaigns/campaign.html"
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        return self.page(request, campaign)
+
+    def page(
+        self,
+        request: HttpRequest,
+        campaign: Campaign,
+        products_form: ProductsForm | None = None,
+        creators_form: CampaignCreatorsAddForm | None = None,
+        status: int = 200,
+    ) -> HttpResponse:
+        in_campaign = list(
+            CampaignCreator.objects.filter(campaign=campaign)
+            .select_related("creator")
+            .order_by("status", "creator__name")
+        )
+        link_count = campaign.links.filter(is_active=True).count()
+        # Checking is cheap per link; on big campaigns it waits for the "Check links" page.
+        check = links_check(campaign=campaign) if link_count <= CHECK_INLINE_LIMIT else None
+        available = Creator.objects.exclude(
+            pk__in=[cc.creator_id for cc in in_campaign if cc.status != "removed"]
+        ).order_by("name")
+        return self.render(
+            request,
+            {
+                "campaign": campaign,
+                "products": list(campaign.products.order_by("removed_at", "pk")),
+                "campaign_creators": in_campaign,
+                "products_form": products_form or ProductsForm(),
+                "creators_form": creators_form or CampaignCreatorsAddForm(available=available),
+                "has_available": available.exists() or bool(creators_form and creators_form.errors),
+                "totals": campaign_click_totals(campaign=campaign),
+                "link_count": link_count,
+                "check": check,
+                "job": link_job_latest(campaign=campaign),
+                "statuses": CampaignCreator.Status.choices,
+            },
+            status=status,
+        )
+
+
+class CampaignEditView(CampaignMixin, ManagerView):
+    allowed_roles = MANAGE_CAMPAIGNS
+    template_name = "campaigns/campaign_edit.html"
+
+    def _form(self, campaign: Campaign, data: Any = None) -> CampaignForm:
+        plans = list(
+            TrackingPlan.objects.filter(store=campaign.store_id, archived_at=None).order_by("name")
+        )
+        if campaign.tracking_plan not in plans:
+            plans.insert(0, campaign.tracking_plan)
+        initial = {
+            name: getattr(campaign, name)
+            for name in (
+                "name",
+                "starts_on",
+                "ends_on",
+                "status",
+                "track_sales",
+                "default_commission_rate",
+                "commission_basis",
+                "settlement_days",
+            )
+        }
+        initial["tracking_plan"] = str(campaign.tracking_plan_id)
+        initial["store_page"] = campaign.store_page_id
+        return CampaignForm(data, plans=plans, publishers=None, editing=True, initial=initial)
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        return self.render(request, {"campaign": campaign, "form": self._form(campaign)})
+
+    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        form = self._form(campaign, request.POST)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("tracking_plan")
+            store_page = data.pop("store_page")
+            try:
+                campaign_update(
+                    campaign=campaign,
+                    tracking_plan=form.chosen_plan,
+                    store_page=store_page,
+                    **data,
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Campaign saved.")
+                return self.back(campaign)
+        return self.render(request, {"campaign": campaign, "form": form}, status=400)
+
+
+class CampaignProductsView(CampaignView):
+    """POST: add products (ASIN per line)."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        form = ProductsForm(request.POST)
+        if form.is_valid():
+            try:
+                added = products_add(campaign=campaign, entries=form.entries())
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{len(added)} product{'s' if len(added) != 1 else ''} in the campaign.",
+                )
+                job = link_job_latest(campaign=campaign)
+                if job and job.is_open:
+                    _links_message(request, job)
+                return self.back(campaign)
+        return self.page(request, campaign, products_form=form, status=400)
+
+
+class ProductRemoveView(CampaignMixin, ManagerView):
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, campaign_id: int, product_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        product = found_or_404(Product.objects.filter(campaign=campaign, pk=product_id).first())
+        product_remove(product=product)
+        messages.success(request, f"{product.asin} removed; its links no longer redirect.")
+        return self.back(campaign)
+
+
+class CampaignCreatorsView(CampaignView):
+    """POST: put creators in the campaign (their links are made)."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        in_campaign = CampaignCreator.objects.filter(campaign=campaign).exclude(status="removed")
+        available = Creator.objects.exclude(pk__in=in_campaign.values("creator_id"))
+        form = CampaignCreatorsAddForm(request.POST, available=available)
+        if form.is_valid():
+            try:
+                added = campaign_creators_add(
+                    campaign=campaign,
+                    creators=form.cleaned_data["creators"],
+                    status=form.cleaned_data["status"],
+                    commission_rate_override=form.cleaned_data["commission_rate_override"],
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request, f"{len(added)} creator{'s' if len(added) != 1 else ''} added."
+                )
+                job = link_job_latest(campaign=campaign)
+                if job and job.is_open:
+                    _links_message(request, job)
+                return self.back(campaign)
+        return self.page(request, campaign, creators_form=form, status=400)
+
+
+class CampaignCreatorView(CampaignMixin, ManagerView):
+    """POST: a creator's status or commission override in this campaign."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(
+        self, request: HttpRequest, campaign_id: int, campaign_creator_id: int
+    ) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        cc = found_or_404(
+            CampaignCreator.objects.select_related("creator", "campaign")
+            .filter(campaign=campaign, pk=campaign_creator_id)
+            .first()
+        )
+        form = CampaignCreatorForm(request.POST)
+        if not form.is_valid():
+            for field, errors in form.errors.items():
+                messages.error(request, f"{cc.creator.name}: {field}: {' '.join(map(str, errors))}")
+            return self.back(campaign)
+        try:
+            campaign_creator_update(campaign_creator=cc, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"{cc.creator.name}: {error_text(exc)}")
+        else:
+            messages.success(request, f"{cc.creator.name}: saved.")
+        return self.back(campaign)

@@ -1,0 +1,234 @@
+"""Creators and their place in campaigns. Tenant in scope, keyword-only, one transaction."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+
+from campaigns import amazon_ids
+from campaigns.models import Campaign
+from creators.models import CampaignCreator, Channel, Creator
+from tenancy.scoping import current_tenant_id
+
+MAX_IMPORT_ROWS = 5000
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+IMPORT_COLUMNS = ("name", "email", "handle")
+
+
+def _email_owner(email: str, exclude: int | None, known: dict[str, str] | None) -> str | None:
+    if known is not None:
+        return known.get(email)
+    clash = Creator.objects.filter(email=email)
+    if exclude:
+        clash = clash.exclude(pk=exclude)
+    other = clash.first()
+    return other.name if other else None
+
+
+def _clean_fields(
+    *,
+    name: str,
+    email: str,
+    handle: str,
+    channels: Iterable[str],
+    exclude: int | None = None,
+    known_emails: dict[str, str] | None = None,
+) -> dict:
+    errors: dict[str, str] = {}
+    name = (name or "").strip()
+    email = (email or "").strip().lower()
+    handle = (handle or "").strip()
+    if not name:
+        errors["name"] = "Enter the creator's name."
+    elif len(name) > 120:
+        errors["name"] = "At most 120 characters."
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = "Enter a valid email address."
+        else:
+            other_name = _email_owner(email, exclude, known_emails)
+            if other_name:
+                errors["email"] = f"{other_name} already uses this email."
+    if len(handle) > 80:
+        errors["handle"] = "At most 80 characters."
+    known = set(Channel.values)
+    channels = [c for c in dict.fromkeys(channels or []) if c]
+    if any(c not in known for c in channels):
+        errors["channels"] = "Pick channels from the list."
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "email": email, "handle": handle, "channels": channels}
+
+
+def creator_create(
+    *, name: str, email: str = "", handle: str = "", channels: Iterable[str] = ()
+) -> Creator:
+    data = _clean_fields(name=name, email=email, handle=handle, channels=channels)
+    with transaction.atomic():
+        return Creator.objects.create(**data)
+
+
+def creator_update(
+    *, creator: Creator, name: str, email: str = "", handle: str = "", channels: Iterable[str] = ()
+) -> Creator:
+    data = _clean_fields(
+        name=name, email=email, handle=handle, channels=channels, exclude=creator.pk
+    )
+    for key, value in data.items():
+        setattr(creator, key, value)
+    creator.save(update_fields=list(data))
+    return creator
+
+
+# --- CSV import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: list[Creator] = field(default_factory=list)
+    # (line number in the file, message)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+
+def creators_import_csv(*, data: bytes) -> ImportResult:
+    """Creators from a CSV with a header row naming `name`, `email`, `handle` (any order,
+    other columns ignored). Every row is checked first; any error and nothing is imported."""
+    result = ImportResult()
+    if len(data) > MAX_IMPORT_BYTES:
+        result.errors.append((0, "The file is larger than 2 MB."))
+        return result
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        result.errors.append((0, "The file is not UTF-8 text. Export it as CSV UTF-8."))
+        return result
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    reader = csv.reader(io.StringIO(text), dialect)
+    header = [h.strip().lower() for h in next(reader, [])]
+    if "name" not in header:
+        result.errors.append((1, "The first row must name the columns: name, email, handle."))
+        return result
+    index = {col: header.index(col) for col in IMPORT_COLUMNS if col in header}
+    rows: list[tuple[int, dict]] = []
+    seen_emails: dict[str, int] = {}
+    known = dict(Creator.objects.exclude(email="").values_list("email", "name"))
+    for line, row in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(rows) >= MAX_IMPORT_ROWS:
+            result.errors.append((line, f"More than {MAX_IMPORT_ROWS} rows; split the file."))
+            break
+        values = {col: (row[i] if i < len(row) else "") for col, i in index.items()}
+        try:
+            clean = _clean_fields(
+                name=values.get("name", ""),
+                email=values.get("email", ""),
+                handle=values.get("handle", ""),
+                channels=[],
+                known_emails=known,
+            )
+        except ValidationError as exc:
+            for column, messages in exc.message_dict.items():
+                for message in messages:
+                    result.errors.append((line, f"{column}: {message}"))
+            continue
+        if clean["email"]:
+            first = seen_emails.setdefault(clean["email"], line)
+            if first != line:
+                result.errors.append((line, f"email: the same email is on line {first}."))
+                continue
+        rows.append((line, clean))
+    if not rows and not result.errors:
+        result.errors.append((0, "The file has no creators in it."))
+    if result.errors:
+        return result
+    try:
+        with transaction.atomic():
+            organization_id = current_tenant_id()
+            result.created = Creator.objects.bulk_create(
+                [Creator(organization_id=organization_id, **clean) for _, clean in rows],
+                batch_size=1000,
+            )
+    except IntegrityError:
+        result.errors.append((0, "Some of these creators were added meanwhile; try again."))
+    return result
+
+
+# --- creators in campaigns ---------------------------------------------------------------------
+
+
+def campaign_creators_add(
+    *,
+    campaign: Campaign,
+    creators: Iterable[Creator],
+    commission_rate_override: Decimal | None = None,
+    status: str = CampaignCreator.Status.INVITED,
+) -> list[CampaignCreator]:
+    """Put creators in a campaign, each with a readable ad-group id unique in the campaign,
+    then make their links. A creator removed earlier comes back with their links."""
+    from campaigns.services.links import links_activate_for, links_sync
+
+    if status == CampaignCreator.Status.REMOVED:
+        raise ValidationError({"status": "Add creators as invited or active."})
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        existing = {cc.creator_id: cc for cc in CampaignCreator.objects.filter(campaign=campaign)}
+        taken = {cc.amazon_adgroup_id for cc in existing.values()}
+        added = []
+        for creator in creators:
+            cc = existing.get(creator.pk)
+            if cc is None:
+                adgroup = amazon_ids.unique_id(
+                    amazon_ids.adgroup_id_base(handle=creator.handle, name=creator.name), taken
+                )
+                taken.add(adgroup)
+                cc = CampaignCreator.objects.create(
+                    campaign=campaign,
+                    creator=creator,
+                    commission_rate_override=commission_rate_override,
+                    status=status,
+                    amazon_adgroup_id=adgroup,
+                )
+            elif cc.status == CampaignCreator.Status.REMOVED:
+                cc.status = status
+                cc.commission_rate_override = commission_rate_override
+                cc.save(update_fields=["status", "commission_rate_override"])
+                links_activate_for(links=cc.links.all())
+            added.append(cc)
+        links_sync(campaign=campaign)
+    return added
+
+
+def campaign_creator_update(
+    *, campaign_creator: CampaignCreator, status: str, commission_rate_override: Decimal | None
+) -> CampaignCreator:
+    """Change the override or the status; removing stops the creator's links (404)."""
+    from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
+
+    if status not in CampaignCreator.Status.values:
+        raise ValidationError({"status": "Pick a status."})
+    cc = campaign_creator
+    with transaction.atomic():
+        was = cc.status
+        cc.status = status
+        cc.commission_rate_override = commission_rate_override
+        cc.full_clean(exclude=["organization", "campaign", "creator"])
+        cc.save(update_fields=["status", "commission_rate_override"])
+        if status == CampaignCreator.Status.REMOVED and was != status:
+            links_deactivate_for(links=cc.links.all())
+        elif was == CampaignCreator.Status.REMOVED and status != was:
+            links_activate_for(links=cc.links.all())
+            links_sync(campaign=cc.campaign)
+    return cc

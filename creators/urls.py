@@ -1,0 +1,10 @@
+from django.urls import path
+
+from creators import views
+
+# Under /o/<org_slug>/
+urlpatterns = [
+    path("creators/", views.CreatorsView.as_view(), name="creators"),
+    path("creators/import/", views.CreatorsImportView.as_view(), name="creators-import"),
+    path("creators/<int:creator_id>/", views.CreatorView.as_view(), name="creator"),
+]
