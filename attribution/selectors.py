@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
@@ -31,7 +32,7 @@ class StoreSync:
         return self.store.last_synced_at + timedelta(hours=self.store.sync_cadence_hours)
 
 
-def _latest_per_store(model: type, limit: int) -> list:
+def _latest_per_store(model: Any, limit: int) -> list:
     """The `limit` newest rows of each store, in one query."""
     ranked = model.objects.annotate(
         rank=Window(RowNumber(), partition_by=[F("store_id")], order_by=F("created_at").desc())

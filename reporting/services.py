@@ -119,6 +119,7 @@ def conversions_settle(
     for key in set(days) | set(existing):
         row, conversion = days.get(key), existing.get(key)
         if conversion is None:
+            assert row is not None
             cc = row["cc"]
             amounts = _amounts(row, cc.commission_rate, currency)
             if amounts.is_zero():

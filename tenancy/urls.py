@@ -3,7 +3,6 @@ from django.urls import path
 from tenancy.views import members
 
 urlpatterns = [
-    path("", members.OrganizationHomeView.as_view(), name="org-home"),
     path("members/", members.MembersView.as_view(), name="members"),
     path("members/<int:membership_id>/", members.MemberDetailView.as_view(), name="member"),
     path(

@@ -29,6 +29,10 @@ REGISTRY: list[TenantURL] = [
     TenantURL("amazon-connect", methods=("post",)),
     TenantURL("amazon-profiles", lambda t: {"connection_id": t.connection.pk}, ("get", "post")),
     TenantURL("amazon-disconnect", lambda t: {"connection_id": t.connection.pk}, ("post",)),
+    TenantURL("sync-status"),
+    TenantURL("sync-now", lambda t: {"store_id": t.campaign.store_id}, ("post",)),
+    TenantURL("conversions", methods=("get", "post")),
+    TenantURL("campaign-performance", lambda t: {"campaign_id": t.campaign.pk}),
     # campaigns
     TenantURL("tracking-plans"),
     TenantURL("tracking-plan-create", methods=("get", "post")),

@@ -14,7 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from datetime import date
-from typing import IO
+from typing import IO, Any
 
 from django.db import connection
 
@@ -84,7 +84,7 @@ def apply_pull(
 ) -> WriteStats:
     stats = WriteStats()
     t = time.perf_counter()
-    params = {
+    params: dict[str, Any] = {
         "org": organization_id,
         "store": store_id,
         "run": run_id,

@@ -23,13 +23,6 @@ def _first_error(exc: ValidationError) -> str:
     return "; ".join(m for m in exc.messages)
 
 
-class OrganizationHomeView(OrgView):
-    template_name = "tenancy/org_home.html"
-
-    def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(request)
-
-
 class MembersView(OrgView):
     template_name = "tenancy/members.html"
 

@@ -80,6 +80,16 @@ class Page:
         self.driver.find_element(By.NAME, "username").send_keys(email)
         self.driver.find_element(By.NAME, "password").send_keys(password)
         self.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        # the next page has loaded: either we left the sign-in page or it shows an error
+        WebDriverWait(self.driver, 10).until(
+            lambda d: (
+                "/accounts/login/" not in d.current_url
+                or d.find_elements(By.CSS_SELECTOR, ".msg-error, .errorlist, [role=alert]")
+                or "Too many" in d.page_source
+            )
+        )
 
     def text(self, selector: str = "body") -> str:
         from selenium.webdriver.common.by import By

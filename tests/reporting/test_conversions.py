@@ -3,7 +3,7 @@ restatements while pending, clawed back or topped up after approval, always reco
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,48 +12,12 @@ from django.utils import timezone
 
 from attribution.models import DailyMetric, SyncRun
 from attribution.sync.service import store_today
-from campaigns.models import Campaign, TrackingPlan
-from creators.models import CampaignCreator, Creator
+from campaigns.models import Campaign
 from reporting.models import Conversion, ConversionAdjustment
 from reporting.services import commission_for, conversions_advance, conversions_decide
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import WINDOW, sync
 from tests.conftest import sandbox_control
-
-
-@pytest.fixture
-def campaign(us_store, tenant_a):
-    """Alpha's "spring" campaign with creators jane (override 12.5 %) and omar (10 %); the
-    sandbox traffic also has a "summer" campaign nobody created (unmatched)."""
-    with tenant_scope(tenant_a.org):
-        plan = TrackingPlan.objects.create(
-            store=us_store,
-            name="Influencers",
-            publisher_id="101",
-            publisher_name="Instagram",
-            template_tag="maas=x&ref_=aa_maas&tag=maas",
-            tag_fetched_at=timezone.now(),
-        )
-        campaign = Campaign.objects.create(
-            store=us_store,
-            tracking_plan=plan,
-            name="Spring",
-            starts_on=date(2026, 10, 1),
-            status="active",
-            default_commission_rate=Decimal("10.00"),
-            settlement_days=30,
-            amazon_campaign_id="spring",
-        )
-        for name, adgroup, override in (("Jane", "jane", Decimal("12.50")), ("Omar", "omar", None)):
-            creator = Creator.objects.create(name=name, email=f"{adgroup}@creators.test")
-            CampaignCreator.objects.create(
-                campaign=campaign,
-                creator=creator,
-                status="active",
-                amazon_adgroup_id=adgroup,
-                commission_rate_override=override,
-            )
-    return campaign
 
 
 def facts_by_creator_day(store) -> dict:

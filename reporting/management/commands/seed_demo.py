@@ -2,15 +2,13 @@
 
 from django.core.management.base import BaseCommand
 
-from attribution.demo import demo_amazon_ensure
-from tenancy.demo import demo_organizations_ensure
+from reporting.demo import demo_ensure
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisations, people, Amazon sandbox stores and data (idempotent)."
+    help = "Load the demo organisations, people, sandbox stores, campaigns and data (idempotent)."
 
     def handle(self, *args: object, **opts: object) -> None:
-        for org in demo_organizations_ensure():
-            stores = demo_amazon_ensure(org)
-            self.stdout.write(f"/o/{org.slug}/: {len(stores)} store(s)")
+        for line in demo_ensure():
+            self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,34 +1,14 @@
-"""Reads of the reporting side."""
+"""Freshness: what every page with numbers says about Amazon's data."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, F, Q, QuerySet, Sum, Window
+from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 
 from attribution.models import Store, SyncRun
-from reporting.models import Conversion
-
-
-def conversions_list(*, status: str | None = None) -> QuerySet[Conversion]:
-    """Conversions of the tenant in scope with what a list shows, in a fixed number of queries."""
-    qs = Conversion.objects.select_related("campaign", "creator", "store").annotate(
-        adjustment_count=Count("adjustments"),
-        owed_extra=Sum("adjustments__commission", filter=Q(adjustments__included=False)),
-    )
-    if status:
-        qs = qs.filter(status=status)
-    return qs.order_by("date", "pk")
-
-
-def conversion_status_counts() -> dict[str, int]:
-    rows = Conversion.objects.values("status").annotate(n=Count("pk"))
-    return {row["status"]: row["n"] for row in rows}
-
-
-# --- Freshness: what every page with numbers says about Amazon's data ----------------------
 
 FRESHNESS_NOTE = (
     "Clicks can take up to 24 hours and sales up to 48 hours to appear; the Brand Referral "

@@ -1,0 +1,147 @@
+"""The organisation's workflow dashboard: sales per currency (never summed across currencies),
+per store and per campaign, conversions awaiting approval, and every store's freshness.
+A fixed number of queries whatever the number of stores, campaigns or days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from attribution.models import DailyMetric, MetricLevel, Store
+from campaigns.models import Campaign, LinkClickDaily
+from reporting.models import Conversion, ConversionAdjustment
+from reporting.selectors.freshness import Freshness, store_freshness
+from reporting.selectors.performance import METRICS, ZERO, Period, Totals
+
+TOP_CAMPAIGNS = 10
+
+
+@dataclass
+class StoreLine:
+    store: Store
+    totals: Totals
+    unmatched: Totals
+
+
+@dataclass
+class CampaignLine:
+    campaign: Campaign
+    totals: Totals
+
+
+@dataclass
+class CurrencyLine:
+    currency: str
+    totals: Totals = field(default_factory=Totals)
+    stores: int = 0
+
+
+@dataclass
+class Awaiting:
+    currency: str
+    count: int
+    commission: Decimal
+
+
+@dataclass
+class Overview:
+    period: Period
+    currencies: list[CurrencyLine]
+    stores: list[StoreLine]
+    campaigns: list[CampaignLine]
+    awaiting: list[Awaiting]
+    freshness: list[Freshness]
+
+    @property
+    def has_data(self) -> bool:
+        return any(line.totals.clicks or line.totals.total_sales for line in self.stores)
+
+
+def organization_overview(*, period: Period) -> Overview:
+    stores = list(Store.objects.select_related("connection").order_by("country_code", "pk"))
+    in_period = Q(date__gte=period.start, date__lte=period.end)
+    campaigns = {
+        (c.store_id, c.amazon_campaign_id): c for c in Campaign.objects.select_related("store")
+    }
+
+    # Amazon's ad-group rows per (store, campaign id): one query
+    per_campaign_id = (
+        DailyMetric.objects.filter(in_period, level=MetricLevel.ADGROUP)
+        .values("store_id", "amazon_campaign_id")
+        .annotate(**{m: Sum(m) for m in METRICS})
+    )
+    store_totals: dict[int, Totals] = defaultdict(Totals)
+    unmatched: dict[int, Totals] = defaultdict(Totals)
+    campaign_totals: dict[int, Totals] = defaultdict(Totals)
+    for row in per_campaign_id:
+        store_totals[row["store_id"]].add(row)
+        campaign = campaigns.get((row["store_id"], row["amazon_campaign_id"]))
+        if campaign is None:
+            unmatched[row["store_id"]].add(row)
+        else:
+            campaign_totals[campaign.pk].add(row)
+
+    # our clicks per campaign (bots excluded): one query
+    for campaign_id, clicks in (
+        LinkClickDaily.objects.filter(in_period, sub_id="")
+        .values_list("link__campaign_id")
+        .annotate(Sum("clicks"))
+    ):
+        campaign_totals[campaign_id].link_clicks = clicks or 0
+    # commission owed per campaign for the period: two queries
+    owing = Conversion.objects.filter(in_period).exclude(status=Conversion.Status.DENIED)
+    for campaign_id, commission in owing.values_list("campaign_id").annotate(Sum("commission")):
+        campaign_totals[campaign_id].commission += commission or ZERO
+    for campaign_id, extra in (
+        ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
+        .values_list("conversion__campaign_id")
+        .annotate(Sum("commission"))
+    ):
+        campaign_totals[campaign_id].commission += extra or ZERO
+
+    by_store_id = {s.pk: s for s in stores}
+    for campaign in campaigns.values():
+        totals = campaign_totals.get(campaign.pk)
+        if totals:
+            store_totals[campaign.store_id].link_clicks += totals.link_clicks
+            store_totals[campaign.store_id].commission += totals.commission
+
+    currencies: dict[str, CurrencyLine] = {}
+    for store in stores:
+        line = currencies.setdefault(store.currency_code, CurrencyLine(store.currency_code))
+        line.stores += 1
+        totals = store_totals.get(store.pk, Totals())
+        for name in ("link_clicks", *METRICS, "commission"):
+            setattr(line.totals, name, getattr(line.totals, name) + getattr(totals, name))
+
+    top = sorted(
+        (
+            CampaignLine(c, campaign_totals[c.pk])
+            for c in campaigns.values()
+            if c.pk in campaign_totals and c.store_id in by_store_id
+        ),
+        key=lambda line: (line.totals.total_sales, line.totals.link_clicks),
+        reverse=True,
+    )[:TOP_CAMPAIGNS]
+
+    awaiting = [
+        Awaiting(r["currency"], r["n"], r["commission"] or ZERO)
+        for r in Conversion.objects.filter(status=Conversion.Status.AWAITING)
+        .values("currency")
+        .annotate(n=Count("pk"), commission=Sum("commission"))
+        .order_by("currency")
+    ]
+    return Overview(
+        period=period,
+        currencies=sorted(currencies.values(), key=lambda c: c.currency),
+        stores=[
+            StoreLine(s, store_totals.get(s.pk, Totals()), unmatched.get(s.pk, Totals()))
+            for s in stores
+        ],
+        campaigns=top,
+        awaiting=awaiting,
+        freshness=store_freshness(stores),
+    )

@@ -1,0 +1,382 @@
+"""Campaign performance: KPIs (with the previous period), the daily series, the funnel, and the
+per-creator and per-link tables. Reads stored facts and rollups only, in a fixed number of
+queries whatever the number of creators, links or days.
+
+Which Amazon level answers what: campaign totals and creators come from ad-group rows
+(Amazon's 10-click mask hides less there), links from creative rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from attribution.models import DailyMetric, MetricLevel, MetricRevision, Store, SyncRun
+from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
+from creators.models import CampaignCreator
+from reporting.models import Conversion, ConversionAdjustment
+
+AMAZON_MASK_CLICKS = 10
+RESTATEMENT_DAYS = 28
+METRICS = (
+    "clicks",
+    "detail_page_views",
+    "add_to_cart",
+    "purchases",
+    "units_sold",
+    "sales",
+    "total_detail_page_views",
+    "total_add_to_cart",
+    "total_purchases",
+    "total_units_sold",
+    "total_sales",
+    "brand_referral_bonus",
+)
+ZERO = Decimal("0")
+
+
+@dataclass
+class Totals:
+    link_clicks: int = 0
+    clicks: int = 0
+    detail_page_views: int = 0
+    add_to_cart: int = 0
+    purchases: int = 0
+    units_sold: int = 0
+    sales: Decimal = ZERO
+    total_detail_page_views: int = 0
+    total_add_to_cart: int = 0
+    total_purchases: int = 0
+    total_units_sold: int = 0
+    total_sales: Decimal = ZERO
+    brand_referral_bonus: Decimal = ZERO
+    commission: Decimal = ZERO
+
+    @property
+    def conversion_rate(self) -> Decimal | None:
+        """Purchases / Amazon clicks x 100, two decimals; None without clicks."""
+        if not self.clicks:
+            return None
+        return (Decimal(self.purchases) * 100 / self.clicks).quantize(Decimal("0.01"))
+
+    def add(self, row: dict[str, Any], prefix: str = "") -> None:
+        for name in METRICS:
+            value = row.get(prefix + name)
+            if value:
+                setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
+
+
+def change(current: Decimal | int | None, previous: Decimal | int | None) -> Decimal | None:
+    """Percent change, one decimal; None when there is nothing to compare with."""
+    if current is None or not previous:
+        return None
+    return ((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)).quantize(
+        Decimal("0.1")
+    )
+
+
+@dataclass
+class Row:
+    """One creator or link in a table."""
+
+    key: str
+    label: str
+    sublabel: str
+    totals: Totals
+    our_lifetime_clicks: int
+    amazon_lifetime_clicks: int
+    commission_rate: Decimal | None = None
+    link: AffiliateLink | None = None
+
+    @property
+    def masked(self) -> bool:
+        return self.amazon_lifetime_clicks < AMAZON_MASK_CLICKS
+
+    @property
+    def threshold_status(self) -> str:
+        """Why Amazon's numbers may be zero, from our own click count."""
+        if not self.masked:
+            return ""
+        if self.our_lifetime_clicks < AMAZON_MASK_CLICKS:
+            return f"Amazon shows data after 10 clicks: {self.our_lifetime_clicks} of 10 so far"
+        return "10+ clicks sent; Amazon reports them within 24 hours"
+
+
+@dataclass
+class Performance:
+    campaign: Campaign
+    period: Period
+    current: Totals
+    previous: Totals
+    series: list[dict[str, Any]]
+    creators: list[Row]
+    links: list[Row]
+    changes: list[MetricRevision]
+
+    @property
+    def currency(self) -> str:
+        return self.campaign.store.currency_code
+
+    def kpi_changes(self) -> dict[str, Decimal | None]:
+        names = ["link_clicks", *METRICS, "commission"]
+        result = {n: change(getattr(self.current, n), getattr(self.previous, n)) for n in names}
+        result["conversion_rate"] = change(
+            self.current.conversion_rate, self.previous.conversion_rate
+        )
+        return result
+
+    @property
+    def funnel(self) -> list[tuple[str, int, Decimal | None]]:
+        steps = [
+            ("Link clicks (ours)", self.current.link_clicks),
+            ("Amazon clicks", self.current.clicks),
+            ("Detail page views", self.current.detail_page_views),
+            ("Add to cart", self.current.add_to_cart),
+            ("Purchases", self.current.purchases),
+        ]
+        out: list[tuple[str, int, Decimal | None]] = []
+        previous: int | None = None
+        for label, value in steps:
+            ratio = (Decimal(value) * 100 / previous).quantize(Decimal("0.1")) if previous else None
+            out.append((label, value, ratio))
+            previous = value
+        return out
+
+
+def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
+    return {f"{prefix}{m}": Sum(m, filter=condition) for m in METRICS}
+
+
+def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> Performance:
+    store: Store = campaign.store
+    prev = period.previous()
+    in_current = Q(date__gte=period.start, date__lte=period.end)
+    in_previous = Q(date__gte=prev.start, date__lte=prev.end)
+    facts = DailyMetric.objects.filter(
+        store_id=store.pk, amazon_campaign_id=campaign.amazon_campaign_id
+    )
+    adgroup = facts.filter(level=MetricLevel.ADGROUP)
+
+    # 1. KPIs, current and previous period, one query
+    current, previous = Totals(), Totals()
+    agg = adgroup.filter(date__gte=prev.start, date__lte=period.end).aggregate(
+        **_sums("c_", in_current), **_sums("p_", in_previous)
+    )
+    current.add(agg, "c_")
+    previous.add(agg, "p_")
+
+    # 2. our clicks (bots excluded), current and previous, one query
+    ours = LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
+    click_agg = ours.filter(date__gte=prev.start, date__lte=period.end).aggregate(
+        c=Sum("clicks", filter=in_current), p=Sum("clicks", filter=in_previous)
+    )
+    current.link_clicks, previous.link_clicks = click_agg["c"] or 0, click_agg["p"] or 0
+
+    # 3. commission owed on conversions of the two periods, one query each side
+    conv = Conversion.objects.filter(campaign=campaign).exclude(status=Conversion.Status.DENIED)
+    conv_agg = conv.filter(date__gte=prev.start, date__lte=period.end).aggregate(
+        c=Sum("commission", filter=in_current), p=Sum("commission", filter=in_previous)
+    )
+    adj_agg = ConversionAdjustment.objects.filter(
+        conversion__in=conv,
+        included=False,
+        conversion__date__gte=prev.start,
+        conversion__date__lte=period.end,
+    ).aggregate(
+        c=Sum("commission", filter=Q(conversion__date__gte=period.start)),
+        p=Sum("commission", filter=Q(conversion__date__lt=period.start)),
+    )
+    current.commission = (conv_agg["c"] or ZERO) + (adj_agg["c"] or ZERO)
+    previous.commission = (conv_agg["p"] or ZERO) + (adj_agg["p"] or ZERO)
+
+    # 4. daily series (Amazon per day + our clicks per day), two queries
+    by_day = {
+        r["date"]: r
+        for r in adgroup.filter(in_current)
+        .values("date")
+        .annotate(day_sales=Sum("sales"), day_purchases=Sum("purchases"), day_clicks=Sum("clicks"))
+    }
+    clicks_by_day = dict(ours.filter(in_current).values_list("date").annotate(n=Sum("clicks")))
+    provisional_from = today - timedelta(days=RESTATEMENT_DAYS)
+    series = []
+    for offset in range(period.days):
+        day = period.start + timedelta(days=offset)
+        row = by_day.get(day, {})
+        series.append(
+            {
+                "date": day.isoformat(),
+                "sales": str(row.get("day_sales") or ZERO),
+                "purchases": row.get("day_purchases") or 0,
+                "clicks": row.get("day_clicks") or 0,
+                "link_clicks": clicks_by_day.get(day, 0),
+                "provisional": day >= provisional_from,
+            }
+        )
+
+    return Performance(
+        campaign=campaign,
+        period=period,
+        current=current,
+        previous=previous,
+        series=series,
+        creators=_creator_rows(campaign, adgroup, period),
+        links=_link_rows(campaign, facts.filter(level=MetricLevel.CREATIVE), period),
+        changes=_last_changes(campaign),
+    )
+
+
+def _creator_rows(campaign: Campaign, adgroup: Any, period: Period) -> list[Row]:
+    """Four queries: creators, Amazon per ad group (range + lifetime), our clicks, commission."""
+    in_current = Q(date__gte=period.start, date__lte=period.end)
+    amazon = {
+        r["amazon_adgroup_id"]: r
+        for r in adgroup.values("amazon_adgroup_id").annotate(
+            **_sums("r_", in_current), lifetime_clicks=Sum("clicks")
+        )
+    }
+    ours = {
+        r["link__campaign_creator_id"]: r
+        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
+        .values("link__campaign_creator_id")
+        .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
+    }
+    commission = dict(
+        Conversion.objects.filter(campaign=campaign, date__gte=period.start, date__lte=period.end)
+        .exclude(status=Conversion.Status.DENIED)
+        .values_list("campaign_creator_id")
+        .annotate(Sum("commission"))
+    )
+    rows = []
+    for cc in CampaignCreator.objects.filter(campaign=campaign).select_related(
+        "creator", "campaign"
+    ):
+        totals = Totals()
+        fact = amazon.get(cc.amazon_adgroup_id, {})
+        totals.add(fact, "r_")
+        mine = ours.get(cc.pk, {})
+        totals.link_clicks = mine.get("current") or 0
+        totals.commission = commission.get(cc.pk, ZERO)
+        rows.append(
+            Row(
+                key=str(cc.pk),
+                label=cc.creator.name,
+                sublabel=cc.creator.handle or cc.creator.email,
+                totals=totals,
+                our_lifetime_clicks=mine.get("lifetime") or 0,
+                amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
+                commission_rate=cc.commission_rate,
+            )
+        )
+    return rows
+
+
+def _link_rows(campaign: Campaign, creative: Any, period: Period) -> list[Row]:
+    """Three queries: links, Amazon per creative id (range + lifetime), our clicks."""
+    in_current = Q(date__gte=period.start, date__lte=period.end)
+    amazon = {
+        r["amazon_creative_id"]: r
+        for r in creative.values("amazon_creative_id").annotate(
+            **_sums("r_", in_current), lifetime_clicks=Sum("clicks")
+        )
+    }
+    ours = {
+        r["link_id"]: r
+        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
+        .values("link_id")
+        .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
+    }
+    rows = []
+    links = AffiliateLink.objects.filter(campaign=campaign).select_related(
+        "product", "campaign_creator__creator"
+    )
+    for link in links:
+        totals = Totals()
+        fact = amazon.get(link.amazon_creative_id, {})
+        totals.add(fact, "r_")
+        mine = ours.get(link.pk, {})
+        totals.link_clicks = mine.get("current") or 0
+        product = link.product.title or link.product.asin if link.product else "Store page"
+        rows.append(
+            Row(
+                key=str(link.pk),
+                label=product,
+                sublabel=link.campaign_creator.creator.name,
+                totals=totals,
+                our_lifetime_clicks=mine.get("lifetime") or 0,
+                amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
+                link=link,
+            )
+        )
+    return rows
+
+
+def _last_changes(campaign: Campaign, limit: int = 20) -> list[MetricRevision]:
+    """What Amazon changed for this campaign at the store's last successful sync."""
+    last = (
+        SyncRun.objects.filter(store_id=campaign.store_id, status=SyncRun.Status.SUCCEEDED)
+        .order_by("-finished_at")
+        .values_list("pk", flat=True)[:1]
+    )
+    return list(
+        MetricRevision.objects.filter(
+            sync_run_id__in=last,
+            amazon_campaign_id=campaign.amazon_campaign_id,
+            level=MetricLevel.ADGROUP,
+        ).order_by("date")[:limit]
+    )
+
+
+SORTS = {
+    "name": lambda r: r.label.lower(),
+    "link_clicks": lambda r: r.totals.link_clicks,
+    "clicks": lambda r: r.totals.clicks,
+    "purchases": lambda r: r.totals.purchases,
+    "sales": lambda r: r.totals.sales,
+    "commission": lambda r: r.totals.commission,
+    "dpv": lambda r: r.totals.detail_page_views,
+}
+
+
+def table_view(
+    rows: list[Row],
+    *,
+    q: str = "",
+    sort: str = "sales",
+    descending: bool = True,
+    page: int = 1,
+    per_page: int = 25,
+) -> dict[str, Any]:
+    """Search, sort and paginate a table's rows (bounded by one campaign's creators/links)."""
+    q = q.strip().lower()
+    if q:
+        rows = [r for r in rows if q in r.label.lower() or q in r.sublabel.lower()]
+    key = SORTS.get(sort, SORTS["sales"])
+    rows = sorted(rows, key=key, reverse=descending)
+    pages = max(1, -(-len(rows) // per_page))
+    page = min(max(1, page), pages)
+    return {
+        "rows": rows[(page - 1) * per_page : page * per_page],
+        "count": len(rows),
+        "page": page,
+        "pages": pages,
+        "sort": sort if sort in SORTS else "sales",
+        "descending": descending,
+        "q": q,
+    }

@@ -1,0 +1,91 @@
+"""The organisation's workflow dashboard and a campaign's performance tab."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+
+from attribution.sync.service import store_today
+from campaigns.models import Campaign
+from reporting.periods import PRESETS, period_from
+from reporting.selectors.freshness import store_freshness
+from reporting.selectors.overview import organization_overview
+from reporting.selectors.performance import campaign_performance, table_view
+from tenancy.views.base import OrgView
+
+TABLES = ("creators", "links")
+
+
+class WorkflowDashboardView(OrgView):
+    """Organisation home."""
+
+    template_name = "reporting/overview.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        yesterday = timezone.now().date() - timedelta(days=1)
+        period, preset, error = period_from(request.GET, latest=yesterday)
+        return self.render(
+            request,
+            {
+                "overview": organization_overview(period=period),
+                "period": period,
+                "preset": preset,
+                "presets": PRESETS,
+                "period_error": error,
+            },
+        )
+
+
+class CampaignPerformanceView(OrgView):
+    template_name = "reporting/campaign_performance.html"
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = (
+            Campaign.objects.select_related("store", "tracking_plan").filter(pk=campaign_id).first()
+        )
+        if campaign is None:
+            raise Http404
+        store = campaign.store
+        today = store_today(store)
+        latest = store.data_through or today - timedelta(days=1)
+        period, preset, error = period_from(request.GET, latest=latest)
+        performance = campaign_performance(campaign=campaign, period=period, today=today)
+        tables = {name: self._table(request, name, getattr(performance, name)) for name in TABLES}
+        context = {
+            "campaign": campaign,
+            "store": store,
+            "performance": performance,
+            "changes": performance.kpi_changes(),
+            "period": period,
+            "preset": preset,
+            "presets": PRESETS,
+            "period_error": error,
+            "tables": tables,
+            "freshness": store_freshness([store]),
+        }
+        table = request.GET.get("table")
+        if request.htmx and table in TABLES:  # type: ignore[attr-defined]
+            return self.render(
+                request,
+                {**context, "name": table, "t": tables[table]},
+                template_name="reporting/partials/table.html",
+            )
+        return self.render(request, context)
+
+    @staticmethod
+    def _table(request: HttpRequest, name: str, rows: list) -> dict:
+        mine = request.GET.get("table") == name
+        params = request.GET if mine else {}
+        try:
+            page = int(params.get("page", 1))
+        except ValueError:
+            page = 1
+        return table_view(
+            rows,
+            q=params.get("q", ""),
+            sort=params.get("sort", "sales"),
+            descending=params.get("dir", "desc") != "asc",
+            page=page,
+        )
