@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, MetricRevision, Store, SyncRun
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
@@ -165,6 +165,7 @@ def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
 
 
 def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> Performance:
+    """Eleven queries whatever the number of creators, links or days."""
     store: Store = campaign.store
     prev = period.previous()
     in_current = Q(date__gte=period.start, date__lte=period.end)
@@ -174,46 +175,72 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     )
     adgroup = facts.filter(level=MetricLevel.ADGROUP)
 
-    # 1. KPIs, current and previous period, one query
+    # Amazon per ad group: both periods and lifetime clicks; campaign totals are their sums
+    # (unknown ad groups included, so the totals equal Amazon's).
+    per_adgroup = {
+        r["amazon_adgroup_id"]: r
+        for r in adgroup.values("amazon_adgroup_id").annotate(
+            **_sums("c_", in_current), **_sums("p_", in_previous), lifetime_clicks=Sum("clicks")
+        )
+    }
     current, previous = Totals(), Totals()
-    agg = adgroup.filter(date__gte=prev.start, date__lte=period.end).aggregate(
-        **_sums("c_", in_current), **_sums("p_", in_previous)
-    )
-    current.add(agg, "c_")
-    previous.add(agg, "p_")
+    for row in per_adgroup.values():
+        current.add(row, "c_")
+        previous.add(row, "p_")
 
-    # 2. our clicks (bots excluded), current and previous, one query
-    ours = LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-    click_agg = ours.filter(date__gte=prev.start, date__lte=period.end).aggregate(
-        c=Sum("clicks", filter=in_current), p=Sum("clicks", filter=in_previous)
-    )
-    current.link_clicks, previous.link_clicks = click_agg["c"] or 0, click_agg["p"] or 0
+    # Our clicks (bots excluded) per campaign creator: both periods and lifetime.
+    in_current_link = Q(date__gte=period.start, date__lte=period.end)
+    ours = {
+        r["link__campaign_creator_id"]: r
+        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
+        .values("link__campaign_creator_id")
+        .annotate(
+            c=Sum("clicks", filter=in_current_link),
+            p=Sum("clicks", filter=in_previous),
+            lifetime=Sum("clicks"),
+        )
+    }
+    current.link_clicks = sum(r["c"] or 0 for r in ours.values())
+    previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
 
-    # 3. commission owed on conversions of the two periods, one query each side
-    conv = Conversion.objects.filter(campaign=campaign).exclude(status=Conversion.Status.DENIED)
-    conv_agg = conv.filter(date__gte=prev.start, date__lte=period.end).aggregate(
-        c=Sum("commission", filter=in_current), p=Sum("commission", filter=in_previous)
+    # Commission owed per campaign creator: conversions plus adjustments not folded into them.
+    owed: dict[int, dict[str, Decimal]] = {}
+    owing = Conversion.objects.filter(
+        campaign=campaign, date__gte=prev.start, date__lte=period.end
+    ).exclude(status=Conversion.Status.DENIED)
+    adjustments = (
+        ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
+        .values(cc=F("conversion__campaign_creator_id"))
+        .annotate(
+            c=Sum("commission", filter=Q(conversion__date__gte=period.start)),
+            p=Sum("commission", filter=Q(conversion__date__lt=period.start)),
+        )
     )
-    adj_agg = ConversionAdjustment.objects.filter(
-        conversion__in=conv,
-        included=False,
-        conversion__date__gte=prev.start,
-        conversion__date__lte=period.end,
-    ).aggregate(
-        c=Sum("commission", filter=Q(conversion__date__gte=period.start)),
-        p=Sum("commission", filter=Q(conversion__date__lt=period.start)),
-    )
-    current.commission = (conv_agg["c"] or ZERO) + (adj_agg["c"] or ZERO)
-    previous.commission = (conv_agg["p"] or ZERO) + (adj_agg["p"] or ZERO)
+    for rows in (
+        owing.values(cc=F("campaign_creator_id")).annotate(
+            c=Sum("commission", filter=in_current), p=Sum("commission", filter=in_previous)
+        ),
+        adjustments,
+    ):
+        for r in rows:
+            slot = owed.setdefault(r["cc"], {"c": ZERO, "p": ZERO})
+            slot["c"] += r["c"] or ZERO
+            slot["p"] += r["p"] or ZERO
+    current.commission = sum((o["c"] for o in owed.values()), ZERO)
+    previous.commission = sum((o["p"] for o in owed.values()), ZERO)
 
-    # 4. daily series (Amazon per day + our clicks per day), two queries
+    # Daily series: Amazon per day and our clicks per day.
     by_day = {
         r["date"]: r
         for r in adgroup.filter(in_current)
         .values("date")
         .annotate(day_sales=Sum("sales"), day_purchases=Sum("purchases"), day_clicks=Sum("clicks"))
     }
-    clicks_by_day = dict(ours.filter(in_current).values_list("date").annotate(n=Sum("clicks")))
+    clicks_by_day = dict(
+        LinkClickDaily.objects.filter(in_current, link__campaign=campaign, sub_id="")
+        .values_list("date")
+        .annotate(n=Sum("clicks"))
+    )
     provisional_from = today - timedelta(days=RESTATEMENT_DAYS)
     series = []
     for offset in range(period.days):
@@ -230,50 +257,17 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
             }
         )
 
-    return Performance(
-        campaign=campaign,
-        period=period,
-        current=current,
-        previous=previous,
-        series=series,
-        creators=_creator_rows(campaign, adgroup, period),
-        links=_link_rows(campaign, facts.filter(level=MetricLevel.CREATIVE), period),
-        changes=_last_changes(campaign),
-    )
-
-
-def _creator_rows(campaign: Campaign, adgroup: Any, period: Period) -> list[Row]:
-    """Four queries: creators, Amazon per ad group (range + lifetime), our clicks, commission."""
-    in_current = Q(date__gte=period.start, date__lte=period.end)
-    amazon = {
-        r["amazon_adgroup_id"]: r
-        for r in adgroup.values("amazon_adgroup_id").annotate(
-            **_sums("r_", in_current), lifetime_clicks=Sum("clicks")
-        )
-    }
-    ours = {
-        r["link__campaign_creator_id"]: r
-        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-        .values("link__campaign_creator_id")
-        .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
-    }
-    commission = dict(
-        Conversion.objects.filter(campaign=campaign, date__gte=period.start, date__lte=period.end)
-        .exclude(status=Conversion.Status.DENIED)
-        .values_list("campaign_creator_id")
-        .annotate(Sum("commission"))
-    )
-    rows = []
+    creators = []
     for cc in CampaignCreator.objects.filter(campaign=campaign).select_related(
         "creator", "campaign"
     ):
         totals = Totals()
-        fact = amazon.get(cc.amazon_adgroup_id, {})
-        totals.add(fact, "r_")
+        fact = per_adgroup.get(cc.amazon_adgroup_id, {})
+        totals.add(fact, "c_")
         mine = ours.get(cc.pk, {})
-        totals.link_clicks = mine.get("current") or 0
-        totals.commission = commission.get(cc.pk, ZERO)
-        rows.append(
+        totals.link_clicks = mine.get("c") or 0
+        totals.commission = owed.get(cc.pk, {}).get("c", ZERO)
+        creators.append(
             Row(
                 key=str(cc.pk),
                 label=cc.creator.name,
@@ -284,7 +278,17 @@ def _creator_rows(campaign: Campaign, adgroup: Any, period: Period) -> list[Row]
                 commission_rate=cc.commission_rate,
             )
         )
-    return rows
+
+    return Performance(
+        campaign=campaign,
+        period=period,
+        current=current,
+        previous=previous,
+        series=series,
+        creators=creators,
+        links=_link_rows(campaign, facts.filter(level=MetricLevel.CREATIVE), period),
+        changes=_last_changes(campaign),
+    )
 
 
 def _link_rows(campaign: Campaign, creative: Any, period: Period) -> list[Row]:
