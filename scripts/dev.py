@@ -139,6 +139,8 @@ def embedded_redis() -> Iterator[str]:
             str(directory),
             "--appendonly",
             "yes",
+            "--appendfsync",
+            "always",
             "--save",
             "",
             "--daemonize",
