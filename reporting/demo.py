@@ -13,7 +13,13 @@ from django.conf import settings
 
 from attribution.demo import demo_amazon_ensure
 from attribution.models import Store, SyncRun
-from attribution.sync.service import SyncBusy, default_window, store_sync, store_today
+from attribution.sync.service import (
+    SyncBusy,
+    Window,
+    default_window,
+    store_sync,
+    store_today,
+)
 from campaigns.demo import demo_campaigns_ensure
 from campaigns.models import AffiliateLink
 from tenancy.demo import demo_organizations_ensure
@@ -77,7 +83,9 @@ def demo_ensure() -> list[str]:
         clicks = demo_traffic_ensure(main)
         status = "not synced"
         try:
-            window = default_window(main)
+            usual = default_window(main)
+            # a backfill over all the demo traffic, so "vs previous period" has numbers too
+            window = Window(usual.end - timedelta(days=TRAFFIC_DAYS + 14), usual.end)
             run = store_sync(
                 organization_id=org.pk,
                 store_id=main.pk,
