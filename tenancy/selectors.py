@@ -8,15 +8,16 @@ from tenancy.models import Invitation, Membership, Organization, User
 from tenancy.scoping import user_scope
 
 
-def memberships_for_user(*, user: User) -> list[Membership]:
-    """The user's own memberships in every organisation (the switcher, the landing page).
-    RLS lets these rows through only for `app.user_id` = this user."""
+def memberships_for_user(*, user: User, limit: int | None = None) -> list[Membership]:
+    """The user's own memberships in every organisation (the switcher, the landing page),
+    the first `limit` by name. RLS lets these rows through only for `app.user_id` = user."""
     with user_scope(user.pk):
-        return list(
+        qs = (
             Membership.unscoped.filter(user=user)
             .select_related("organization")
             .order_by("organization__name")
         )
+        return list(qs[:limit] if limit else qs)
 
 
 def organization_get_by_slug(*, slug: str) -> Organization | None:
