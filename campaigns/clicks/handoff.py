@@ -36,9 +36,10 @@ SALT_TTL = 2 * 24 * 3600
 CREATOR_SESSION_KEY = "portal_creator_ids"
 
 # KEYS: route, seen, stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is
-# bot (1/0), the session's creator ids as ",12,34," ('' = none), unique window (s). Returns nil (route not cached), {0}
-# (unknown or disabled) or {1, destination, title, asin}. The stream entry is one field `c`:
-# "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot" (compact: less to pack, send, store).
+# bot (1/0), the session's creator ids as ",12,34," ('' = none), unique window (s). Returns
+# nil (route not cached), {0} (unknown or disabled) or {1, destination, title, asin}. The
+# stream entry is one field `c`: "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot"
+# (compact: less to pack, send, store).
 _HANDOFF = """
 local r = redis.call('HMGET', KEYS[1], 'link', 'org', 'dest', 'active', 'creator', 'title', 'asin')
 if not r[4] then return nil end
@@ -149,7 +150,7 @@ def hit_from_request(request: HttpRequest, code: str) -> Hit:
 
 
 def creator_ids_token(creator_ids: Any) -> str:
-    """",12,34," from a list of creator ids ('' for none or anything malformed), so a
+    """ ",12,34," from a list of creator ids ('' for none or anything malformed), so a
     membership test is one substring search (in Lua as in Python)."""
     if not isinstance(creator_ids, list | tuple):
         return ""
