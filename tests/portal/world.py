@@ -28,6 +28,9 @@ from tests.conftest import Tenant
 from tests.factories import PASSWORD
 
 PERIOD = (date(2026, 10, 1), date(2026, 10, 31))
+BROWSER = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148"
+)
 RANGE = f"?range=custom&start={PERIOD[0]}&end={PERIOD[1]}"
 
 
@@ -67,7 +70,7 @@ class PortalWorld:
     def client(self, who: str) -> Client:
         """A signed-in client of the creator `who`, through the real login (so the session
         gets its creator profiles, as after a password sign-in)."""
-        c = Client()
+        c = Client(HTTP_USER_AGENT=BROWSER)
         response = c.post(
             "/accounts/login/", {"username": self.users[who].email, "password": PASSWORD}
         )
