@@ -45,7 +45,9 @@ def invite(django_capture_on_commit_callbacks):
         assert response.status_code == 302
         (message,) = mail.outbox
         assert message.to == [profile.creator.email]
-        return re.search(r"http://[^/]+(/portal/signin/[^/]+/)", message.body).group(1)
+        found = re.search(r"http://[^/]+(/portal/signin/[^/]+/)", message.body)
+        assert found, message.body
+        return found.group(1)
 
     return invite
 
