@@ -240,8 +240,8 @@ def test_earnings_by_status_and_month_match_the_database(portal):
     ]
     assert [a.kind for a in lines[0].adjustments] == ["clawback"]
     page = september.content.decode()
-    assert "Clawback (after approval)" in page and "-1.20 USD" in page
-    assert "Restated by Amazon (before approval)" in page and "already in the amount above" in page
+    assert "Return after approval (clawback)" in page and "-1.20 USD" in page
+    assert "Restated by Amazon before approval" in page and "already in the amount above" in page
     august = portal.client("jane").get("/portal/b/alpha/earnings/?month=2026-08").content.decode()
     assert "denied" in august and "“=HYPERLINK(self-referral)”" in august
     # a month without earnings, or nonsense, shows the latest

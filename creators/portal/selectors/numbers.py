@@ -54,16 +54,24 @@ def threshold_note(*, our_clicks: int, amazon_clicks: int) -> str:
     return f"{AMAZON_MASK_CLICKS}+ clicks sent; Amazon reports them within 24 to 48 hours"
 
 
+CREATOR_FRESHNESS_NOTE = (
+    "Clicks can take up to 24 hours and sales up to 48 hours to reach Amazon's numbers; the "
+    "last 28 days can still change."
+)
+
+
 def freshness_text(freshness: Freshness) -> str:
-    """The brand dashboard's freshness line, minus what only the brand can act on (sync errors,
-    reconnecting Amazon)."""
-    if freshness.state in ("ok", "syncing", "never"):
-        return freshness.message
-    delayed = "Newer Amazon numbers are delayed on the brand's side; your clicks keep counting."
-    if freshness.data_through is None:
-        return f"No Amazon data yet. {delayed}"
-    through = f"{freshness.data_through:%-d %b %Y}"
-    return f"Amazon data through {through} ({freshness.store.timezone}). {delayed}"
+    """The brand dashboard's freshness line in the creator's terms: no Brand Referral Bonus,
+    and nothing only the brand can act on (sync errors, reconnecting Amazon)."""
+    through = freshness.data_through
+    if through is None:
+        if freshness.state in ("syncing", "never"):
+            return "No Amazon data yet: it arrives a day or two after the first clicks."
+        return "No Amazon data yet: the brand's Amazon numbers are delayed. Clicks keep counting."
+    line = f"Amazon data through {through:%-d %b %Y} ({freshness.store.timezone})."
+    if not freshness.ok:
+        return f"{line} Newer Amazon numbers are delayed on the brand's side; clicks keep counting."
+    return f"{line} {CREATOR_FRESHNESS_NOTE}"
 
 
 @dataclass
