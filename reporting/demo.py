@@ -16,6 +16,7 @@ from attribution.models import Store, SyncRun
 from attribution.sync.service import SyncBusy, default_window, store_sync, store_today
 from campaigns.demo import demo_campaigns_ensure
 from campaigns.models import AffiliateLink
+from creators.portal.demo import demo_portal_ensure
 from tenancy.demo import demo_organizations_ensure
 from tenancy.scoping import tenant_scope
 
@@ -74,6 +75,7 @@ def demo_ensure() -> list[str]:
             continue
         main = next((s for s in stores if s.country_code == "US"), stores[0])
         demo_campaigns_ensure(org, main)
+        demo_portal_ensure(org)
         clicks = demo_traffic_ensure(main)
         status = "not synced"
         try:
