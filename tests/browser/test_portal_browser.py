@@ -16,7 +16,7 @@ from creators.models import PortalInvitation
 from creators.portal.services import portal_invitation_token
 from reporting.models import Conversion, ConversionAdjustment
 from tenancy.scoping import tenant_scope
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD
 from tests.portal.world import build_portal_world
 
@@ -124,6 +124,9 @@ def test_copy_a_link_on_a_phone(page, portal, tenant_a, tenant_b):
         ),
     )
     page.screenshot("portal-numbers-phone")
+    assert not page.overflows_horizontally()
+    # the same page on a desktop: the phone layout, centred, tabs on top
+    page.screenshot("portal-links-desktop", DESKTOP)
     assert not page.overflows_horizontally()
 
 
