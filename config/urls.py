@@ -22,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),
     path("amazon/callback/", amazon_callback, name="amazon-callback"),
+    # The creator portal: a creator's own links, numbers and earnings, brand by brand.
+    path("portal/", include("creators.portal.urls")),
     # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/", include("attribution.urls")),

@@ -36,7 +36,8 @@ class Creator(TenantModel):
     channels = ArrayField(
         models.CharField(max_length=16, choices=Channel.choices), default=list, blank=True
     )
-    # The creator's own sign-in for the link portal (later); optional.
+    # The creator's own sign-in for the portal: set when they spend a portal invitation sent to
+    # this profile's email. One account can hold profiles in several organisations (brands).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -53,7 +54,13 @@ class Creator(TenantModel):
                 fields=["organization", "email"],
                 condition=~Q(email=""),
                 name="creator_unique_email",
-            )
+            ),
+            # within one brand a portal account is one creator profile
+            models.UniqueConstraint(
+                fields=["organization", "user"],
+                condition=Q(user__isnull=False),
+                name="creator_unique_user",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,3 +111,43 @@ class CampaignCreator(TenantModel):
         if self.commission_rate_override is not None:
             return self.commission_rate_override
         return self.campaign.default_commission_rate
+
+
+class PortalInvitation(TenantModel):
+    """A magic link to the creator portal, emailed to the creator from one of the brand's
+    campaigns. The emailed token is signed and expires (settings.PORTAL_INVITATION_MAX_AGE);
+    this row makes it single use: the sign-in that spends it sets `used_at` under a row lock.
+    A newer invitation to the same creator withdraws the open ones."""
+
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="portal_invitations"
+    )
+    # The campaign the invitation was sent from (the email names it); context only.
+    campaign_creator = models.ForeignKey(
+        CampaignCreator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The address it went to (the creator's email then): who may spend it.
+    email = models.EmailField()
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    used_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"portal invitation {self.pk} for creator {self.creator_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and self.revoked_at is None

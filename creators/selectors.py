@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from creators.models import CampaignCreator, Creator
+from creators.models import CampaignCreator, Creator, PortalInvitation
 
 
 def creators_list(*, query: str = "") -> QuerySet[Creator]:
@@ -25,3 +25,13 @@ def creator_campaigns(*, creator: Creator) -> QuerySet[CampaignCreator]:
         .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
         .order_by("-campaign__starts_on")
     )
+
+
+def portal_invitations_latest(*, creator_ids: list[int]) -> dict[int, PortalInvitation]:
+    """The latest portal invitation of each of these creators (one query)."""
+    latest: dict[int, PortalInvitation] = {}
+    for invitation in PortalInvitation.objects.filter(creator_id__in=creator_ids).order_by(
+        "creator_id", "-created_at", "-pk"
+    ):
+        latest.setdefault(invitation.creator_id, invitation)
+    return latest

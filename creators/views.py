@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from campaigns.views.common import ManagerView, apply_errors, found_or_404
+from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
 from creators.forms import CreatorForm, CreatorImportForm
-from creators.models import Creator
+from creators.models import CampaignCreator, Creator
+from creators.portal.services import portal_invitation_send
 from creators.selectors import creator_campaigns, creators_list
 from creators.services import creator_create, creator_update, creators_import_csv
-from tenancy.models import MANAGE_CAMPAIGNS
+from tenancy.models import MANAGE_CAMPAIGNS, User
 
 PAGE_SIZE = 50
 
@@ -105,3 +108,30 @@ class CreatorsImportView(ManagerView):
                 return redirect("creators", org_slug=self.organization.slug)
             errors = result.errors
         return self.render(request, {"form": form, "errors": errors}, status=400)
+
+
+class CampaignCreatorPortalInviteView(ManagerView):
+    """POST: email the campaign's creator a magic link to the creator portal."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(
+        self, request: HttpRequest, campaign_id: int, campaign_creator_id: int
+    ) -> HttpResponse:
+        cc = found_or_404(
+            CampaignCreator.objects.select_related("creator", "campaign")
+            .filter(campaign_id=campaign_id, pk=campaign_creator_id)
+            .first()
+        )
+        try:
+            invitation = portal_invitation_send(
+                campaign_creator=cc, invited_by=cast(User, request.user)
+            )
+        except ValidationError as exc:
+            messages.error(request, error_text(exc))
+        else:
+            messages.success(
+                request, f"Portal invitation sent to {cc.creator.name} ({invitation.email})."
+            )
+        return redirect("campaign", org_slug=self.organization.slug, campaign_id=campaign_id)

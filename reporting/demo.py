@@ -22,6 +22,7 @@ from attribution.sync.service import (
 )
 from campaigns.demo import demo_campaigns_ensure
 from campaigns.models import AffiliateLink
+from creators.portal.demo import demo_portal_ensure
 from tenancy.demo import demo_organizations_ensure
 from tenancy.scoping import tenant_scope
 
@@ -80,6 +81,7 @@ def demo_ensure() -> list[str]:
             continue
         main = next((s for s in stores if s.country_code == "US"), stores[0])
         demo_campaigns_ensure(org, main)
+        demo_portal_ensure(org)
         clicks = demo_traffic_ensure(main)
         status = "not synced"
         try:

@@ -342,6 +342,7 @@ def _banner(env: dict[str, str]) -> None:
             manager@acme.test    manager at Acme Outdoor
             finance@acme.test    finance at Acme Outdoor
             owner@northwind.test owner of Northwind Kitchen
+            jane@creators.test   a creator: the creator portal (/portal/)
           Health: http://127.0.0.1:{WEB_PORT}/healthz
           Amazon: {env.get("AMAZON_SANDBOX_URL", "real Amazon Ads API")}
           Stop everything with Ctrl-C.

@@ -55,6 +55,11 @@ REGISTRY: list[TenantURL] = [
     ),
     TenantURL("campaign-links", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
     TenantURL("campaign-link-check", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL(
+        "campaign-creator-portal-invite",
+        lambda t: {"campaign_id": t.campaign.pk, "campaign_creator_id": t.campaign_creator.pk},
+        ("post",),
+    ),
     TenantURL("link", lambda t: {"link_id": t.link.pk}, ("get", "post")),
     TenantURL("link-qr", lambda t: {"link_id": t.link.pk, "fmt": "svg"}),
     # creators

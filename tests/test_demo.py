@@ -35,6 +35,14 @@ def test_seed_demo_is_complete_and_idempotent(amazon_sandbox, db):
     with tenant_scope(acme):
         assert SyncRun.objects.filter(status="succeeded").count() == 1
 
+    # the demo creator's portal account holds her profile in the brand
+    from creators.models import Creator
+    from tenancy.models import User
+
+    jane = User.objects.get(email="jane@creators.test")
+    with tenant_scope(acme):
+        assert Creator.objects.get(email="jane@creators.test").user == jane
+
     call_command("seed_demo", stdout=io.StringIO())
     assert counts(acme) == first
     assert Organization.objects.count() == 2

@@ -31,19 +31,23 @@ CODE_RE = re.compile(r"^[A-Za-z0-9]{8,16}$")
 SUB_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 UNIQUE_WINDOW = 3600
 SALT_TTL = 2 * 24 * 3600
-# The creator portal puts the signed-in creator's id here; their own clicks are not counted.
-CREATOR_SESSION_KEY = "creator_id"
+# The creator portal puts the ids of every creator profile of the signed-in portal account here
+# (one per brand); clicks from that session on those creators' links are not counted.
+CREATOR_SESSION_KEY = "portal_creator_ids"
 
 # KEYS: route, seen, stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is
-# bot (1/0), the session's creator id, unique window (s). Returns nil (route not cached), {0}
-# (unknown or disabled) or {1, destination, title, asin}. The stream entry is one field `c`:
-# "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot" (compact: less to pack, send, store).
+# bot (1/0), the session's creator ids as ",12,34," ('' = none), unique window (s). Returns
+# nil (route not cached), {0} (unknown or disabled) or {1, destination, title, asin}. The
+# stream entry is one field `c`: "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot"
+# (compact: less to pack, send, store).
 _HANDOFF = """
 local r = redis.call('HMGET', KEYS[1], 'link', 'org', 'dest', 'active', 'creator', 'title', 'asin')
 if not r[4] then return nil end
 if r[4] ~= '1' or not r[1] then return {0} end
 local is_self = '0'
-if ARGV[4] ~= '' and ARGV[4] == r[5] then is_self = '1' end
+if ARGV[4] ~= '' and r[5] and string.find(ARGV[4], ',' .. r[5] .. ',', 1, true) then
+  is_self = '1'
+end
 local unique = '0'
 if ARGV[3] == '0' and is_self == '0' then
   if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', tonumber(ARGV[5])) then unique = '1' end
@@ -75,7 +79,8 @@ class Hit:
     user_agent: str
     ua_class: str
     referrer_host: str
-    session_creator_id: str
+    # ",12,34,": the creator profiles signed in to the portal in this session ('' = none)
+    session_creator_ids: str
 
     @property
     def is_bot(self) -> bool:
@@ -130,7 +135,7 @@ def hit_from_request(request: HttpRequest, code: str) -> Hit:
     session_key = (
         request.COOKIES.get(settings.SESSION_COOKIE_NAME) if meta.get("HTTP_COOKIE") else None
     )
-    creator_id = _session_creator_id(request, session_key) if session_key else ""
+    creator_ids = _session_creator_ids(request, session_key) if session_key else ""
     return Hit(
         code=code,
         click_id=secrets.token_hex(16),  # 128 random bits: the click's id, everywhere
@@ -140,18 +145,33 @@ def hit_from_request(request: HttpRequest, code: str) -> Hit:
         user_agent=user_agent,
         ua_class=ua_class,
         referrer_host=referrer_host(request),
-        session_creator_id=creator_id,
+        session_creator_ids=creator_ids,
     )
 
 
-def _session_creator_id(request: HttpRequest, session_key: str) -> str:
-    """The creator signed in to the portal in this session, if any. Works with or without
-    SessionMiddleware (ShortLinkMiddleware runs before it)."""
+def creator_ids_token(creator_ids: Any) -> str:
+    """ ",12,34," from a list of creator ids ('' for none or anything malformed), so a
+    membership test is one substring search (in Lua as in Python)."""
+    if not isinstance(creator_ids, list | tuple):
+        return ""
+    ids = [str(i) for i in creator_ids if isinstance(i, int) and not isinstance(i, bool)]
+    return f",{','.join(ids)}," if ids else ""
+
+
+def is_own_click(session_creator_ids: str, link_creator_id: str) -> bool:
+    return bool(session_creator_ids and link_creator_id) and (
+        f",{link_creator_id}," in session_creator_ids
+    )
+
+
+def _session_creator_ids(request: HttpRequest, session_key: str) -> str:
+    """The creator profiles signed in to the portal in this session, if any. Works with or
+    without SessionMiddleware (ShortLinkMiddleware runs before it)."""
     session = getattr(request, "session", None)
     if session is None:
         engine = import_module(settings.SESSION_ENGINE)
         session = engine.SessionStore(session_key=session_key)
-    return str(session.get(CREATOR_SESSION_KEY) or "")
+    return creator_ids_token(session.get(CREATOR_SESSION_KEY))
 
 
 # --- IP hashing --------------------------------------------------------------------------------
@@ -216,7 +236,7 @@ def handoff(hit: Hit) -> Outcome:
         f"{hit.ts:.6f}|{hit.sub}|{ip_hash(salt, hit.ip)}|{hit.ua_class}|{hit.referrer_host}|"
         + ("1" if hit.is_bot else "0"),
         "1" if hit.is_bot else "0",
-        hit.session_creator_id,
+        hit.session_creator_ids,
         keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW),
     ]
     script_keys = [
@@ -245,7 +265,7 @@ def record_without_redis(hit: Hit) -> Outcome:
         return NOT_FOUND
     salt = cached_salt(_day(hit.ts))  # no salt reachable: keep no IP at all
     hashed = ip_hash(salt, hit.ip) if salt else ""
-    is_self = bool(hit.session_creator_id) and hit.session_creator_id == route["creator"]
+    is_self = is_own_click(hit.session_creator_ids, route["creator"])
     unique = not hit.is_bot and not is_self
     organization_id = int(route["org"])
     if unique and hashed:

@@ -34,6 +34,7 @@ from campaigns.services import (
 from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
 from creators.forms import CampaignCreatorForm, CampaignCreatorsAddForm
 from creators.models import CampaignCreator, Creator
+from creators.selectors import portal_invitations_latest
 from creators.services import campaign_creator_update, campaign_creators_add
 from tenancy.models import MANAGE_CAMPAIGNS
 
@@ -204,6 +205,9 @@ class CampaignView(CampaignMixin, ManagerView):
                 "check": check,
                 "job": link_job_latest(campaign=campaign),
                 "statuses": CampaignCreator.Status.choices,
+                "portal_invitations": portal_invitations_latest(
+                    creator_ids=[cc.creator_id for cc in in_campaign]
+                ),
             },
             status=status,
         )

@@ -117,6 +117,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
+# Creator portal invitations (magic links): signed, single use, expire after this many seconds.
+PORTAL_INVITATION_MAX_AGE = env.int("PORTAL_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 
 # Failed sign-ins are rate limited per (email, IP) by django-axes, counted in Redis.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"

@@ -19,11 +19,21 @@ from tenancy.services import InvitationInvalid, invitation_accept, invitation_fr
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """One organisation: go there. Several: pick one. None: say so."""
+    """One organisation: go there. A creator with no organisation: the creator portal.
+    Several places (or none): pick one."""
+    from creators.portal.selectors import portal_brands_for_user
+
     memberships = memberships_for_user(user=request.user)  # type: ignore[arg-type]
-    if len(memberships) == 1:
+    has_portal = bool(portal_brands_for_user(user=request.user))  # type: ignore[arg-type]
+    if len(memberships) == 1 and not has_portal:
         return redirect("org-home", org_slug=memberships[0].organization.slug)
-    return render(request, "tenancy/pick_organization.html", {"memberships": memberships})
+    if not memberships and has_portal:
+        return redirect("portal-home")
+    return render(
+        request,
+        "tenancy/pick_organization.html",
+        {"memberships": memberships, "has_portal": has_portal},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -192,20 +192,52 @@ def test_unique_visitors_within_an_hour_raw_hits_kept_and_sub_ids(worlds):
 def test_the_creators_own_session_is_not_counted(worlds):
     world = worlds["alpha"]
     link = world.link(0, "B0EXAMPLE1")
+    # a portal account holds every creator profile it has (one per brand); the link's creator
+    # is one of them
     creator_browser = visitor()
     session = creator_browser.session
-    session[handoff.CREATOR_SESSION_KEY] = world.creators[0].pk
+    session[handoff.CREATOR_SESSION_KEY] = [worlds["bravo"].creators[0].pk, world.creators[0].pk]
     session.save()
     assert creator_browser.get(f"/l/{link.code}").status_code == 302
-    # another creator's session is an ordinary visitor
+    # another creator's session is an ordinary visitor (an id that merely contains the link
+    # creator's digits does not match either)
     other = visitor(ip="192.0.2.50")
     session = other.session
-    session[handoff.CREATOR_SESSION_KEY] = world.creators[1].pk
+    session[handoff.CREATOR_SESSION_KEY] = [world.creators[1].pk, world.creators[0].pk * 10 + 1]
     session.save()
     other.get(f"/l/{link.code}")
     events = flushed_events(world)
     assert [(e.is_self, e.is_unique) for e in events] == [(True, False), (False, True)]
     assert daily(world, link) == {"": (1, 2, 0)}
+
+
+def test_the_creators_own_session_is_not_counted_when_redis_is_down(worlds, settings):
+    world = worlds["alpha"]
+    link = world.link(0, "B0EXAMPLE1")
+    creator_browser = visitor()
+    session = creator_browser.session
+    session[handoff.CREATOR_SESSION_KEY] = [world.creators[0].pk]
+    session.save()
+    settings.CLICKS_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+    assert creator_browser.get(f"/l/{link.code}").status_code == 302
+    with tenant_scope(world.org):
+        (event,) = ClickEvent.objects.all()
+    assert (event.is_self, event.is_unique) == (True, False)
+
+
+@pytest.mark.parametrize(
+    ("stored", "token"),
+    [
+        ([3, 41], ",3,41,"),
+        ([], ""),
+        (None, ""),
+        ("7", ""),  # the old single-id shape, or anything else, matches nothing
+        ([True, "x", 5], ",5,"),
+    ],
+)
+def test_session_creator_ids_become_a_delimited_token(stored, token):
+    assert handoff.creator_ids_token(stored) == token
+    assert handoff.is_own_click(token, "41") == ("41" in token.split(","))
 
 
 def test_ips_are_stored_only_as_a_hash_with_a_daily_salt(worlds):

@@ -1,0 +1,90 @@
+"""Which brands a portal account belongs to, and what it may see inside one brand."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+
+from campaigns.models import AffiliateLink, Campaign
+from creators.models import CampaignCreator, Creator
+from tenancy.models import Organization, User
+from tenancy.scoping import user_scope
+
+
+@dataclass(frozen=True)
+class Brand:
+    """One of the account's creator profiles, with its organisation."""
+
+    organization: Organization
+    creator_id: int
+    creator_name: str
+
+
+def portal_brands_for_user(*, user: User) -> list[Brand]:
+    """The account's creator profiles in every organisation, by brand name. The only read
+    across tenants in the portal: row-level security lets a creators_creator row through
+    when its user is `app.user_id` (creators/migrations/0003_portal)."""
+    with user_scope(user.pk):
+        # unscoped: the signed-in account's own profiles across brands (RLS-bound as above).
+        profiles = list(
+            Creator.unscoped.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__name", "pk")
+        )
+    return [Brand(p.organization, p.pk, p.name) for p in profiles]
+
+
+def portal_creator_ids(*, user: User) -> list[int]:
+    return sorted(b.creator_id for b in portal_brands_for_user(user=user))
+
+
+def portal_creator_for_user(*, user: User) -> Creator | None:
+    """The account's creator profile in the organisation in scope (None: not theirs)."""
+    return Creator.objects.filter(user=user).first()
+
+
+@dataclass
+class CampaignLinks:
+    campaign_creator: CampaignCreator
+    links: list[AffiliateLink] = field(default_factory=list)
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.campaign_creator.campaign
+
+
+def portal_campaigns(*, creator: Creator) -> list[CampaignLinks]:
+    """The creator's campaigns that are live for them (invited or active, not drafts), newest
+    first, each with its working links (products first, the store page last). Two queries."""
+    ccs = (
+        CampaignCreator.objects.filter(creator=creator)
+        .exclude(status=CampaignCreator.Status.REMOVED)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign__store")
+        .prefetch_related(
+            Prefetch(
+                "links",
+                queryset=AffiliateLink.objects.filter(is_active=True)
+                .select_related("product")
+                .order_by("product_id", "pk"),
+            )
+        )
+        .order_by("-campaign__starts_on", "-campaign_id")
+    )
+    result = []
+    for cc in ccs:
+        links = sorted(cc.links.all(), key=lambda link: (link.product_id is None, link.pk))
+        result.append(CampaignLinks(cc, links))
+    return result
+
+
+def portal_link_get(*, creator: Creator, link_id: int) -> AffiliateLink | None:
+    """One of the creator's own links (tenant in scope); None for anyone else's."""
+    return (
+        AffiliateLink.objects.filter(pk=link_id, campaign_creator__creator=creator)
+        .exclude(campaign_creator__status=CampaignCreator.Status.REMOVED)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("product", "campaign__store__connection", "campaign_creator")
+        .first()
+    )

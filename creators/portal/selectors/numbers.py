@@ -1,0 +1,341 @@
+"""A creator's numbers in one brand (tenant in scope), from stored facts only:
+
+- clicks: our first-party rollup (LinkClickDaily, bots and the creator's own clicks excluded);
+- Amazon: DailyMetric at ad-group level for the creator's own (campaign id, ad group id) pairs
+  on each store, and at creative level for one link. Never a campaign's or a brand's total.
+
+Money is per store (each store has one currency), so numbers come per store and are never
+summed across currencies. A fixed number of queries whatever the number of campaigns, links
+or days."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from attribution.models import DailyMetric, MetricLevel, Store
+from attribution.sync.service import store_today
+from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
+from creators.models import CampaignCreator, Creator
+from reporting.selectors.freshness import Freshness, store_freshness
+from reporting.selectors.performance import AMAZON_MASK_CLICKS, RESTATEMENT_DAYS, Period
+
+# What a creator sees of Amazon's report (no Brand Referral Bonus: that is the brand's).
+AMAZON_METRICS = (
+    "clicks",
+    "detail_page_views",
+    "add_to_cart",
+    "purchases",
+    "units_sold",
+    "sales",
+    "total_sales",
+)
+ZERO = Decimal("0")
+
+
+def threshold_note(*, our_clicks: int, amazon_clicks: int) -> str:
+    """Why Amazon's numbers may still be empty, from the lifetime click counts: Amazon
+    reports an ad group or a link only once it has 10 clicks."""
+    if amazon_clicks >= AMAZON_MASK_CLICKS:
+        return ""
+    if our_clicks < AMAZON_MASK_CLICKS:
+        more = AMAZON_MASK_CLICKS - our_clicks
+        return (
+            f"{more} more click{'s' if more != 1 else ''} until Amazon starts reporting "
+            f"({our_clicks} of {AMAZON_MASK_CLICKS} so far)"
+        )
+    return f"{AMAZON_MASK_CLICKS}+ clicks sent; Amazon reports them within 24 to 48 hours"
+
+
+CREATOR_FRESHNESS_NOTE = (
+    "Clicks can take up to 24 hours and sales up to 48 hours to reach Amazon's numbers; the "
+    "last 28 days can still change."
+)
+
+
+def freshness_text(freshness: Freshness) -> str:
+    """The brand dashboard's freshness line in the creator's terms: no Brand Referral Bonus,
+    and nothing only the brand can act on (sync errors, reconnecting Amazon)."""
+    through = freshness.data_through
+    if through is None:
+        if freshness.state in ("syncing", "never"):
+            return "No Amazon data yet: it arrives a day or two after the first clicks."
+        return "No Amazon data yet: the brand's Amazon numbers are delayed. Clicks keep counting."
+    line = f"Amazon data through {through:%-d %b %Y} ({freshness.store.timezone})."
+    if not freshness.ok:
+        return f"{line} Newer Amazon numbers are delayed on the brand's side; clicks keep counting."
+    return f"{line} {CREATOR_FRESHNESS_NOTE}"
+
+
+@dataclass
+class Figures:
+    """Our clicks and Amazon's metrics over a period."""
+
+    link_clicks: int = 0
+    clicks: int = 0
+    detail_page_views: int = 0
+    add_to_cart: int = 0
+    purchases: int = 0
+    units_sold: int = 0
+    sales: Decimal = ZERO
+    total_sales: Decimal = ZERO
+
+    def add(self, row: dict[str, Any], prefix: str = "") -> None:
+        for name in AMAZON_METRICS:
+            value = row.get(prefix + name)
+            if value:
+                setattr(self, name, getattr(self, name) + value)
+
+
+@dataclass
+class CampaignFigures:
+    campaign_creator: CampaignCreator
+    figures: Figures
+    our_lifetime_clicks: int
+    amazon_lifetime_clicks: int
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.campaign_creator.campaign
+
+    @property
+    def threshold(self) -> str:
+        return threshold_note(
+            our_clicks=self.our_lifetime_clicks, amazon_clicks=self.amazon_lifetime_clicks
+        )
+
+
+@dataclass
+class StoreNumbers:
+    """The creator's numbers on one store (one currency)."""
+
+    store: Store
+    freshness: Freshness
+    period: Period
+    today: date
+    figures: Figures = field(default_factory=Figures)
+    clicks_today: int = 0
+    campaigns: list[CampaignFigures] = field(default_factory=list)
+    series: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def currency(self) -> str:
+        return self.store.currency_code
+
+    @property
+    def freshness_text(self) -> str:
+        return freshness_text(self.freshness)
+
+    @property
+    def halo(self) -> bool:
+        """Whether a campaign pays on the brand total, so that figure matters to the creator."""
+        return any(
+            c.campaign.commission_basis == Campaign.CommissionBasis.TOTAL for c in self.campaigns
+        )
+
+    @property
+    def thresholds(self) -> list[CampaignFigures]:
+        return [c for c in self.campaigns if c.threshold]
+
+
+def _series(
+    period: Period, today: date, amazon: dict[date, dict], ours: dict[date, int]
+) -> list[dict[str, Any]]:
+    provisional_from = today - timedelta(days=RESTATEMENT_DAYS)
+    rows = []
+    for offset in range(period.days):
+        day = period.start + timedelta(days=offset)
+        fact = amazon.get(day, {})
+        rows.append(
+            {
+                "date": day.isoformat(),
+                "link_clicks": ours.get(day, 0),
+                "clicks": fact.get("clicks") or 0,
+                "purchases": fact.get("purchases") or 0,
+                "sales": str(fact.get("sales") or ZERO),
+                "provisional": day >= provisional_from,
+            }
+        )
+    return rows
+
+
+def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
+    return {f"{prefix}{m}": Sum(m, filter=condition) for m in AMAZON_METRICS}
+
+
+def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
+    """The creator's numbers per store for `period`, including campaigns they were removed
+    from (what they earned there is still theirs). Seven queries."""
+    ccs = list(
+        CampaignCreator.objects.filter(creator=creator)
+        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .select_related("campaign__store__connection")
+        .order_by("-campaign__starts_on", "-campaign_id")
+    )
+    if not ccs:
+        return []
+    stores = {cc.campaign.store_id: cc.campaign.store for cc in ccs}
+    todays = {store_id: store_today(store) for store_id, store in stores.items()}
+    in_period = Q(date__gte=period.start, date__lte=period.end)
+
+    # Amazon, ad-group level, only the creator's own ad groups: per ad group (period and
+    # lifetime), then per store and day (chart)
+    own_adgroups = reduce(
+        or_,
+        (
+            Q(
+                store_id=cc.campaign.store_id,
+                amazon_campaign_id=cc.campaign.amazon_campaign_id,
+                amazon_adgroup_id=cc.amazon_adgroup_id,
+            )
+            for cc in ccs
+        ),
+    )
+    adgroup = DailyMetric.objects.filter(own_adgroups, level=MetricLevel.ADGROUP)
+    amazon = {
+        (r["store_id"], r["amazon_campaign_id"], r["amazon_adgroup_id"]): r
+        for r in adgroup.values("store_id", "amazon_campaign_id", "amazon_adgroup_id").annotate(
+            **_sums("p_", in_period), lifetime_clicks=Sum("clicks")
+        )
+    }
+    amazon_days: dict[int, dict[date, dict]] = defaultdict(dict)
+    for r in (
+        adgroup.filter(in_period)
+        .values("store_id", "date")
+        .annotate(**{m: Sum(m) for m in AMAZON_METRICS})
+    ):
+        amazon_days[r["store_id"]][r["date"]] = r
+
+    # our clicks: per campaign (period and lifetime), then per store and day (chart, today)
+    ours = LinkClickDaily.objects.filter(link__campaign_creator__creator=creator, sub_id="")
+    our_cc = {
+        r["link__campaign_creator_id"]: r
+        for r in ours.values("link__campaign_creator_id").annotate(
+            lifetime=Sum("clicks"), current=Sum("clicks", filter=in_period)
+        )
+    }
+    first_day = min(period.start, *(t - timedelta(days=1) for t in todays.values()))
+    last_day = max(period.end, *todays.values())
+    our_days: dict[int, dict[date, int]] = defaultdict(dict)
+    for store_id, day, clicks in (
+        ours.filter(date__gte=first_day, date__lte=last_day)
+        .values_list("link__campaign__store_id", "date")
+        .annotate(Sum("clicks"))
+    ):
+        our_days[store_id][day] = clicks or 0
+
+    freshness = {f.store.pk: f for f in store_freshness(list(stores.values()))}
+    result: dict[int, StoreNumbers] = {}
+    for cc in ccs:
+        store_id = cc.campaign.store_id
+        numbers = result.get(store_id)
+        if numbers is None:
+            numbers = result[store_id] = StoreNumbers(
+                stores[store_id], freshness[store_id], period, todays[store_id]
+            )
+        figures = Figures()
+        fact = amazon.get((store_id, cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id), {})
+        figures.add(fact, "p_")
+        mine = our_cc.get(cc.pk, {})
+        figures.link_clicks = mine.get("current") or 0
+        numbers.figures.add({m: getattr(figures, m) for m in AMAZON_METRICS})
+        numbers.figures.link_clicks += figures.link_clicks
+        numbers.campaigns.append(
+            CampaignFigures(
+                cc, figures, mine.get("lifetime") or 0, fact.get("lifetime_clicks") or 0
+            )
+        )
+    for store_id, numbers in result.items():
+        days = our_days.get(store_id, {})
+        numbers.clicks_today = days.get(numbers.today, 0)
+        in_range = {d: n for d, n in days.items() if period.start <= d <= period.end}
+        numbers.series = _series(period, numbers.today, amazon_days.get(store_id, {}), in_range)
+    return list(result.values())
+
+
+@dataclass
+class LinkNumbers:
+    link: AffiliateLink
+    period: Period
+    today: date
+    freshness: Freshness
+    figures: Figures
+    clicks_today: int
+    our_lifetime_clicks: int
+    amazon_lifetime_clicks: int
+    sub_ids: list[dict[str, Any]]
+    series: list[dict[str, Any]]
+
+    @property
+    def threshold(self) -> str:
+        return threshold_note(
+            our_clicks=self.our_lifetime_clicks, amazon_clicks=self.amazon_lifetime_clicks
+        )
+
+    @property
+    def freshness_text(self) -> str:
+        return freshness_text(self.freshness)
+
+
+def link_numbers(*, link: AffiliateLink, period: Period) -> LinkNumbers:
+    """One of the creator's links: our clicks (all and per sub-ID) and Amazon's creative-level
+    row for exactly this link. Six queries."""
+    store = link.campaign.store
+    today = store_today(store)
+    in_period = Q(date__gte=period.start, date__lte=period.end)
+    creative = DailyMetric.objects.filter(
+        store_id=store.pk,
+        level=MetricLevel.CREATIVE,
+        amazon_campaign_id=link.campaign.amazon_campaign_id,
+        amazon_adgroup_id=link.campaign_creator.amazon_adgroup_id,
+        amazon_creative_id=link.amazon_creative_id,
+    )
+    agg = creative.aggregate(**_sums("p_", in_period), lifetime_clicks=Sum("clicks"))
+    figures = Figures()
+    figures.add(agg, "p_")
+    amazon_days = {
+        r["date"]: r
+        for r in creative.filter(in_period)
+        .values("date")
+        .annotate(**{m: Sum(m) for m in AMAZON_METRICS})
+    }
+
+    rows = LinkClickDaily.objects.filter(link=link)
+    mine = rows.filter(sub_id="").aggregate(
+        lifetime=Sum("clicks"), current=Sum("clicks", filter=in_period)
+    )
+    figures.link_clicks = mine["current"] or 0
+    first_day, last_day = min(period.start, today), max(period.end, today)
+    days = dict(
+        rows.filter(sub_id="", date__gte=first_day, date__lte=last_day)
+        .values_list("date")
+        .annotate(Sum("clicks"))
+    )
+    sub_ids = list(
+        rows.filter(in_period)
+        .exclude(sub_id="")
+        .values("sub_id")
+        .annotate(clicks=Sum("clicks"), raw_hits=Sum("raw_hits"), bot_hits=Sum("bot_hits"))
+        .order_by("-clicks", "sub_id")
+    )
+    in_range = {d: n or 0 for d, n in days.items() if period.start <= d <= period.end}
+    (freshness,) = store_freshness([store])
+    return LinkNumbers(
+        link=link,
+        period=period,
+        today=today,
+        freshness=freshness,
+        figures=figures,
+        clicks_today=days.get(today) or 0,
+        our_lifetime_clicks=mine["lifetime"] or 0,
+        amazon_lifetime_clicks=agg["lifetime_clicks"] or 0,
+        sub_ids=sub_ids,
+        series=_series(period, today, amazon_days, in_range),
+    )

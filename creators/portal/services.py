@@ -1,0 +1,193 @@
+"""Writes of the creator portal: invitations (magic links) and signing in with them, and the
+session's list of the account's creator profiles (which keeps their own clicks uncounted).
+
+An invitation is emailed from a campaign, to the creator profile's email. Its token is signed
+and expires (PORTAL_INVITATION_MAX_AGE); the PortalInvitation row makes it single use. Spending
+it proves the email: the account with that email (created if new, without a password) becomes
+the profile's portal account.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.dispatch import receiver
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.clicks.handoff import CREATOR_SESSION_KEY
+from creators.models import CampaignCreator, Creator, PortalInvitation
+from creators.portal.selectors import portal_creator_ids
+from tenancy.models import User
+from tenancy.scoping import tenant_scope
+
+PORTAL_SALT = "creators.portal.invitation"
+# When this session signed in with a magic link (epoch seconds): for a while it may set a
+# password without typing the old one (portal-password).
+LINK_SIGNIN_SESSION_KEY = "portal_link_signin_at"
+SET_PASSWORD_WINDOW = 30 * 60
+
+
+class PortalInvitationInvalid(Exception):
+    """The link is malformed, expired, spent or withdrawn (the message says which)."""
+
+
+def portal_invitation_send(
+    *, campaign_creator: CampaignCreator, invited_by: User
+) -> PortalInvitation:
+    """Email the creator of `campaign_creator` a sign-in link to the portal (tenant in scope).
+    Withdraws the creator's earlier open invitations."""
+    creator = campaign_creator.creator
+    if not creator.email:
+        raise ValidationError(
+            f"Add {creator.name}'s email address first: the invitation goes there."
+        )
+    if campaign_creator.status == CampaignCreator.Status.REMOVED:
+        raise ValidationError(f"{creator.name} is removed from this campaign.")
+    organization = campaign_creator.campaign.organization
+    with transaction.atomic():
+        PortalInvitation.objects.filter(creator=creator, used_at=None, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        invitation = PortalInvitation.objects.create(
+            creator=creator,
+            campaign_creator=campaign_creator,
+            email=creator.email,
+            invited_by=invited_by,
+        )
+        link = portal_invitation_url(invitation=invitation)
+        days = settings.PORTAL_INVITATION_MAX_AGE // 86400
+        campaign_name = campaign_creator.campaign.name
+        message = (
+            f"Hi {creator.name},\n\n"
+            f"{organization.name} invites you to their creator portal for “{campaign_name}”: "
+            "your links with QR codes and sub-IDs, your clicks as they happen, Amazon's results "
+            "when they arrive, and your earnings.\n\n"
+            f"Sign in: {link}\n\n"
+            f"The link works once and expires in {days} day{'s' if days != 1 else ''}. "
+            "After signing in you can set a password.\n"
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"{organization.name}: your creator portal",
+                message=message,
+                from_email=None,
+                recipient_list=[creator.email],
+            )
+        )
+    return invitation
+
+
+def portal_invitation_token(*, invitation: PortalInvitation) -> str:
+    return signing.dumps({"o": invitation.organization_id, "i": invitation.pk}, salt=PORTAL_SALT)
+
+
+def portal_invitation_url(*, invitation: PortalInvitation) -> str:
+    base = settings.SITE_URL.rstrip("/")
+    return base + reverse("portal-signin", args=[portal_invitation_token(invitation=invitation)])
+
+
+def _from_token(token: str) -> tuple[int, int]:
+    """(organization id, invitation id) of a signed, unexpired token."""
+    try:
+        data = signing.loads(token, salt=PORTAL_SALT, max_age=settings.PORTAL_INVITATION_MAX_AGE)
+        return int(data["o"]), int(data["i"])
+    except signing.SignatureExpired as exc:
+        raise PortalInvitationInvalid(
+            "This sign-in link has expired. Ask the brand to send you a new one."
+        ) from exc
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
+        raise PortalInvitationInvalid("This sign-in link is not valid.") from exc
+
+
+def _check_open(invitation: PortalInvitation | None) -> PortalInvitation:
+    if invitation is None or invitation.revoked_at is not None:
+        raise PortalInvitationInvalid(
+            "This sign-in link was replaced by a newer one. Use the latest email from the brand."
+        )
+    if invitation.used_at is not None:
+        raise PortalInvitationInvalid(
+            "This sign-in link was already used. Sign in with your password, or ask the brand "
+            "for a new link."
+        )
+    return invitation
+
+
+def portal_invitation_check(*, token: str) -> PortalInvitation:
+    """The open invitation of a token (its creator and organisation loaded), without spending
+    it: what the confirmation page shows."""
+    organization_id, invitation_id = _from_token(token)
+    with tenant_scope(organization_id):
+        invitation = (
+            PortalInvitation.objects.select_related("creator", "organization")
+            .filter(pk=invitation_id)
+            .first()
+        )
+        return _check_open(invitation)
+
+
+def portal_invitation_spend(*, token: str) -> User:
+    """Spend the invitation once (row lock) and return the account to sign in: the user with
+    the invitation's email, created without a password when new, now the profile's portal
+    account. Within one brand an account is one profile: the newest invitation wins."""
+    organization_id, invitation_id = _from_token(token)
+    with tenant_scope(organization_id):
+        invitation = _check_open(
+            PortalInvitation.objects.select_for_update().filter(pk=invitation_id).first()
+        )
+        creator = Creator.objects.select_for_update().get(pk=invitation.creator_id)
+        if creator.email.lower() != invitation.email.lower():
+            raise PortalInvitationInvalid(
+                "The brand changed this creator's email since sending the link. Ask them for a "
+                "new one."
+            )
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            user = User.objects.create_user(invitation.email, None, name=creator.name)
+        elif not user.is_active:
+            raise PortalInvitationInvalid("This account is disabled.")
+        Creator.objects.filter(user=user).exclude(pk=creator.pk).update(user=None)
+        if creator.user_id != user.pk:
+            creator.user = user
+            creator.save(update_fields=["user"])
+        invitation.used_at = timezone.now()
+        invitation.used_by = user
+        invitation.save(update_fields=["used_at", "used_by"])
+    return user
+
+
+def portal_session_remember(*, request: HttpRequest, user: User) -> list[int]:
+    """Put the account's creator profiles (every brand) in the session: the short-link
+    redirect reads them to leave the creator's own clicks uncounted."""
+    ids = portal_creator_ids(user=user)
+    if request.session.get(CREATOR_SESSION_KEY) != ids:
+        request.session[CREATOR_SESSION_KEY] = ids
+    return ids
+
+
+def portal_link_signin_mark(*, request: HttpRequest) -> None:
+    request.session[LINK_SIGNIN_SESSION_KEY] = int(time.time())
+
+
+def portal_may_set_password_freely(*, request: HttpRequest, user: User) -> bool:
+    """Setting a password without the old one: for an account without one, or shortly after
+    signing in with a magic link (which proved the email)."""
+    if not user.has_usable_password():
+        return True
+    signed_in_at = request.session.get(LINK_SIGNIN_SESSION_KEY)
+    return isinstance(signed_in_at, int) and time.time() - signed_in_at < SET_PASSWORD_WINDOW
+
+
+@receiver(user_logged_in, dispatch_uid="creators.portal.session")
+def _remember_profiles_on_login(
+    sender: object, request: HttpRequest | None, user: User, **_: object
+) -> None:
+    if request is not None and hasattr(request, "session"):
+        portal_session_remember(request=request, user=user)

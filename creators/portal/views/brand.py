@@ -1,0 +1,161 @@
+"""One brand's pages of the portal: the creator's campaigns, links and numbers; one link with
+its QR code, sub-ID builder and per-sub-ID clicks; earnings and their CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+from attribution.sync.service import store_today
+from campaigns.clicks.handoff import SUB_RE
+from campaigns.models import AffiliateLink
+from campaigns.qr import qr_png, qr_svg, short_url
+from creators.portal.exports import earnings_csv
+from creators.portal.selectors import portal_campaigns, portal_link_get
+from creators.portal.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
+from creators.portal.selectors.numbers import creator_numbers, link_numbers
+from creators.portal.views.base import PortalView
+from reporting.periods import PRESETS, period_from
+
+SUB_HELP = "1 to 64 letters, digits, hyphens or underscores, e.g. ig-bio or tiktok-0412."
+
+
+class BrandView(PortalView):
+    """The creator's campaigns with their links (copy), and their numbers per store."""
+
+    template_name = "portal/brand.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        campaigns = portal_campaigns(creator=self.creator)
+        stores = {c.campaign.store_id: c.campaign.store for c in campaigns}
+        latest = max((store_today(s) for s in stores.values()), default=timezone.localdate())
+        period, preset, error = period_from(request.GET, latest=latest)
+        numbers = creator_numbers(creator=self.creator, period=period)
+        figures = {f.campaign_creator.pk: f for n in numbers for f in n.campaigns}
+        return self.render(
+            request,
+            {
+                "campaigns": [
+                    (
+                        c,
+                        figures.get(c.campaign_creator.pk),
+                        [(link, short_url(link.code)) for link in c.links],
+                    )
+                    for c in campaigns
+                ],
+                "numbers": numbers,
+                "period": period,
+                "preset": preset,
+                "presets": PRESETS,
+                "period_error": error,
+                "tab": "links",
+            },
+        )
+
+
+class LinkMixin(PortalView):
+    def link(self, link_id: int) -> AffiliateLink:
+        link = portal_link_get(creator=self.creator, link_id=link_id)
+        if link is None:
+            raise Http404("No such link.")
+        return link
+
+
+class LinkView(LinkMixin):
+    """One link: copy, QR, the sub-ID builder (?sub=) and the link's numbers."""
+
+    template_name = "portal/link.html"
+
+    def get(self, request: HttpRequest, link_id: int) -> HttpResponse:
+        link = self.link(link_id)
+        period, preset, error = period_from(request.GET, latest=store_today(link.campaign.store))
+        sub = request.GET.get("sub", "").strip()
+        sub_error = "" if not sub or SUB_RE.match(sub) else f"Use {SUB_HELP}"
+        return self.render(
+            request,
+            {
+                "link": link,
+                "campaign": link.campaign,
+                "short_url": short_url(link.code),
+                "sub": sub,
+                "sub_ok": bool(sub) and not sub_error,
+                "sub_url": short_url(link.code, sub) if sub and not sub_error else "",
+                "sub_error": sub_error,
+                "sub_help": SUB_HELP,
+                "numbers": link_numbers(link=link, period=period),
+                "period": period,
+                "preset": preset,
+                "presets": PRESETS,
+                "period_error": error,
+                "tab": "links",
+            },
+            status=400 if sub_error else 200,
+        )
+
+
+class LinkQRView(LinkMixin):
+    """The link (with ?sub=) as a QR code, SVG or PNG (?download=1 to save it)."""
+
+    def get(self, request: HttpRequest, link_id: int, fmt: str) -> HttpResponse:
+        link = self.link(link_id)
+        if fmt not in ("svg", "png"):
+            raise Http404
+        sub = request.GET.get("sub", "")
+        url = short_url(link.code, sub)
+        if fmt == "svg":
+            response = HttpResponse(qr_svg(url), content_type="image/svg+xml")
+        else:
+            response = HttpResponse(qr_png(url), content_type="image/png")
+        if request.GET.get("download"):
+            suffix = f"-{sub}" if sub and SUB_RE.match(sub) else ""
+            response["Content-Disposition"] = (
+                f'attachment; filename="link-{link.code}{suffix}.{fmt}"'
+            )
+        response["Cache-Control"] = "private, max-age=3600"
+        return response
+
+
+def _month(value: str) -> date | None:
+    try:
+        return date.fromisoformat(f"{value}-01")
+    except ValueError:
+        return None
+
+
+class EarningsView(PortalView):
+    """Earnings by status and month (per currency), and one month's lines with their
+    settlement dates and adjustments."""
+
+    template_name = "portal/earnings.html"
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        summary = earnings_summary(creator_id=self.creator.pk)
+        months = sorted({m.month for m in summary.months}, reverse=True)
+        month = _month(request.GET.get("month", ""))
+        if month not in months:
+            month = months[0] if months else None
+        return self.render(
+            request,
+            {
+                "summary": summary,
+                "months": months,
+                "month": month,
+                "lines": earnings_month(creator_id=self.creator.pk, month=month) if month else [],
+                "statuses": STATUS_ORDER,
+                "tab": "earnings",
+            },
+        )
+
+
+class EarningsCSVView(PortalView):
+    def get(self, request: HttpRequest) -> StreamingHttpResponse:
+        response = StreamingHttpResponse(
+            earnings_csv(organization_id=self.organization.pk, creator_id=self.creator.pk),
+            content_type="text/csv; charset=utf-8",
+        )
+        filename = f"earnings-{self.organization.slug}-{timezone.localdate():%Y-%m-%d}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Cache-Control"] = "private, no-store"
+        return response
