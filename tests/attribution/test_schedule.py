@@ -28,8 +28,9 @@ def test_stores_are_due_by_their_cadence(connected_stores, tenant_a, tenant_b):
         us, ca = sorted(Store.objects.all(), key=lambda s: s.country_code, reverse=True)
         assert {s.pk for s in stores_due(now)} == {us.pk, ca.pk}  # never synced
         Store.objects.filter(pk=us.pk).update(last_synced_at=now - timedelta(hours=23))
-        Store.objects.filter(pk=ca.pk).update(last_synced_at=now - timedelta(hours=30),
-                                              sync_cadence_hours=36)
+        Store.objects.filter(pk=ca.pk).update(
+            last_synced_at=now - timedelta(hours=30), sync_cadence_hours=36
+        )
         assert stores_due(now) == []
         assert [s.pk for s in stores_due(now + timedelta(hours=1))] == [us.pk]
         assert {s.pk for s in stores_due(now + timedelta(hours=6))} == {us.pk, ca.pk}
