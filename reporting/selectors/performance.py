@@ -39,6 +39,14 @@ METRICS = (
 ZERO = Decimal("0")
 
 
+def conversion_rate(purchases: int, clicks: int) -> Decimal | None:
+    """Purchases / Amazon clicks x 100, two decimals; None without clicks (dashboards and
+    exports)."""
+    if not clicks:
+        return None
+    return (Decimal(purchases) * 100 / clicks).quantize(Decimal("0.01"))
+
+
 @dataclass
 class Totals:
     link_clicks: int = 0
@@ -58,10 +66,7 @@ class Totals:
 
     @property
     def conversion_rate(self) -> Decimal | None:
-        """Purchases / Amazon clicks x 100, two decimals; None without clicks."""
-        if not self.clicks:
-            return None
-        return (Decimal(self.purchases) * 100 / self.clicks).quantize(Decimal("0.01"))
+        return conversion_rate(self.purchases, self.clicks)
 
     def add(self, row: dict[str, Any], prefix: str = "") -> None:
         for name in METRICS:
@@ -243,7 +248,8 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
 
 
 def _creator_rows(campaign: Campaign, adgroup: Any, period: Period) -> list[Row]:
-    """Four queries: creators, Amazon per ad group (range + lifetime), our clicks, commission."""
+    """Five queries: creators, Amazon per ad group (range + lifetime), our clicks, commission
+    and its adjustments."""
     in_current = Q(date__gte=period.start, date__lte=period.end)
     amazon = {
         r["amazon_adgroup_id"]: r
@@ -257,12 +263,17 @@ def _creator_rows(campaign: Campaign, adgroup: Any, period: Period) -> list[Row]
         .values("link__campaign_creator_id")
         .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
     }
-    commission = dict(
-        Conversion.objects.filter(campaign=campaign, date__gte=period.start, date__lte=period.end)
-        .exclude(status=Conversion.Status.DENIED)
-        .values_list("campaign_creator_id")
+    owing = Conversion.objects.filter(
+        campaign=campaign, date__gte=period.start, date__lte=period.end
+    ).exclude(status=Conversion.Status.DENIED)
+    commission = dict(owing.values_list("campaign_creator_id").annotate(Sum("commission")))
+    # owed = commission + the adjustments not folded into it (as the KPIs and the export)
+    for cc_id, extra in (
+        ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
+        .values_list("conversion__campaign_creator_id")
         .annotate(Sum("commission"))
-    )
+    ):
+        commission[cc_id] = (commission.get(cc_id) or ZERO) + (extra or ZERO)
     rows = []
     for cc in CampaignCreator.objects.filter(campaign=campaign).select_related(
         "creator", "campaign"
