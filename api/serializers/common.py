@@ -18,7 +18,7 @@ def tenant_object(model: type[Model], pk: int | None, field: str) -> Any:
         return None
     obj = model._default_manager.filter(pk=pk).first()
     if obj is None:
-        raise serializers.ValidationError({field: f"No such {model._meta.verbose_name}."})
+        raise serializers.ValidationError({field: [f"No such {model._meta.verbose_name}."]})
     return obj
 
 

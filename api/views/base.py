@@ -73,6 +73,8 @@ class TenantViewSet(GenericViewSet):
     action_roles: ClassVar[dict[str, frozenset[str]]] = {}
 
     organization: Organization
+    # The model of get_queryset(): lets the schema generator (which has no tenant) type ids.
+    model: ClassVar[type[Model] | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -82,6 +84,16 @@ class TenantViewSet(GenericViewSet):
                 f"{cls.__name__} may not override {sorted(overridden)}: tenant resolution, "
                 "authentication, permissions and throttling live in TenantViewSet only."
             )
+
+    def get_queryset(self) -> Any:
+        if getattr(self, "swagger_fake_view", False) and self.model is not None:
+            # Schema generation only: no tenant, no request, no rows.
+            return self.model._default_manager.none()
+        return self.scoped_queryset()
+
+    def scoped_queryset(self) -> Any:
+        """The view's objects, through the tenant's default manager (fails closed)."""
+        raise NotImplementedError
 
     def roles_for(self, request: Request) -> frozenset[str]:
         action = getattr(self, "action", None)

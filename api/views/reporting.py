@@ -36,7 +36,7 @@ from reporting.exports.query import (
     export_query_build,
     row_cursor_key,
 )
-from reporting.models import Export
+from reporting.models import Conversion, Export
 from reporting.selectors import conversions_list
 from reporting.selectors.performance import conversion_rate
 from reporting.services import conversions_decide
@@ -100,9 +100,10 @@ def _decode_cursor(cursor: str) -> tuple[date, int, int]:
 )
 class DailyMetricViewSet(TenantViewSet):
     pagination_class = None
+    model = Store
     serializer_class = s.MetricRowSerializer
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Store.objects.none()
 
     def list(self, request: Request) -> Response:
@@ -174,6 +175,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
     campaign's settlement days, then `awaiting` a decision; `approved` ones become `payable`
     when their approval month has closed, then `paid`."""
 
+    model = Conversion
     serializer_class = s.ConversionSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ConversionFilter
@@ -184,7 +186,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         "deny_many": MANAGE_CAMPAIGNS,
     }
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return conversions_list()
 
     def _decide_one(self, request: Request, approve: bool) -> Response:
@@ -246,6 +248,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return self._decide_one(request, approve=False)
 
     @extend_schema(
+        operation_id="conversions_approve_many",
         summary="Approve many conversions",
         description="Ids not awaiting approval (or unknown) are skipped, each with the reason.",
         request=s.BulkDecideSerializer,
@@ -260,6 +263,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         return self._decide_many(request, approve=True)
 
     @extend_schema(
+        operation_id="conversions_deny_many",
         summary="Deny many conversions (a reason is required)",
         request=s.BulkDecideSerializer,
         responses={200: s.DecisionSerializer},
@@ -294,11 +298,12 @@ class SyncTooSoon(exceptions.Throttled):
     ),
 )
 class SyncRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = SyncRun
     serializer_class = s.SyncRunSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.SyncRunFilter
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return SyncRun.objects.all()
 
     def create(self, request: Request) -> Response:
@@ -353,12 +358,13 @@ class SyncRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     ),
 )
 class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = Export
     serializer_class = s.ExportSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ExportFilter
     action_roles = {"create": ANY_ROLE}
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Export.objects.all()
 
     def create(self, request: Request) -> Response:

@@ -42,9 +42,10 @@ class StoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
     """The organisation's Amazon stores (one Amazon Ads profile each). Read-only: stores come
     from connecting Amazon Ads in the browser."""
 
+    model = Store
     serializer_class = s.StoreSerializer
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Store.objects.all()
 
     @extend_schema(
@@ -89,12 +90,13 @@ class StoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
 class TrackingPlanViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet
 ):
+    model = TrackingPlan
     serializer_class = s.TrackingPlanSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.TrackingPlanFilter
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return TrackingPlan.objects.all()
 
     def create(self, request: Request) -> Response:
@@ -172,12 +174,13 @@ class TrackingPlanViewSet(
     ),
 )
 class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = Campaign
     serializer_class = s.CampaignSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.CampaignFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Campaign.objects.all()
 
     def create(self, request: Request) -> Response:
@@ -224,11 +227,12 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
 class ProductViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, TenantViewSet
 ):
+    model = Product
     serializer_class = s.ProductSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.ProductFilter
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Product.objects.all()
 
     def create(self, request: Request) -> Response:
@@ -268,12 +272,13 @@ class ProductViewSet(
     ),
 )
 class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = Creator
     serializer_class = s.CreatorSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.CreatorFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return Creator.objects.all()
 
     def create(self, request: Request) -> Response:
@@ -325,12 +330,13 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     ),
 )
 class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = CampaignCreator
     serializer_class = s.CampaignCreatorSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.CampaignCreatorFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return CampaignCreator.objects.select_related("campaign")
 
     def create(self, request: Request) -> Response:
@@ -383,12 +389,13 @@ class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
     ),
 )
 class LinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSet):
+    model = AffiliateLink
     serializer_class = s.LinkSerializer
     filter_backends = [DjangoFilterBackend]
     filterset_class = filters.LinkFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
 
-    def get_queryset(self) -> Any:
+    def scoped_queryset(self) -> Any:
         return AffiliateLink.objects.select_related("campaign_creator")
 
     def create(self, request: Request) -> Response:

@@ -180,7 +180,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "StoreStatusEnum": "attribution.models.Store.Status",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CampaignCreatorStatusEnum": "creators.models.CampaignCreator.Status",
+        "ConversionStatusEnum": "reporting.models.Conversion.Status",
+        "SyncRunStatusEnum": "attribution.models.SyncRun.Status",
+        "ExportStatusEnum": "reporting.models.Export.Status",
+        "LinkJobStatusEnum": "campaigns.models.LinkJob.Status",
+    },
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
