@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from api.serializers.common import Id
@@ -62,6 +63,7 @@ class MetricRowSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_serializer(many=False)  # one page object, not a list of them
 class MetricPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     results = MetricRowSerializer(many=True)

@@ -143,6 +143,7 @@ class ProductCreateSerializer(serializers.Serializer):
 
 
 class CreatorSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(help_text="An email address, or empty.")
     channels = serializers.ListField(child=serializers.ChoiceField(choices=Channel.choices))
 
     class Meta:
