@@ -11,7 +11,7 @@ from typing import Any
 
 from attribution.models import Store
 from attribution.sync.pull import minor_unit
-from reporting.exports.query import ExportQuery, Row, export_rows
+from reporting.exports.query import ExportQuery, Row, export_records
 from reporting.selectors.performance import conversion_rate
 
 HEADER = (
@@ -94,6 +94,66 @@ def csv_values(row: Row, store: StoreInfo, group_by: str) -> list[str]:
     ]
 
 
+class _MoneyFormat:
+    """money() for one currency, with a fast path for amounts already at its decimals (what
+    PostgreSQL returns for sums of amounts stored at the minor unit)."""
+
+    def __init__(self, places: int) -> None:
+        self.places = places
+        self.exponent = -places
+
+    def __call__(self, value: Any) -> str:
+        if type(value) is Decimal and value.as_tuple().exponent == self.exponent and value:
+            return str(value)
+        return money(value, self.places)
+
+
+def _record_values(record: tuple, store: StoreInfo, fmt: _MoneyFormat, group_by: str) -> list:
+    """csv_values() for a raw record (date, store_id, key_id, label, *SUMMED)."""
+    (
+        day,
+        _store_id,
+        _key,
+        label,
+        link_clicks,
+        clicks,
+        dpv,
+        atc,
+        purchases,
+        units,
+        sales,
+        total_purchases,
+        total_units,
+        total_sales,
+        brb,
+        commission,
+    ) = record
+    label = neutralise(label) if label else ""
+    rate = conversion_rate(purchases or 0, clicks or 0)
+    return [
+        day.isoformat(),
+        store.name,
+        store.marketplace,
+        store.currency,
+        label if group_by == "campaign" else "",
+        label if group_by == "creator" else "",
+        label if group_by == "link" else "",
+        link_clicks or 0,
+        clicks or 0,
+        dpv or 0,
+        atc or 0,
+        purchases or 0,
+        units or 0,
+        fmt(sales),
+        total_purchases or 0,
+        total_units or 0,
+        fmt(total_sales),
+        "" if rate is None else f"{rate:f}",
+        fmt(brb),
+        "" if group_by == "link" else fmt(commission),
+    ]
+
+
 class _Echo:
     """A file-like object whose write() returns what it was given (csv writes to it)."""
 
@@ -111,10 +171,17 @@ def csv_chunks(
     inside the tenant's scope. `on_rows(n)` is told the running row count after each chunk."""
     writer = csv.writer(_Echo())
     stores = stores_info(q)
+    formats = {pk: _MoneyFormat(info.places) for pk, info in stores.items()}
     parts = [writer.writerow(HEADER)]
     size, count = len(parts[0]), 0
-    for row in export_rows(q) if rows is None else rows:
-        line = writer.writerow(csv_values(row, stores[row.store_id], q.group_by))
+    if rows is None:
+        lines = (
+            writer.writerow(_record_values(r, stores[r[1]], formats[r[1]], q.group_by))
+            for r in export_records(q)
+        )
+    else:
+        lines = (writer.writerow(csv_values(row, stores[row.store_id], q.group_by)) for row in rows)
+    for line in lines:
         parts.append(line)
         size += len(line)
         count += 1

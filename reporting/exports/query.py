@@ -214,11 +214,13 @@ def _filters(
     return where
 
 
+# Labels by primary key, one index lookup per row: bounded whatever the planner believes about
+# the tables' sizes (a join planned on stale statistics can turn into rows x links).
 _LABELS = {
-    "day": ("", ""),
-    "campaign": ("lbl.name", "LEFT JOIN campaigns_campaign lbl ON lbl.id = g.key_id"),
-    "creator": ("lbl.name", "LEFT JOIN creators_creator lbl ON lbl.id = g.key_id"),
-    "link": ("lbl.code", "LEFT JOIN campaigns_affiliatelink lbl ON lbl.id = g.key_id"),
+    "day": "NULL",
+    "campaign": "(SELECT lbl.name FROM campaigns_campaign lbl WHERE lbl.id = g.key_id)",
+    "creator": "(SELECT lbl.name FROM creators_creator lbl WHERE lbl.id = g.key_id)",
+    "link": "(SELECT lbl.code FROM campaigns_affiliatelink lbl WHERE lbl.id = g.key_id)",
 }
 
 
@@ -233,14 +235,14 @@ def export_sql(
     union = " UNION ALL ".join(f"({sql})" for sql, _ in parts)
     params = [p for _, part_params in parts for p in part_params]
     sums = ", ".join(f"sum(u.{c}) AS {c}" for c in SUMMED)
-    label, join = _LABELS[q.group_by]
+    label = _LABELS[q.group_by]
     outer_where = ""
     if after is not None:
         outer_where = f"WHERE (g.date, g.store_id, COALESCE(g.key_id, {NO_KEY})) > (%s, %s, %s)"
     sql = (
-        f"SELECT g.date, g.store_id, g.key_id, {label or 'NULL'}::text AS label, "
+        f"SELECT g.date, g.store_id, g.key_id, {label}::text AS label, "
         f"{', '.join('g.' + c for c in SUMMED)} FROM (SELECT u.date, u.store_id, u.key_id, {sums} "
-        f"FROM ({union}) u GROUP BY u.date, u.store_id, u.key_id) g {join} {outer_where} "
+        f"FROM ({union}) u GROUP BY u.date, u.store_id, u.key_id) g {outer_where} "
         f"ORDER BY g.date, g.store_id, COALESCE(g.key_id, {NO_KEY})"
     )
     if after is not None:
@@ -259,15 +261,25 @@ def _row(record: tuple) -> Row:
 def export_rows(q: ExportQuery, *, chunk_size: int = 2000) -> Iterator[Row]:
     """Every row, from a server-side cursor: memory stays flat whatever the size. Run it inside
     the tenant's scope (one transaction) and consume it there."""
+    for record in export_records(q, chunk_size=chunk_size):
+        yield _row(record)
+
+
+def export_records(q: ExportQuery, *, chunk_size: int = 2000) -> Iterator[tuple]:
+    """The raw records (date, store_id, key_id, label, *SUMMED) of export_rows: the CSV writer's
+    fast path."""
     sql, params = export_sql(q)
+    with connection.cursor() as cursor:
+        # A cursor is planned for its first rows by default (cursor_tuple_fraction 0.1:
+        # nested loops); the export reads every row, so plan for all of them like COPY does.
+        cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while True:
             records = cursor.fetchmany(chunk_size)
             if not records:
                 return
-            for record in records:
-                yield _row(record)
+            yield from records
 
 
 def export_page(
