@@ -15,7 +15,7 @@ from rest_framework import serializers
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="Stable, machine-readable: invalid, not_found, ...")
     message = serializers.CharField(help_text="For people.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.JSONField(),
         help_text="Input field -> its messages; empty when not about a field.",
     )

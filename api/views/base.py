@@ -123,9 +123,10 @@ class TenantViewSet(GenericViewSet):
                 raise exceptions.ValidationError(
                     {"X-Organization": "Name the organisation (its slug) in this header."}
                 )
-            organization = organization_get_by_slug(slug=slug[:50])
-            if organization is None:
+            named = organization_get_by_slug(slug=slug[:50])
+            if named is None:
                 raise exceptions.NotFound("No such organisation.")
+            organization = named
             activate_tenant(organization)
             membership = membership_for(user=request.user)  # type: ignore[arg-type]
             if membership is None:

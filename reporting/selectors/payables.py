@@ -109,13 +109,13 @@ def payables_list(*, month: date | None = None) -> list[PayableLine]:
             "sales": row["sales"] or ZERO,
             "commission": row["commission"] or ZERO,
         }
-    for row in (
+    for adj in (
         adjustments.annotate(month=TruncMonth("conversion__date"))
         .values("conversion__creator_id", "month", "conversion__currency")
         .annotate(commission=Sum("commission"))
     ):
-        key = (row["conversion__creator_id"], row["month"], row["conversion__currency"])
-        lines.setdefault(key, {})["adjustments"] = row["commission"] or ZERO
+        key = (adj["conversion__creator_id"], adj["month"], adj["conversion__currency"])
+        lines.setdefault(key, {})["adjustments"] = adj["commission"] or ZERO
     creators = {
         c.pk: c for c in Creator.objects.filter(pk__in={k[0] for k in lines}).only("name", "email")
     }

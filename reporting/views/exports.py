@@ -11,6 +11,7 @@ from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -64,7 +65,7 @@ class ExportsView(OrgView):
         }
         return self._page(request, ExportForm(initial=initial))
 
-    def post(self, request: HttpRequest) -> HttpResponse:
+    def post(self, request: HttpRequest) -> HttpResponseBase:
         form = ExportForm(request.POST)
         if not form.is_valid():
             return self._page(request, form, status=400)
@@ -113,7 +114,7 @@ class ExportView(OrgView):
 
 
 @require_GET
-def export_download(request: HttpRequest, token: str) -> HttpResponse:
+def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     """A finished export's file, for whoever holds an unexpired signed link (like a pre-signed
     object-store URL: the API hands these to scripts that have no session)."""
     ticket = export_download_ticket(token)

@@ -12,6 +12,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
 from attribution.sync.pull import minor_unit
@@ -116,7 +117,7 @@ class PayablesCsvView(OrgView):
 
     allowed_roles = VIEW_FINANCE
 
-    def get(self, request: HttpRequest) -> HttpResponse:
+    def get(self, request: HttpRequest) -> HttpResponseBase:
         month = _month(request.GET.get("month"))
         detail = request.GET.get("detail") == "1"
         organization_id = self.organization.pk
