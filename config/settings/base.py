@@ -171,7 +171,7 @@ API_KEY_PREFIX = "amzattr"
 API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attribution API",
-    "DESCRIPTION": "See api/docs.md (rendered on the docs page).",
+    "DESCRIPTION": (BASE_DIR / "api" / "docs.md").read_text(encoding="utf-8"),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
