@@ -154,9 +154,8 @@ class Export(TenantModel):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    api_key = models.ForeignKey(
-        "api.ApiKey", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Who else asked, when not a person: "API key <name> (<prefix>)".
+    requested_via = models.CharField(max_length=150, blank=True)
     start = models.DateField()
     end = models.DateField()
     store_ids = ArrayField(models.BigIntegerField(), default=list)

@@ -375,7 +375,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
         export = export_create(
             query=query,
             requested_by=self.actor,
-            api_key=self.api_key,
+            requested_via=f"API key {self.api_key}" if self.api_key else "",
             estimate=estimate,
             run_now=not large,
         )

@@ -18,7 +18,6 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from api.models import ApiKey
 from reporting.exports.csv import csv_chunks
 from reporting.exports.query import ExportQuery, export_estimate
 from reporting.models import Export
@@ -52,7 +51,7 @@ def export_create(
     *,
     query: ExportQuery,
     requested_by: User | None = None,
-    api_key: ApiKey | None = None,
+    requested_via: str = "",
     estimate: int = 0,
     run_now: bool = False,
 ) -> Export:
@@ -61,7 +60,7 @@ def export_create(
 
     export = Export.objects.create(
         requested_by=requested_by,
-        api_key=api_key,
+        requested_via=requested_via[:150],
         start=query.start,
         end=query.end,
         store_ids=list(query.store_ids),
