@@ -4,6 +4,7 @@ from django.urls import include, path
 from attribution.views import amazon_callback
 from campaigns.views.redirect import short_link
 from config.health import healthz
+from reporting.views.exports import export_download
 from tenancy.forms import EmailAuthenticationForm
 from tenancy.views import accounts
 
@@ -24,10 +25,15 @@ urlpatterns = [
     path("amazon/callback/", amazon_callback, name="amazon-callback"),
     # The creator portal: a creator's own links, numbers and earnings, brand by brand.
     path("portal/", include("creators.portal.urls")),
+    # A finished export's file by signed, expiring link (the signature names the tenant).
+    path("exports/<str:token>/download/", export_download, name="export-download"),
+    # The REST API: /api/v1/ (tenant from the API key or X-Organization), schema and docs.
+    path("", include("api.urls")),
     # Everything a tenant owns lives under /o/<org_slug>/; apps add their URLs here.
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/", include("attribution.urls")),
     path("o/<slug:org_slug>/", include("campaigns.urls")),
     path("o/<slug:org_slug>/", include("creators.urls")),
     path("o/<slug:org_slug>/", include("reporting.urls")),
+    path("o/<slug:org_slug>/", include("api.page_urls")),
 ]

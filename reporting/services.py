@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from attribution.sync.pull import minor_unit
 from attribution.sync.service import store_today
 from campaigns.models import Campaign
 from creators.models import CampaignCreator
-from reporting.models import ZERO, Conversion, ConversionAdjustment
+from reporting.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from tenancy.models import User
 
 AMOUNTS = ("purchases", "units_sold", "sales", "commission", "brand_referral_bonus")
@@ -253,3 +254,54 @@ def conversions_by_creator_day(store: Store) -> dict[Any, Any]:
     ):
         result[(c.campaign_creator_id, c.date)] = c.commission + (c.extra or ZERO)
     return result
+
+
+def payout_batch_pay(
+    *, lines: list[tuple[Any, Decimal]], user: User | None, reference: str = ""
+) -> PayoutBatch:
+    """Mark payables lines paid as one batch: each (PayableKey, owed the person saw). Their
+    approved/payable conversions become `paid` (paid_at, the batch = who and when) and their
+    unpaid adjustments are covered by the batch. Refused when an amount changed meanwhile
+    (a restatement, an approval): nothing is marked then."""
+    from reporting.selectors.payables import payable_adjustments, payable_conversions
+
+    if not lines:
+        raise ValidationError({"lines": "Tick at least one line to mark paid."})
+    reference = (reference or "").strip()
+    if len(reference) > 200:
+        raise ValidationError({"reference": "At most 200 characters."})
+    now = timezone.now()
+    with transaction.atomic():
+        batch = PayoutBatch.objects.create(paid_by=user, paid_at=now, reference=reference)
+        totals: dict[str, Decimal] = defaultdict(Decimal)
+        conversion_ids: list[int] = []
+        adjustment_ids: list[int] = []
+        for key, expected in lines:
+            conversions = list(
+                payable_conversions(key).select_for_update().values_list("pk", "commission")
+            )
+            adjustments = list(
+                payable_adjustments(key)
+                .select_for_update(of=("self",))
+                .values_list("pk", "commission")
+            )
+            owed = sum((c for _, c in conversions), ZERO) + sum((a for _, a in adjustments), ZERO)
+            if owed != expected or not (conversions or adjustments):
+                raise ValidationError(
+                    {
+                        "lines": f"What is owed for {key.month:%B %Y} changed since the page was "
+                        "loaded (or was paid meanwhile); review the list again."
+                    }
+                )
+            totals[key.currency] += owed
+            conversion_ids += [pk for pk, _ in conversions]
+            adjustment_ids += [pk for pk, _ in adjustments]
+        Conversion.objects.filter(pk__in=conversion_ids).update(
+            status=Conversion.Status.PAID, paid_at=now, payout_batch=batch, updated_at=now
+        )
+        ConversionAdjustment.objects.filter(pk__in=adjustment_ids).update(payout_batch=batch)
+        batch.conversions_count = len(conversion_ids)
+        batch.adjustments_count = len(adjustment_ids)
+        batch.totals = {cur: str(amount) for cur, amount in sorted(totals.items())}
+        batch.save(update_fields=["conversions_count", "adjustments_count", "totals"])
+    return batch

@@ -17,3 +17,21 @@ def conversions_advance_all() -> None:
         with tenant_scope(org_id):
             for store in Store.objects.all():
                 conversions_advance(store=store)
+
+
+@shared_task(name="reporting.export_run", ignore_result=True)
+def export_run(organization_id: int, export_id: int) -> None:
+    """Write one large export's file; the job row records progress and the outcome."""
+    from reporting.exports.jobs import export_run as run
+
+    run(organization_id=organization_id, export_id=export_id)
+
+
+@shared_task(name="reporting.exports_expire", ignore_result=True)
+def exports_expire() -> None:
+    """Hourly: remove export files past their retention."""
+    from reporting.exports.jobs import exports_expire as expire
+
+    for org_id in Organization.objects.values_list("pk", flat=True).order_by("pk"):
+        with tenant_scope(org_id):
+            expire()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import conversions, dashboards
+from reporting.views import conversions, dashboards, exports, payables
 
 # Under /o/<org_slug>/
 urlpatterns = [
@@ -11,4 +11,8 @@ urlpatterns = [
         dashboards.CampaignPerformanceView.as_view(),
         name="campaign-performance",
     ),
+    path("exports/", exports.ExportsView.as_view(), name="exports"),
+    path("exports/<int:export_id>/", exports.ExportView.as_view(), name="export"),
+    path("payables/", payables.PayablesView.as_view(), name="payables"),
+    path("payables/csv/", payables.PayablesCsvView.as_view(), name="payables-csv"),
 ]

@@ -90,6 +90,11 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
     def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().filter(organization_id=current_tenant_id())
 
+    def none(self) -> models.QuerySet:
+        """An empty queryset reads nothing, so it needs no tenant (schema generators and
+        form declarations build them at import time)."""
+        return super().get_queryset().none()
+
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list:
         """Like save(): rows get the tenant in scope, and rows of another tenant are refused."""
         tenant_id = current_tenant_id()

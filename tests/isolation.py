@@ -66,6 +66,13 @@ REGISTRY: list[TenantURL] = [
     TenantURL("creators", methods=("get", "post")),
     TenantURL("creators-import", methods=("get", "post")),
     TenantURL("creator", lambda t: {"creator_id": t.creator.pk}, ("get", "post")),
+    # exports, payables, API keys
+    TenantURL("exports", methods=("get", "post")),
+    TenantURL("export", lambda t: {"export_id": t.export.pk}),
+    TenantURL("payables", methods=("get", "post")),
+    TenantURL("payables-csv"),
+    TenantURL("api-keys", methods=("get", "post")),
+    TenantURL("api-key-revoke", lambda t: {"key_id": t.api_key.pk}, ("post",)),
 ]
 
 

@@ -62,6 +62,15 @@ def _campaign_objects(t):
     t.campaign_creator = CampaignCreator.objects.create(
         campaign=t.campaign, creator=t.creator, amazon_adgroup_id="creator"
     )
+    from api.models import ApiKey
+    from reporting.models import Export
+
+    t.export = Export.objects.create(
+        start=date(2026, 1, 1), end=date(2026, 1, 31), store_ids=[store.pk], group_by="day"
+    )
+    t.api_key = ApiKey.objects.create(
+        name="Key", role="viewer", prefix=f"iso{t.org.slug}"[:12], key_hash="0" * 64
+    )
     t.link = AffiliateLink.objects.create(
         campaign=t.campaign,
         campaign_creator=t.campaign_creator,

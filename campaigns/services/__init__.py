@@ -7,6 +7,7 @@ from campaigns.services.campaigns import (
     products_add,
 )
 from campaigns.services.links import (
+    link_create,
     link_job_run,
     link_set_active,
     links_deactivate_for,
@@ -26,6 +27,7 @@ from campaigns.services.tracking_plans import (
 __all__ = [
     "campaign_create",
     "campaign_update",
+    "link_create",
     "link_job_run",
     "link_set_active",
     "links_deactivate_for",

@@ -125,6 +125,44 @@ def links_generate(*, campaign: Campaign, limit: int | None = None) -> int:
     return len(links)
 
 
+def link_create(
+    *, campaign_creator: CampaignCreator, product: Product | None
+) -> tuple[AffiliateLink, bool]:
+    """The link of one (creator in a campaign, product or store page): made now if missing,
+    with the same rules as links_generate. Returns (link, created)."""
+    campaign = campaign_creator.campaign
+    if product is not None and product.campaign_id != campaign.pk:
+        raise ValidationError({"product": "Pick a product of the creator's campaign."})
+    existing = AffiliateLink.objects.filter(
+        campaign_creator=campaign_creator, product=product
+    ).first()
+    if existing is not None:
+        return existing, False
+    if campaign_creator.status not in LINKABLE_STATUSES:
+        raise ValidationError({"campaign_creator": "The creator was removed from this campaign."})
+    if product is not None and product.removed_at is not None:
+        raise ValidationError({"product": "The product was removed from this campaign."})
+    if product is None and not campaign.store_page_id:
+        raise ValidationError({"product": "The campaign has no store page; pick a product."})
+    with transaction.atomic():
+        Store.objects.select_for_update().filter(pk=campaign.store_id).first()
+        taken = set(
+            AffiliateLink.objects.filter(store_id=campaign.store_id).values_list(
+                "amazon_creative_id", flat=True
+            )
+        )
+        (link,) = _build(campaign, [(campaign_creator, product)], taken)
+        try:
+            with transaction.atomic():
+                link.save()
+        except IntegrityError:  # made meanwhile, or a code collision: the caller retries
+            raise ValidationError(
+                {"campaign_creator": "The link was just made; try again."}
+            ) from None
+        transaction.on_commit(lambda: routes_publish([link]))
+    return link, True
+
+
 def links_sync(*, campaign: Campaign) -> int | LinkJob:
     """Make the missing links now when they are few, else start (or reuse) a background job.
     Returns the number made, or the job."""

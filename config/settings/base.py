@@ -23,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
     "tenancy",
@@ -30,6 +33,7 @@ INSTALLED_APPS = [
     "campaigns",
     "creators",
     "reporting",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -153,10 +157,50 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- REST API (/api/v1/, the `api` app) -----------------------------------------------------
+# The API's views set authentication, permissions, throttling, parsers and renderers in one
+# base class (api.views.base); these defaults are what anything else built on DRF gets.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
 }
+API_KEY_PREFIX = "amzattr"
+# Requests per key (or per signed-in user) and minute; over it: 429 with Retry-After.
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=600)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Attribution API",
+    "DESCRIPTION": (BASE_DIR / "api" / "docs.md").read_text(encoding="utf-8"),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "StoreStatusEnum": "attribution.models.Store.Status",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "CampaignCreatorStatusEnum": "creators.models.CampaignCreator.Status",
+        "ConversionStatusEnum": "reporting.models.Conversion.Status",
+        "SyncRunStatusEnum": "attribution.models.SyncRun.Status",
+        "ExportStatusEnum": "reporting.models.Export.Status",
+        "LinkJobStatusEnum": "campaigns.models.LinkJob.Status",
+    },
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+}
+
+# --- Exports (reporting.exports) -----------------------------------------------------------
+# Above this many estimated rows an export runs as a background job (file + expiring link).
+EXPORT_ASYNC_ROWS = env.int("EXPORT_ASYNC_ROWS", default=50_000)
+EXPORTS_DIR = env.path("EXPORTS_DIR", default=BASE_DIR / ".data" / "exports")
+EXPORT_LINK_MAX_AGE = env.int("EXPORT_LINK_MAX_AGE", default=3600)  # a download link, seconds
+EXPORT_RETENTION_HOURS = env.int("EXPORT_RETENTION_HOURS", default=24)  # then the file goes
 
 LOGGING = {
     "version": 1,
@@ -202,6 +246,11 @@ from celery.schedules import crontab  # noqa: E402
 CELERY_BEAT_SCHEDULE["attribution-sync-due-stores"] = {
     "task": "attribution.sync_due_stores",
     "schedule": crontab(minute=17),  # hourly, off minute 0
+    "options": {"expires": 50 * 60},
+}
+CELERY_BEAT_SCHEDULE["reporting-exports-expire"] = {
+    "task": "reporting.exports_expire",
+    "schedule": crontab(minute=53),
     "options": {"expires": 50 * 60},
 }
 CELERY_BEAT_SCHEDULE["reporting-conversions-advance"] = {

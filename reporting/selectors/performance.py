@@ -39,6 +39,14 @@ METRICS = (
 ZERO = Decimal("0")
 
 
+def conversion_rate(purchases: int, clicks: int) -> Decimal | None:
+    """Purchases / Amazon clicks x 100, two decimals; None without clicks (dashboards and
+    exports)."""
+    if not clicks:
+        return None
+    return (Decimal(purchases) * 100 / clicks).quantize(Decimal("0.01"))
+
+
 @dataclass
 class Totals:
     link_clicks: int = 0
@@ -58,10 +66,7 @@ class Totals:
 
     @property
     def conversion_rate(self) -> Decimal | None:
-        """Purchases / Amazon clicks x 100, two decimals; None without clicks."""
-        if not self.clicks:
-            return None
-        return (Decimal(self.purchases) * 100 / self.clicks).quantize(Decimal("0.01"))
+        return conversion_rate(self.purchases, self.clicks)
 
     def add(self, row: dict[str, Any], prefix: str = "") -> None:
         for name in METRICS:

@@ -1,0 +1,218 @@
+"""Daily metrics, conversions, sync runs, exports."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import serializers
+
+from api.serializers.common import Id
+from attribution.models import SyncRun
+from reporting.exports.query import GROUPINGS
+from reporting.models import Conversion, Export
+
+DECIMAL_STRING = r"^-?\d+(\.\d+)?$"
+
+
+class MetricsQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First day (YYYY-MM-DD), the store's calendar.")
+    end = serializers.DateField(help_text="Last day, inclusive.")
+    group_by = serializers.ChoiceField(
+        choices=GROUPINGS,
+        default="day",
+        help_text="day: per date and store; campaign/creator/link: per date, store and that. "
+        "day, campaign and creator come from Amazon's ad-group level, link from the creative "
+        "level (masked more by Amazon).",
+    )
+    store = serializers.ListField(
+        child=Id(), required=False, default=list, help_text="Store ids (default: all)."
+    )
+    campaign = Id(required=False, help_text="Only rows of this campaign.")
+    creator = Id(required=False, help_text="Only rows of this creator.")
+    link = Id(required=False, help_text="Only rows of this link (group_by=link).")
+    cursor = serializers.CharField(required=False, help_text="`next` of the previous page.")
+    page_size = serializers.IntegerField(min_value=1, max_value=1000, default=500)
+
+
+class MetricRowSerializer(serializers.Serializer):
+    """One row, like the CSV export's. Money as decimal strings with the currency's decimals."""
+
+    date = serializers.DateField()
+    store = serializers.IntegerField()
+    marketplace = serializers.CharField()
+    currency = serializers.CharField()
+    campaign = serializers.IntegerField(allow_null=True)
+    campaign_name = serializers.CharField(allow_null=True)
+    creator = serializers.IntegerField(allow_null=True)
+    creator_name = serializers.CharField(allow_null=True)
+    link = serializers.IntegerField(allow_null=True)
+    link_code = serializers.CharField(allow_null=True)
+    link_clicks = serializers.IntegerField()
+    clicks = serializers.IntegerField()
+    detail_page_views = serializers.IntegerField()
+    add_to_cart = serializers.IntegerField()
+    purchases = serializers.IntegerField()
+    units_sold = serializers.IntegerField()
+    sales = serializers.RegexField(DECIMAL_STRING)
+    total_purchases = serializers.IntegerField()
+    total_units_sold = serializers.IntegerField()
+    total_sales = serializers.RegexField(DECIMAL_STRING)
+    conversion_rate = serializers.RegexField(DECIMAL_STRING, allow_null=True)
+    brand_referral_bonus = serializers.RegexField(DECIMAL_STRING)
+    commission = serializers.RegexField(
+        DECIMAL_STRING, allow_null=True, help_text="null for link rows."
+    )
+
+
+@extend_schema_serializer(many=False)  # one page object, not a list of them
+class MetricPageSerializer(serializers.Serializer):
+    next = serializers.CharField(allow_null=True)
+    results = MetricRowSerializer(many=True)
+
+
+class ConversionSerializer(serializers.ModelSerializer):
+    owed = serializers.SerializerMethodField()
+    adjustments = serializers.IntegerField(source="adjustment_count", read_only=True)
+
+    class Meta:
+        model = Conversion
+        fields = [
+            "id",
+            "store",
+            "campaign",
+            "campaign_creator",
+            "creator",
+            "date",
+            "currency",
+            "purchases",
+            "units_sold",
+            "sales",
+            "commission_rate",
+            "commission",
+            "brand_referral_bonus",
+            "owed",
+            "adjustments",
+            "status",
+            "settles_on",
+            "decided_at",
+            "decision_reason",
+            "paid_at",
+        ]
+        read_only_fields = fields
+
+    def get_owed(self, conversion: Conversion) -> str:
+        """Commission plus the adjustments not folded into it."""
+        extra = getattr(conversion, "owed_extra", None) or 0
+        return str(conversion.commission + extra)
+
+
+class DecideSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text="Required to deny: the creator sees it.",
+    )
+
+
+class BulkDecideSerializer(DecideSerializer):
+    ids = serializers.ListField(child=Id(), min_length=1, max_length=1000)
+
+
+class DecisionSerializer(serializers.Serializer):
+    decided = serializers.IntegerField()
+    skipped = serializers.DictField(
+        child=serializers.CharField(), help_text="Conversion id -> why it was not changed."
+    )
+
+
+class SyncRunSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SyncRun
+        fields = [
+            "id",
+            "store",
+            "trigger",
+            "status",
+            "window_start",
+            "window_end",
+            "pages",
+            "rows_received",
+            "rows_inserted",
+            "rows_updated",
+            "rows_removed",
+            "retries",
+            "error",
+            "created_at",
+            "started_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class SyncRequestSerializer(serializers.Serializer):
+    store = Id()
+
+
+class SyncAcceptedSerializer(serializers.Serializer):
+    store = serializers.IntegerField()
+    detail = serializers.CharField()
+
+
+class ExportCreateSerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    stores = serializers.ListField(
+        child=Id(), required=False, default=list, help_text="Store ids (default: all)."
+    )
+    group_by = serializers.ChoiceField(choices=GROUPINGS, default="day")
+    campaign = Id(required=False, allow_null=True)
+    creator = Id(required=False, allow_null=True)
+    link = Id(required=False, allow_null=True)
+
+
+class ExportSerializer(serializers.ModelSerializer):
+    stores = serializers.ListField(source="store_ids", child=serializers.IntegerField())
+    campaign = serializers.IntegerField(source="campaign_id", allow_null=True)
+    creator = serializers.IntegerField(source="creator_id", allow_null=True)
+    link = serializers.IntegerField(source="link_id", allow_null=True)
+    rows_written = serializers.SerializerMethodField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Export
+        fields = [
+            "id",
+            "status",
+            "start",
+            "end",
+            "stores",
+            "group_by",
+            "campaign",
+            "creator",
+            "link",
+            "rows_estimate",
+            "rows_written",
+            "file_size",
+            "error",
+            "created_at",
+            "finished_at",
+            "expires_at",
+            "download_url",
+        ]
+        read_only_fields = fields
+
+    def get_rows_written(self, export: Export) -> int:
+        from reporting.exports.jobs import export_progress
+
+        return export_progress(export)
+
+    def get_download_url(self, export: Export) -> str | None:
+        """Signed, works without a key, expires an hour after this response."""
+        from reporting.exports.jobs import export_download_path
+
+        if export.status != Export.Status.DONE:
+            return None
+        request = self.context.get("request")
+        path = export_download_path(export)
+        return request.build_absolute_uri(path) if request else path

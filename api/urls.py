@@ -1,0 +1,36 @@
+"""/api/v1/ (resources), /api/schema/ (OpenAPI 3), /api/docs/ (reference) and
+/api/docs/try/ (Swagger UI)."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.views import reporting, resources
+from api.views.misc import api_not_found
+
+router = SimpleRouter()
+router.register("stores", resources.StoreViewSet, basename="api-store")
+router.register("tracking-plans", resources.TrackingPlanViewSet, basename="api-tracking-plan")
+router.register("campaigns", resources.CampaignViewSet, basename="api-campaign")
+router.register("products", resources.ProductViewSet, basename="api-product")
+router.register("creators", resources.CreatorViewSet, basename="api-creator")
+router.register(
+    "campaign-creators", resources.CampaignCreatorViewSet, basename="api-campaign-creator"
+)
+router.register("links", resources.LinkViewSet, basename="api-link")
+router.register("daily-metrics", reporting.DailyMetricViewSet, basename="api-daily-metric")
+router.register("conversions", reporting.ConversionViewSet, basename="api-conversion")
+router.register("sync-runs", reporting.SyncRunViewSet, basename="api-sync-run")
+router.register("exports", reporting.ExportViewSet, basename="api-export")
+
+urlpatterns = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/try/",
+        SpectacularSwaggerView.as_view(url_name="api-schema"),
+        name="api-docs-try",
+    ),
+    path("api/v1/", include(router.urls)),
+    re_path(r"^api/", api_not_found),
+]

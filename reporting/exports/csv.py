@@ -1,0 +1,196 @@
+"""The export's CSV: fixed columns, dates as YYYY-MM-DD, money with exactly the currency's
+decimals (no thousands separators), conversion rate with two decimals, and every text cell a
+spreadsheet would run as a formula neutralised. Written in chunks for a streaming response."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from attribution.models import Store
+from attribution.sync.pull import minor_unit
+from reporting.exports.query import ExportQuery, Row, export_records
+from reporting.selectors.performance import conversion_rate
+
+HEADER = (
+    "date",
+    "store",
+    "marketplace",
+    "currency",
+    "campaign",
+    "creator",
+    "link",
+    "link_clicks",
+    "clicks",
+    "detail_page_views",
+    "add_to_cart",
+    "purchases",
+    "units_sold",
+    "sales",
+    "total_purchases",
+    "total_units_sold",
+    "total_sales",
+    "conversion_rate",
+    "brand_referral_bonus",
+    "commission",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CHUNK_BYTES = 64 * 1024
+
+
+def neutralise(text: str) -> str:
+    """A text cell that a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a
+    leading apostrophe, so it shows as typed (OWASP's CSV-injection advice)."""
+    if text and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
+def money(value: Any, places: int) -> str:
+    amount = Decimal(value or 0).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)  # never "-0.00"
+    return f"{amount:f}"
+
+
+class StoreInfo:
+    """What a row needs of its store: name, marketplace, currency and its decimals."""
+
+    def __init__(self, store: Store) -> None:
+        self.name = neutralise(store.advertiser_name or store.account_name or f"Store {store.pk}")
+        self.marketplace = store.country_code.upper()
+        self.currency = store.currency_code.upper()
+        self.places = minor_unit(self.currency)
+
+
+def stores_info(q: ExportQuery) -> dict[int, StoreInfo]:
+    return {s.pk: StoreInfo(s) for s in Store.objects.filter(pk__in=q.store_ids)}
+
+
+def csv_values(row: Row, store: StoreInfo, group_by: str) -> list[str]:
+    v = row.values
+    label = neutralise(row.label)
+    rate = conversion_rate(v["purchases"] or 0, v["clicks"] or 0)
+    return [
+        row.date.isoformat(),
+        store.name,
+        store.marketplace,
+        store.currency,
+        label if group_by == "campaign" else "",
+        label if group_by == "creator" else "",
+        label if group_by == "link" else "",
+        *(str(v[c] or 0) for c in ("link_clicks", "clicks", "detail_page_views", "add_to_cart")),
+        str(v["purchases"] or 0),
+        str(v["units_sold"] or 0),
+        money(v["sales"], store.places),
+        str(v["total_purchases"] or 0),
+        str(v["total_units_sold"] or 0),
+        money(v["total_sales"], store.places),
+        "" if rate is None else f"{rate:f}",
+        money(v["brand_referral_bonus"], store.places),
+        "" if group_by == "link" else money(v["commission"], store.places),
+    ]
+
+
+class _MoneyFormat:
+    """money() for one currency, with a fast path for amounts already at its decimals (what
+    PostgreSQL returns for sums of amounts stored at the minor unit)."""
+
+    def __init__(self, places: int) -> None:
+        self.places = places
+        self.exponent = -places
+
+    def __call__(self, value: Any) -> str:
+        if type(value) is Decimal and value.as_tuple().exponent == self.exponent and value:
+            return str(value)
+        return money(value, self.places)
+
+
+def _record_values(record: tuple, store: StoreInfo, fmt: _MoneyFormat, group_by: str) -> list:
+    """csv_values() for a raw record (date, store_id, key_id, label, *SUMMED)."""
+    (
+        day,
+        _store_id,
+        _key,
+        label,
+        link_clicks,
+        clicks,
+        dpv,
+        atc,
+        purchases,
+        units,
+        sales,
+        total_purchases,
+        total_units,
+        total_sales,
+        brb,
+        commission,
+    ) = record
+    label = neutralise(label) if label else ""
+    rate = conversion_rate(purchases or 0, clicks or 0)
+    return [
+        day.isoformat(),
+        store.name,
+        store.marketplace,
+        store.currency,
+        label if group_by == "campaign" else "",
+        label if group_by == "creator" else "",
+        label if group_by == "link" else "",
+        link_clicks or 0,
+        clicks or 0,
+        dpv or 0,
+        atc or 0,
+        purchases or 0,
+        units or 0,
+        fmt(sales),
+        total_purchases or 0,
+        total_units or 0,
+        fmt(total_sales),
+        "" if rate is None else f"{rate:f}",
+        fmt(brb),
+        "" if group_by == "link" else fmt(commission),
+    ]
+
+
+class _Echo:
+    """A file-like object whose write() returns what it was given (csv writes to it)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_chunks(
+    q: ExportQuery,
+    rows: Iterable[Row] | None = None,
+    *,
+    on_rows: Callable[[int], None] | None = None,
+) -> Iterator[bytes]:
+    """The export as UTF-8 chunks of about 64 KB: the header, then every row. Consume it
+    inside the tenant's scope. `on_rows(n)` is told the running row count after each chunk."""
+    writer = csv.writer(_Echo())
+    stores = stores_info(q)
+    formats = {pk: _MoneyFormat(info.places) for pk, info in stores.items()}
+    parts = [writer.writerow(HEADER)]
+    size, count = len(parts[0]), 0
+    if rows is None:
+        lines = (
+            writer.writerow(_record_values(r, stores[r[1]], formats[r[1]], q.group_by))
+            for r in export_records(q)
+        )
+    else:
+        lines = (writer.writerow(csv_values(row, stores[row.store_id], q.group_by)) for row in rows)
+    for line in lines:
+        parts.append(line)
+        size += len(line)
+        count += 1
+        if size >= CHUNK_BYTES:
+            yield "".join(parts).encode()
+            parts, size = [], 0
+            if on_rows:
+                on_rows(count)
+    if parts:
+        yield "".join(parts).encode()
+    if on_rows:
+        on_rows(count)
