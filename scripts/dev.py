@@ -140,7 +140,7 @@ def embedded_redis() -> Iterator[str]:
             "--appendonly",
             "yes",
             "--appendfsync",
-            "always",
+            "everysec",
             "--save",
             "",
             "--daemonize",

@@ -13,7 +13,10 @@
 - `clicks:salt:<YYYY-MM-DD>` (string): the UTC day's IP-hash salt, expires after two days.
 
 `CLICKS_REDIS_URL` (default: `REDIS_URL`) names the server. Configure it with the append-only
-file and `appendfsync always`, so an entry Redis acknowledged to the redirect survives a restart.
+file (`appendonly yes`, `appendfsync everysec`): Redis writes each command to the file before it
+replies, so an entry acknowledged to the redirect survives a Redis restart or crash; only a
+power loss of the machine could lose the last second. (`appendfsync always` would close that
+too, but halves the redirect's throughput: bench/redirect measured 48 % instead of 74 %.)
 """
 
 from __future__ import annotations

@@ -260,8 +260,8 @@ CELERY_BEAT_SCHEDULE["reporting-conversions-advance"] = {
 }
 
 # --- Short links and first-party clicks (campaigns.clicks) -----------------------------------
-# The Redis holding the click stream; empty = REDIS_URL. Run it with appendonly yes and
-# appendfsync always so a click Redis acknowledged survives a restart.
+# The Redis holding the click stream; empty = REDIS_URL. Run it with appendonly yes (fsync
+# everysec) so a click Redis acknowledged survives a restart (campaigns/clicks/keys.py).
 CLICKS_REDIS_URL = env("CLICKS_REDIS_URL", default="")
 CLICKS_UNIQUE_WINDOW_SECONDS = env.int("CLICKS_UNIQUE_WINDOW_SECONDS", default=3600)
 CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 3600)
