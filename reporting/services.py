@@ -246,16 +246,6 @@ def commission_owed(*, creator_id: int, month_start: date, month_end: date) -> D
     return _field_sum(owing, "commission") + _field_sum(extra, "commission")
 
 
-def conversions_by_creator_day(store: Store) -> dict[Any, Any]:
-    """Owed amounts per (campaign creator, date): handy for reconciliation checks."""
-    result: dict[Any, Any] = defaultdict(Decimal)
-    for c in Conversion.objects.filter(store=store).annotate(
-        extra=Sum("adjustments__commission", filter=Q(adjustments__included=False))
-    ):
-        result[(c.campaign_creator_id, c.date)] = c.commission + (c.extra or ZERO)
-    return result
-
-
 def payout_batch_pay(
     *, lines: list[tuple[Any, Decimal]], user: User | None, reference: str = ""
 ) -> PayoutBatch:
