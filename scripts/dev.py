@@ -266,7 +266,7 @@ def cmd_run(_: argparse.Namespace) -> int:
             commands["sandbox"] = [
                 PYTHON,
                 "-m",
-                "attribution.sandbox",
+                "amazon_sandbox",
                 "--port",
                 str(SANDBOX_PORT),
                 "--state",

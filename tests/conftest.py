@@ -63,7 +63,7 @@ SANDBOX_CLIENT_SECRET = "sandbox-secret"
 
 @pytest.fixture(scope="session")
 def _sandbox_server():
-    from attribution.sandbox import SandboxServer
+    from amazon_sandbox import SandboxServer
 
     with SandboxServer(
         port=0, seed=42, client_id=SANDBOX_CLIENT_ID, client_secret=SANDBOX_CLIENT_SECRET

@@ -214,7 +214,7 @@ LOGGING = {
 # --- Amazon ---------------------------------------------------------------------------------
 # Secrets at rest (Amazon refresh tokens): comma-separated Fernet keys, first one encrypts.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
-# AMAZON_SANDBOX_URL points every Amazon URL at the bundled sandbox (attribution/sandbox);
+# AMAZON_SANDBOX_URL points every Amazon URL at the bundled sandbox (amazon_sandbox);
 # `make run` sets it when no Amazon credentials are configured.
 AMAZON_SANDBOX_URL = env("AMAZON_SANDBOX_URL", default="").rstrip("/")
 _SANDBOX = AMAZON_SANDBOX_URL

@@ -15,6 +15,9 @@ os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from config.settings.base import *  # noqa: F403
 
+# The demo (`seed_demo`) exists in development and tests only, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True

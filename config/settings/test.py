@@ -14,6 +14,9 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret-" + "x" * 40)
 from config.settings.base import *  # noqa: F403
 from config.settings.base import REDIS_URL, env
 
+# The demo (`seed_demo`) exists in development and tests only, never in production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
+
 DEBUG = False
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

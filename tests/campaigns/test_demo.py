@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from campaigns.demo import demo_campaigns_ensure
 from campaigns.models import AffiliateLink, Campaign, ClickEvent, LinkClickDaily, TrackingPlan
 from creators.models import Creator
+from demo.campaigns import demo_campaigns_ensure
 from tenancy.scoping import tenant_scope
 from tests.campaigns.world import us_store
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from attribution.sandbox import SandboxServer
+from amazon_sandbox import SandboxServer
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from typing import Any
 
 import requests
 
-from attribution.sandbox import SandboxServer
+from amazon_sandbox import SandboxServer
 from tests.sandbox.sandbox_testkit import CLIENT_ID, advance, login, pin, refresh
 
 MARKETPLACES = {

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import requests
 
-from attribution.sandbox import SandboxServer
+from amazon_sandbox import SandboxServer
 from tests.sandbox.sandbox_testkit import link, login, pin
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -129,7 +129,7 @@ def test_cli_starts_prints_and_stops_on_sigterm(tmp_path: Path) -> None:
         [
             sys.executable,
             "-m",
-            "attribution.sandbox",
+            "amazon_sandbox",
             "--port",
             "0",
             "--seed",

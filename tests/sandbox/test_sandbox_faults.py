@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 import requests
 
-from attribution.sandbox import SandboxServer
+from amazon_sandbox import SandboxServer
 from tests.sandbox.sandbox_testkit import Ctx, login, token_request
 
 

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
-from attribution.sandbox import SandboxServer
+from amazon_sandbox import SandboxServer
 from tests.sandbox.sandbox_testkit import (
     CONSENT,
     REDIRECT,

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 
-from attribution.sandbox import SandboxServer
-from attribution.sandbox.clock import parse_iso, to_iso
+from amazon_sandbox import SandboxServer
+from amazon_sandbox.clock import parse_iso, to_iso
 from tests.sandbox.sandbox_testkit import PIN, Ctx, link, login, pin
 
 LA = ZoneInfo("America/Los_Angeles")

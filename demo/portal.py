@@ -4,7 +4,7 @@ has her, signs in as jane@creators.test with the demo password (idempotent)."""
 from __future__ import annotations
 
 from creators.models import Creator
-from tenancy.demo import DEMO_PASSWORD
+from demo.organizations import DEMO_PASSWORD
 from tenancy.models import Organization, User
 from tenancy.scoping import tenant_scope
 

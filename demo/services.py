@@ -11,7 +11,6 @@ from datetime import timedelta
 import requests
 from django.conf import settings
 
-from attribution.demo import demo_amazon_ensure
 from attribution.models import Store, SyncRun
 from attribution.sync.service import (
     SyncBusy,
@@ -20,10 +19,11 @@ from attribution.sync.service import (
     store_sync,
     store_today,
 )
-from campaigns.demo import demo_campaigns_ensure
 from campaigns.models import AffiliateLink
-from creators.portal.demo import demo_portal_ensure
-from tenancy.demo import demo_organizations_ensure
+from demo.amazon import demo_amazon_ensure
+from demo.campaigns import demo_campaigns_ensure
+from demo.organizations import demo_organizations_ensure
+from demo.portal import demo_portal_ensure
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from reporting.demo import demo_ensure
+from demo.services import demo_ensure
 
 
 class Command(BaseCommand):

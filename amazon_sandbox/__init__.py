@@ -1,6 +1,6 @@
 """Local Amazon sandbox: Login with Amazon + Ads API profiles + Amazon Attribution.
 
-Standard library only; no Django. Start it with ``python -m attribution.sandbox`` or embed
+Standard library only; no Django. Start it with ``python -m amazon_sandbox`` or embed
 :class:`SandboxServer` in tests.
 """
 

@@ -1,4 +1,4 @@
-"""CLI: ``python -m attribution.sandbox --port 8765``."""
+"""CLI: ``python -m amazon_sandbox --port 8765``."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from .server import (
 def build_parser() -> argparse.ArgumentParser:
     """Command-line options."""
     parser = argparse.ArgumentParser(
-        prog="python -m attribution.sandbox",
+        prog="python -m amazon_sandbox",
         description="Local stand-in for Login with Amazon, the Ads API and Amazon Attribution.",
     )
     parser.add_argument("--host", default=DEFAULT_HOST)
