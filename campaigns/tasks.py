@@ -10,6 +10,7 @@ from campaigns.clicks.flush import clicks_flush
 from campaigns.models import LinkJob
 from campaigns.services.links import link_job_fail, link_job_step
 from tenancy.scoping import tenant_scope
+from tenancy.tasks import tenant_task
 
 log = logging.getLogger(__name__)
 
@@ -21,10 +22,10 @@ def clicks_flush_task() -> int:
     return clicks_flush()
 
 
-@shared_task(name="campaigns.links_generate", acks_late=True, ignore_result=True)
+@tenant_task(name="campaigns.links_generate", atomic=False)
 def links_generate_job(organization_id: int, job_id: int) -> None:
-    """A campaign's missing links, a chunk per transaction so the page shows progress.
-    Running it twice makes nothing twice (only missing links are made)."""
+    """A campaign's missing links, a chunk per transaction (each its own tenant scope) so the
+    page shows progress. Running it twice makes nothing twice (only missing links are made)."""
     while True:
         try:
             with tenant_scope(organization_id):

@@ -6,22 +6,21 @@ from celery import shared_task
 
 from attribution.models import Store
 from reporting.services import conversions_advance
-from tenancy.models import Organization
-from tenancy.scoping import tenant_scope
+from tenancy.tasks import for_each_tenant, tenant_task
 
 
 @shared_task(name="reporting.conversions_advance_all", ignore_result=True)
 def conversions_advance_all() -> None:
     """Daily: settlement dates pass and months close even on days without a sync."""
-    for org_id in Organization.objects.values_list("pk", flat=True).order_by("pk"):
-        with tenant_scope(org_id):
-            for store in Store.objects.all():
-                conversions_advance(store=store)
+    for _ in for_each_tenant():
+        for store in Store.objects.all():
+            conversions_advance(store=store)
 
 
-@shared_task(name="reporting.export_run", ignore_result=True)
+@tenant_task(name="reporting.export_run", atomic=False, max_retries=0)
 def export_run(organization_id: int, export_id: int) -> None:
-    """Write one large export's file; the job row records progress and the outcome."""
+    """Write one large export's file; the job row records progress and the outcome (each
+    step in its own tenant scope)."""
     from reporting.exports.jobs import export_run as run
 
     run(organization_id=organization_id, export_id=export_id)
@@ -32,6 +31,5 @@ def exports_expire() -> None:
     """Hourly: remove export files past their retention."""
     from reporting.exports.jobs import exports_expire as expire
 
-    for org_id in Organization.objects.values_list("pk", flat=True).order_by("pk"):
-        with tenant_scope(org_id):
-            expire()
+    for _ in for_each_tenant():
+        expire()

@@ -20,7 +20,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -357,5 +356,5 @@ def store_request_sync(*, store: Store, now: datetime | None = None) -> bool:
         from attribution.tasks import sync_store
 
         org_id, store_id = store.organization_id, store.pk
-        transaction.on_commit(lambda: sync_store.delay(org_id, store_id, SyncRun.Trigger.MANUAL))
+        sync_store.delay_on_commit(org_id, store_id, SyncRun.Trigger.MANUAL)
     return bool(accepted)

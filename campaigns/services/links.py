@@ -180,7 +180,7 @@ def links_sync(*, campaign: Campaign) -> int | LinkJob:
         return open_job
     job = LinkJob.objects.create(campaign=campaign, total=missing)
     organization_id, job_id = campaign.organization_id, job.pk
-    transaction.on_commit(lambda: tasks.links_generate_job.delay(organization_id, job_id))
+    tasks.links_generate_job.delay_on_commit(organization_id, job_id)
     return job
 
 

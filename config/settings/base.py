@@ -102,7 +102,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"
@@ -241,23 +240,6 @@ SYNC_MAX_WAIT_SECONDS = env.float("SYNC_MAX_WAIT_SECONDS", default=120.0)  # per
 SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=900)  # renewed every page
 SYNC_NOW_MIN_INTERVAL = 15 * 60  # "Sync now" at most once per 15 minutes per store
 
-from celery.schedules import crontab  # noqa: E402
-
-CELERY_BEAT_SCHEDULE["attribution-sync-due-stores"] = {
-    "task": "attribution.sync_due_stores",
-    "schedule": crontab(minute=17),  # hourly, off minute 0
-    "options": {"expires": 50 * 60},
-}
-CELERY_BEAT_SCHEDULE["reporting-exports-expire"] = {
-    "task": "reporting.exports_expire",
-    "schedule": crontab(minute=53),
-    "options": {"expires": 50 * 60},
-}
-CELERY_BEAT_SCHEDULE["reporting-conversions-advance"] = {
-    "task": "reporting.conversions_advance_all",
-    "schedule": crontab(minute=41, hour=2),
-    "options": {"expires": 6 * 3600},
-}
 
 # --- Short links and first-party clicks (campaigns.clicks) -----------------------------------
 # The Redis holding the click stream; empty = REDIS_URL. Run it with appendonly yes (fsync
@@ -270,11 +252,36 @@ CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 
 CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=0)
 # Public base of /l/<code> links (a short domain); empty = SITE_URL.
 SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
-CELERY_BEAT_SCHEDULE["clicks-flush"] = {
-    "task": "campaigns.clicks_flush",
-    "schedule": 5.0,
-    "options": {"expires": 30},
-}
 # /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a
 # click needs none of them (campaigns/views/redirect.py). Everything else passes through.
 MIDDLEWARE = ["campaigns.views.redirect.ShortLinkMiddleware", *MIDDLEWARE]
+
+# --- The beat schedule: every periodic task, in one place ------------------------------------
+from celery.schedules import crontab  # noqa: E402
+
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {
+    # Every few seconds: first-party clicks from the Redis stream into PostgreSQL.
+    "clicks-flush": {
+        "task": "campaigns.clicks_flush",
+        "schedule": 5.0,
+        "options": {"expires": 30},
+    },
+    # Hourly, off minute 0: one sync per store whose cadence has elapsed.
+    "attribution-sync-due-stores": {
+        "task": "attribution.sync_due_stores",
+        "schedule": crontab(minute=17),
+        "options": {"expires": 50 * 60},
+    },
+    # Hourly: export files past their retention are removed.
+    "reporting-exports-expire": {
+        "task": "reporting.exports_expire",
+        "schedule": crontab(minute=53),
+        "options": {"expires": 50 * 60},
+    },
+    # Daily: settlement dates pass and months close even on days without a sync.
+    "reporting-conversions-advance": {
+        "task": "reporting.conversions_advance_all",
+        "schedule": crontab(minute=41, hour=2),
+        "options": {"expires": 6 * 3600},
+    },
+}

@@ -14,7 +14,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,7 +73,7 @@ def export_create(
         _write(export)
         return export
     organization_id, export_id = export.organization_id, export.pk
-    transaction.on_commit(lambda: tasks.export_run.delay(organization_id, export_id))
+    tasks.export_run.delay_on_commit(organization_id, export_id)
     return export
 
 
