@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from attribution.models import Store
@@ -76,14 +76,6 @@ def campaign_links(
     if campaign_creator_id:
         links = links.filter(campaign_creator_id=campaign_creator_id)
     return links.order_by("campaign_creator__creator__name", "campaign_creator_id", "product_id")
-
-
-def link_job_open(*, campaign: Campaign) -> LinkJob | None:
-    return (
-        LinkJob.objects.filter(campaign=campaign)
-        .filter(Q(status__in=(LinkJob.Status.QUEUED, LinkJob.Status.RUNNING)))
-        .first()
-    )
 
 
 def link_job_latest(*, campaign: Campaign) -> LinkJob | None:

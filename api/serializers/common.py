@@ -20,7 +20,3 @@ def tenant_object(model: type[Model], pk: int | None, field: str) -> Any:
     if obj is None:
         raise serializers.ValidationError({field: [f"No such {model._meta.verbose_name}."]})
     return obj
-
-
-class MessageSerializer(serializers.Serializer):
-    detail = serializers.CharField()

@@ -146,13 +146,3 @@ class TenantViewSet(GenericViewSet):
     def api_key(self) -> ApiKey | None:
         auth = self.request.auth
         return auth if isinstance(auth, ApiKey) else None
-
-    def get_object_or_404(self, model: type[Model], pk: Any) -> Any:
-        """An object of the tenant in scope by id, else 404 (missing and foreign alike)."""
-        try:
-            obj = model._default_manager.filter(pk=int(pk)).first()
-        except (TypeError, ValueError, OverflowError):
-            obj = None
-        if obj is None:
-            raise exceptions.NotFound()
-        return obj
