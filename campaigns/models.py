@@ -8,6 +8,7 @@ and never change: Amazon keys its reports on them (see campaigns.amazon_ids)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import ClassVar
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -56,6 +57,19 @@ class TrackingPlan(TenantModel):
 
 
 class Campaign(TenantModel):
+    # What a manager may change after creation (the form, the API and campaign_update read
+    # this); the store and the Amazon campaign id never change.
+    EDITABLE_FIELDS: ClassVar[tuple[str, ...]] = (
+        "name",
+        "starts_on",
+        "ends_on",
+        "status",
+        "track_sales",
+        "default_commission_rate",
+        "commission_basis",
+        "settlement_days",
+    )
+
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         ACTIVE = "active", "Active"

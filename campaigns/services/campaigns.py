@@ -15,17 +15,6 @@ from attribution.models import Store
 from campaigns import amazon_ids
 from campaigns.models import Campaign, Product, TrackingPlan
 
-EDITABLE = (
-    "name",
-    "starts_on",
-    "ends_on",
-    "status",
-    "track_sales",
-    "default_commission_rate",
-    "commission_basis",
-    "settlement_days",
-)
-
 
 def _check_dates(starts_on: date, ends_on: date | None) -> None:
     if ends_on is not None and ends_on < starts_on:
@@ -105,7 +94,7 @@ def campaign_update(
     tracking plan and store page only while no link uses them (links are fixed at creation)."""
     from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
 
-    unknown = set(fields) - {*EDITABLE, "tracking_plan"}
+    unknown = set(fields) - {*Campaign.EDITABLE_FIELDS, "tracking_plan"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     plan = fields.pop("tracking_plan", None)

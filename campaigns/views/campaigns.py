@@ -223,19 +223,7 @@ class CampaignEditView(CampaignMixin, ManagerView):
         )
         if campaign.tracking_plan not in plans:
             plans.insert(0, campaign.tracking_plan)
-        initial = {
-            name: getattr(campaign, name)
-            for name in (
-                "name",
-                "starts_on",
-                "ends_on",
-                "status",
-                "track_sales",
-                "default_commission_rate",
-                "commission_basis",
-                "settlement_days",
-            )
-        }
+        initial = {name: getattr(campaign, name) for name in Campaign.EDITABLE_FIELDS}
         initial["tracking_plan"] = str(campaign.tracking_plan_id)
         initial["store_page"] = campaign.store_page_id
         return CampaignForm(data, plans=plans, publishers=None, editing=True, initial=initial)
