@@ -13,6 +13,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from campaigns import amazon_ids
+from campaigns.lock_objects import campaign_adgroup_ids_lock
 from campaigns.models import Campaign
 from creators.models import CampaignCreator, Channel, Creator
 from tenancy.scoping import current_tenant_id
@@ -183,7 +184,7 @@ def campaign_creators_add(
     if status == CampaignCreator.Status.REMOVED:
         raise ValidationError({"status": "Add creators as invited or active."})
     with transaction.atomic():
-        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+        campaign_adgroup_ids_lock(campaign_id=campaign.pk)
         existing = {cc.creator_id: cc for cc in CampaignCreator.objects.filter(campaign=campaign)}
         taken = {cc.amazon_adgroup_id for cc in existing.values()}
         added = []

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from attribution.models import Store
 from campaigns import amazon_ids
+from campaigns.lock_objects import store_amazon_ids_lock
 from campaigns.models import Campaign, Product, TrackingPlan
 
 
@@ -62,7 +63,7 @@ def campaign_create(
     base = amazon_ids.campaign_id_base(name, starts_on.year)
     with transaction.atomic():
         # One id minted at a time per store (ids are unique per advertiser + marketplace).
-        Store.objects.select_for_update().filter(pk=store.pk).first()
+        store_amazon_ids_lock(store_id=store.pk)
         taken = set(
             Campaign.objects.filter(store=store, amazon_campaign_id__startswith=base).values_list(
                 "amazon_campaign_id", flat=True

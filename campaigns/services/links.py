@@ -14,9 +14,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from attribution.models import Store
 from campaigns import amazon_ids
 from campaigns.clicks.routes import routes_publish, routes_publish_on_commit
+from campaigns.lock_objects import store_amazon_ids_lock
 from campaigns.models import AffiliateLink, Campaign, LinkJob, Product
 from creators.models import CampaignCreator
 
@@ -101,7 +101,7 @@ def links_generate(*, campaign: Campaign, limit: int | None = None) -> int:
     """Make the campaign's missing links (at most `limit`); returns how many were made."""
     with transaction.atomic():
         # Creative ids are unique per store: one generator at a time per store.
-        Store.objects.select_for_update().filter(pk=campaign.store_id).first()
+        store_amazon_ids_lock(store_id=campaign.store_id)
         pairs = _missing_pairs(campaign)[:limit] if limit else _missing_pairs(campaign)
         if not pairs:
             return 0
@@ -145,7 +145,7 @@ def link_create(
     if product is None and not campaign.store_page_id:
         raise ValidationError({"product": "The campaign has no store page; pick a product."})
     with transaction.atomic():
-        Store.objects.select_for_update().filter(pk=campaign.store_id).first()
+        store_amazon_ids_lock(store_id=campaign.store_id)
         taken = set(
             AffiliateLink.objects.filter(store_id=campaign.store_id).values_list(
                 "amazon_creative_id", flat=True
