@@ -5,19 +5,28 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api.views import reporting, resources
+from api.views import (
+    campaign_creators,
+    campaigns,
+    creators,
+    links,
+    products,
+    reporting,
+    stores,
+    tracking_plans,
+)
 from api.views.misc import api_not_found
 
 router = SimpleRouter()
-router.register("stores", resources.StoreViewSet, basename="api-store")
-router.register("tracking-plans", resources.TrackingPlanViewSet, basename="api-tracking-plan")
-router.register("campaigns", resources.CampaignViewSet, basename="api-campaign")
-router.register("products", resources.ProductViewSet, basename="api-product")
-router.register("creators", resources.CreatorViewSet, basename="api-creator")
+router.register("stores", stores.StoreViewSet, basename="api-store")
+router.register("tracking-plans", tracking_plans.TrackingPlanViewSet, basename="api-tracking-plan")
+router.register("campaigns", campaigns.CampaignViewSet, basename="api-campaign")
+router.register("products", products.ProductViewSet, basename="api-product")
+router.register("creators", creators.CreatorViewSet, basename="api-creator")
 router.register(
-    "campaign-creators", resources.CampaignCreatorViewSet, basename="api-campaign-creator"
+    "campaign-creators", campaign_creators.CampaignCreatorViewSet, basename="api-campaign-creator"
 )
-router.register("links", resources.LinkViewSet, basename="api-link")
+router.register("links", links.LinkViewSet, basename="api-link")
 router.register("daily-metrics", reporting.DailyMetricViewSet, basename="api-daily-metric")
 router.register("conversions", reporting.ConversionViewSet, basename="api-conversion")
 router.register("sync-runs", reporting.SyncRunViewSet, basename="api-sync-run")

@@ -146,3 +146,14 @@ class TenantViewSet(GenericViewSet):
     def api_key(self) -> ApiKey | None:
         auth = self.request.auth
         return auth if isinstance(auth, ApiKey) else None
+
+
+def valid(serializer_class: Any, request: Request, **kwargs: Any) -> dict[str, Any]:
+    """The request body validated by `serializer_class` (400 in the API's format if not)."""
+    serializer = serializer_class(data=request.data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def raise_field(field: str, message: str) -> None:
+    raise exceptions.ValidationError({field: [message]})
