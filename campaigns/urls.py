@@ -1,6 +1,6 @@
 from django.urls import path
 
-from campaigns.views import campaigns, links, tracking_plans
+from campaigns.views import campaign_creators, campaigns, links, products, tracking_plans
 
 # Under /o/<org_slug>/
 urlpatterns = [
@@ -25,22 +25,22 @@ urlpatterns = [
     ),
     path(
         "campaigns/<int:campaign_id>/products/",
-        campaigns.CampaignProductsView.as_view(),
+        products.CampaignProductsView.as_view(),
         name="campaign-products",
     ),
     path(
         "campaigns/<int:campaign_id>/products/<int:product_id>/remove/",
-        campaigns.ProductRemoveView.as_view(),
+        products.ProductRemoveView.as_view(),
         name="campaign-product-remove",
     ),
     path(
         "campaigns/<int:campaign_id>/creators/",
-        campaigns.CampaignCreatorsView.as_view(),
+        campaign_creators.CampaignCreatorsView.as_view(),
         name="campaign-creators",
     ),
     path(
         "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/",
-        campaigns.CampaignCreatorView.as_view(),
+        campaign_creators.CampaignCreatorView.as_view(),
         name="campaign-creator",
     ),
     path(

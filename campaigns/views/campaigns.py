@@ -15,7 +15,7 @@ from django.utils import timezone
 from attribution.models import Store
 from campaigns.checker import links_check
 from campaigns.forms import NEW_PLAN, CampaignForm, ProductsForm
-from campaigns.models import Campaign, LinkJob, Product, TrackingPlan
+from campaigns.models import Campaign, LinkJob, TrackingPlan
 from campaigns.selectors import (
     campaign_click_totals,
     campaign_get,
@@ -26,16 +26,13 @@ from campaigns.selectors import (
 from campaigns.services import (
     campaign_create,
     campaign_update,
-    product_remove,
-    products_add,
     store_publishers,
     tracking_plan_create,
 )
 from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
-from creators.forms import CampaignCreatorForm, CampaignCreatorsAddForm
+from creators.forms import CampaignCreatorsAddForm
 from creators.models import CampaignCreator, Creator
 from creators.selectors import portal_invitations_latest
-from creators.services import campaign_creator_update, campaign_creators_add
 from tenancy.models import MANAGE_CAMPAIGNS
 
 CHECK_INLINE_LIMIT = 2000
@@ -252,102 +249,3 @@ class CampaignEditView(CampaignMixin, ManagerView):
                 messages.success(request, "Campaign saved.")
                 return self.back(campaign)
         return self.render(request, {"campaign": campaign, "form": form}, status=400)
-
-
-class CampaignProductsView(CampaignView):
-    """POST: add products (ASIN per line)."""
-
-    allowed_roles = MANAGE_CAMPAIGNS
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        campaign = self.campaign(campaign_id)
-        form = ProductsForm(request.POST)
-        if form.is_valid():
-            try:
-                added = products_add(campaign=campaign, entries=form.entries())
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    f"{len(added)} product{'s' if len(added) != 1 else ''} in the campaign.",
-                )
-                job = link_job_latest(campaign=campaign)
-                if job and job.is_open:
-                    _links_message(request, job)
-                return self.back(campaign)
-        return self.page(request, campaign, products_form=form, status=400)
-
-
-class ProductRemoveView(CampaignMixin, ManagerView):
-    allowed_roles = MANAGE_CAMPAIGNS
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, campaign_id: int, product_id: int) -> HttpResponse:
-        campaign = self.campaign(campaign_id)
-        product = found_or_404(Product.objects.filter(campaign=campaign, pk=product_id).first())
-        product_remove(product=product)
-        messages.success(request, f"{product.asin} removed; its links no longer redirect.")
-        return self.back(campaign)
-
-
-class CampaignCreatorsView(CampaignView):
-    """POST: put creators in the campaign (their links are made)."""
-
-    allowed_roles = MANAGE_CAMPAIGNS
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        campaign = self.campaign(campaign_id)
-        in_campaign = CampaignCreator.objects.filter(campaign=campaign).exclude(status="removed")
-        available = Creator.objects.exclude(pk__in=in_campaign.values("creator_id"))
-        form = CampaignCreatorsAddForm(request.POST, available=available)
-        if form.is_valid():
-            try:
-                added = campaign_creators_add(
-                    campaign=campaign,
-                    creators=form.cleaned_data["creators"],
-                    status=form.cleaned_data["status"],
-                    commission_rate_override=form.cleaned_data["commission_rate_override"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(
-                    request, f"{len(added)} creator{'s' if len(added) != 1 else ''} added."
-                )
-                job = link_job_latest(campaign=campaign)
-                if job and job.is_open:
-                    _links_message(request, job)
-                return self.back(campaign)
-        return self.page(request, campaign, creators_form=form, status=400)
-
-
-class CampaignCreatorView(CampaignMixin, ManagerView):
-    """POST: a creator's status or commission override in this campaign."""
-
-    allowed_roles = MANAGE_CAMPAIGNS
-    http_method_names = ["post"]
-
-    def post(
-        self, request: HttpRequest, campaign_id: int, campaign_creator_id: int
-    ) -> HttpResponse:
-        campaign = self.campaign(campaign_id)
-        cc = found_or_404(
-            CampaignCreator.objects.select_related("creator", "campaign")
-            .filter(campaign=campaign, pk=campaign_creator_id)
-            .first()
-        )
-        form = CampaignCreatorForm(request.POST)
-        if not form.is_valid():
-            for field, errors in form.errors.items():
-                messages.error(request, f"{cc.creator.name}: {field}: {' '.join(map(str, errors))}")
-            return self.back(campaign)
-        try:
-            campaign_creator_update(campaign_creator=cc, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, f"{cc.creator.name}: {error_text(exc)}")
-        else:
-            messages.success(request, f"{cc.creator.name}: saved.")
-        return self.back(campaign)

@@ -1,0 +1,58 @@
+"""A campaign's promoted products: add by ASIN, remove."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from campaigns.forms import ProductsForm
+from campaigns.models import Product
+from campaigns.selectors import (
+    link_job_latest,
+)
+from campaigns.services import (
+    product_remove,
+    products_add,
+)
+from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
+from campaigns.views.common import ManagerView, apply_errors, found_or_404
+from tenancy.models import MANAGE_CAMPAIGNS
+
+
+class CampaignProductsView(CampaignView):
+    """POST: add products (ASIN per line)."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        form = ProductsForm(request.POST)
+        if form.is_valid():
+            try:
+                added = products_add(campaign=campaign, entries=form.entries())
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    f"{len(added)} product{'s' if len(added) != 1 else ''} in the campaign.",
+                )
+                job = link_job_latest(campaign=campaign)
+                if job and job.is_open:
+                    _links_message(request, job)
+                return self.back(campaign)
+        return self.page(request, campaign, products_form=form, status=400)
+
+
+class ProductRemoveView(CampaignMixin, ManagerView):
+    allowed_roles = MANAGE_CAMPAIGNS
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, campaign_id: int, product_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        product = found_or_404(Product.objects.filter(campaign=campaign, pk=product_id).first())
+        product_remove(product=product)
+        messages.success(request, f"{product.asin} removed; its links no longer redirect.")
+        return self.back(campaign)
