@@ -29,6 +29,7 @@ from attribution.models import AmazonConnection, Store, SyncRun
 from attribution.services import ads_client, connection_record_error, store_mark_ineligible
 from attribution.sync.pull import PullStats, pull
 from attribution.sync.write import apply_pull
+from core.months import months_back
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ def default_window(store: Store, now: datetime | None = None) -> Window:
 def backfill_windows(store: Store, start: date, end: date) -> list[Window]:
     """[start, end] cut into chunks of at most 90 days; refused beyond Amazon's 13 months."""
     today = store_today(store)
-    earliest = _months_back(today, AMAZON_HISTORY_MONTHS)
+    earliest = months_back(today, AMAZON_HISTORY_MONTHS)
     if end < start:
         raise ValueError("The end date is before the start date.")
     if start < earliest:
@@ -78,27 +79,6 @@ def backfill_windows(store: Store, start: date, end: date) -> list[Window]:
         windows.append(Window(cursor, chunk_end))
         cursor = chunk_end + timedelta(days=1)
     return windows
-
-
-def _months_back(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return date(year, month, min(day.day, last_day))
 
 
 # --- lease ---------------------------------------------------------------------------------

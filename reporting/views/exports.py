@@ -16,6 +16,7 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from core.csv import csv_download
 from reporting.exports.csv import csv_chunks
 from reporting.exports.jobs import (
     export_create,
@@ -42,10 +43,7 @@ def csv_response(organization_id: int, query: ExportQuery, filename: str) -> Str
         with tenant_scope(organization_id):
             yield from csv_chunks(query)
 
-    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(body(), filename=filename)
 
 
 def export_filename(query: ExportQuery) -> str:

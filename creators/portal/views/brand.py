@@ -3,8 +3,6 @@ its QR code, sub-ID builder and per-sub-ID clicks; earnings and their CSV."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
@@ -12,6 +10,8 @@ from attribution.sync.service import store_today
 from campaigns.clicks.handoff import SUB_RE
 from campaigns.models import AffiliateLink
 from campaigns.qr import qr_png, qr_svg, short_url
+from core.csv import csv_download
+from core.months import month_parse
 from creators.portal.exports import earnings_csv
 from creators.portal.selectors import portal_campaigns, portal_link_get
 from creators.portal.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
@@ -117,13 +117,6 @@ class LinkQRView(LinkMixin):
         return response
 
 
-def _month(value: str) -> date | None:
-    try:
-        return date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return None
-
-
 class EarningsView(PortalView):
     """Earnings by status and month (per currency), and one month's lines with their
     settlement dates and adjustments."""
@@ -133,7 +126,7 @@ class EarningsView(PortalView):
     def get(self, request: HttpRequest) -> HttpResponse:
         summary = earnings_summary(creator_id=self.creator.pk)
         months = sorted({m.month for m in summary.months}, reverse=True)
-        month = _month(request.GET.get("month", ""))
+        month = month_parse(request.GET.get("month"))
         if month not in months:
             month = months[0] if months else None
         return self.render(
@@ -151,11 +144,8 @@ class EarningsView(PortalView):
 
 class EarningsCSVView(PortalView):
     def get(self, request: HttpRequest) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
+        return csv_download(
             earnings_csv(organization_id=self.organization.pk, creator_id=self.creator.pk),
-            content_type="text/csv; charset=utf-8",
+            filename=f"earnings-{self.organization.slug}-{timezone.localdate():%Y-%m-%d}.csv",
+            cache_control="private, no-store",
         )
-        filename = f"earnings-{self.organization.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
