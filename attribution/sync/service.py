@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
@@ -53,19 +52,19 @@ class Window:
 
 
 def store_today(store: Store, now: datetime | None = None) -> date:
-    """Today in the store's time zone (Amazon reports days in it)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(store.timezone or "UTC")).date()
+    """Kept for callers outside attribution until they call `Store.today()` themselves."""
+    return store.today(now)
 
 
 def default_window(store: Store, now: datetime | None = None) -> Window:
     """The last `sync_window_days` complete days, ending yesterday in the store's zone."""
-    end = store_today(store, now) - timedelta(days=1)
+    end = store.latest_complete_day(now)
     return Window(end - timedelta(days=store.sync_window_days - 1), end)
 
 
 def backfill_windows(store: Store, start: date, end: date) -> list[Window]:
     """[start, end] cut into chunks of at most 90 days; refused beyond Amazon's 13 months."""
-    today = store_today(store)
+    today = store.today()
     earliest = months_back(today, AMAZON_HISTORY_MONTHS)
     if end < start:
         raise ValueError("The end date is before the start date.")

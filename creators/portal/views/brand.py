@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from attribution.sync.service import store_today
 from campaigns.clicks.handoff import SUB_RE
 from campaigns.models import AffiliateLink
 from campaigns.qr import qr_png, qr_svg, short_url
@@ -30,7 +29,7 @@ class BrandView(PortalView):
     def get(self, request: HttpRequest) -> HttpResponse:
         campaigns = portal_campaigns(creator=self.creator)
         stores = {c.campaign.store_id: c.campaign.store for c in campaigns}
-        latest = max((store_today(s) for s in stores.values()), default=timezone.localdate())
+        latest = max((s.today() for s in stores.values()), default=timezone.localdate())
         period, preset, error = period_from(request.GET, latest=latest)
         numbers = creator_numbers(creator=self.creator, period=period)
         figures = {f.campaign_creator.pk: f for n in numbers for f in n.campaigns}
@@ -70,7 +69,7 @@ class LinkView(LinkMixin):
 
     def get(self, request: HttpRequest, link_id: int) -> HttpResponse:
         link = self.link(link_id)
-        period, preset, error = period_from(request.GET, latest=store_today(link.campaign.store))
+        period, preset, error = period_from(request.GET, latest=link.campaign.store.today())
         sub = request.GET.get("sub", "").strip()
         sub_error = "" if not sub or SUB_RE.match(sub) else f"Use {SUB_HELP}"
         return self.render(
