@@ -32,3 +32,14 @@ def test_money_is_rounded_in_one_place():
         if not hits and name in PENDING:
             offenders[name] = ["no longer rounds: remove it from PENDING"]
     assert offenders == {}
+
+
+def test_templates_format_money_with_the_money_filter():
+    """floatformat:2 showed every currency with two decimals ("1234.00" for yen)."""
+    templates = ROOT / "templates"
+    hits = [
+        p.relative_to(ROOT).as_posix()
+        for p in templates.rglob("*.html")
+        if "floatformat:2" in p.read_text()
+    ]
+    assert hits == []
