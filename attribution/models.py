@@ -3,14 +3,19 @@ Amazon Ads profile + its Attribution advertiser)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import ClassVar
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone as django_timezone
 
 from attribution import crypto
+from core import clock
 from tenancy.models import TenantModel
 
 
@@ -134,6 +139,29 @@ class Store(TenantModel):
     @property
     def name(self) -> str:
         return str(self)
+
+    # A store's days are its own: Amazon reports every date in the store's time zone, so
+    # "today", "yesterday" and every default range of a store's figures start here. `now`
+    # defaults to core.clock (which tests can move).
+
+    def today(self, now: datetime | None = None) -> date:
+        """Today in the store's time zone."""
+        return (now or clock.now()).astimezone(ZoneInfo(self.timezone or "UTC")).date()
+
+    def latest_complete_day(self, now: datetime | None = None) -> date:
+        """Yesterday in the store's time zone: the last day that has ended there."""
+        return self.today(now) - timedelta(days=1)
+
+    @staticmethod
+    def latest_complete_day_of(stores: Iterable[Store], now: datetime | None = None) -> date:
+        """For a page over several stores: the latest day that has ended in every one of them
+        (the earliest of their latest complete days), so a default range never ends on a
+        day still running in one of the stores. Without stores: yesterday in TIME_ZONE."""
+        now = now or clock.now()
+        days = [store.latest_complete_day(now) for store in stores]
+        if days:
+            return min(days)
+        return django_timezone.localdate(now) - timedelta(days=1)
 
 
 class MetricLevel(models.TextChoices):

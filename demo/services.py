@@ -17,7 +17,6 @@ from attribution.sync.service import (
     Window,
     default_window,
     store_sync,
-    store_today,
 )
 from campaigns.models import AffiliateLink
 from demo.amazon import demo_amazon_ensure
@@ -50,7 +49,7 @@ def demo_traffic_ensure(store: Store) -> int:
                 else "B0STOREPG1",  # store-page visits land on a featured product,
             }
         )
-    end = store_today(store) - timedelta(days=1)
+    end = store.latest_complete_day()
     start = end - timedelta(days=TRAFFIC_DAYS)
     clicks = 0
     for publisher, batch in by_publisher.items():

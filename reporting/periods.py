@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from core.months import month_range, months_back
 from reporting.selectors.performance import Period
 
 PRESETS = [
@@ -35,8 +36,7 @@ def period_from(params: Any, *, latest: date) -> tuple[Period, str, str]:
     if preset == "mtd":
         return Period(latest.replace(day=1), latest), preset, ""
     if preset == "lm":
-        last = latest.replace(day=1) - timedelta(days=1)
-        return Period(last.replace(day=1), last), preset, ""
+        return Period(*month_range(months_back(latest, 1))), preset, ""
     days = {"7d": 7, "30d": 30, "90d": 90}.get(preset)
     if days is None:
         return _days(latest, 30), "30d", ""

@@ -24,11 +24,10 @@ from api.serializers import reporting as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet
 from attribution.models import Store, SyncRun
-from attribution.sync.pull import minor_unit
 from attribution.sync.service import store_request_sync
 from campaigns.models import AffiliateLink, Campaign
+from core.money import money_text
 from creators.models import Creator
-from reporting.exports.csv import money
 from reporting.exports.jobs import export_create, export_is_large
 from reporting.exports.query import (
     ExportQuery,
@@ -127,7 +126,7 @@ class DailyMetricViewSet(TenantViewSet):
     @staticmethod
     def _row(row: Any, store: Store, group_by: str) -> dict[str, Any]:
         v = row.values
-        places = minor_unit(store.currency_code)
+        currency = store.currency_code
         rate = conversion_rate(v["purchases"] or 0, v["clicks"] or 0)
         key, label = row.key_id, (row.label or None)
         return {
@@ -154,11 +153,11 @@ class DailyMetricViewSet(TenantViewSet):
                     "total_units_sold",
                 )
             },
-            "sales": money(v["sales"], places),
-            "total_sales": money(v["total_sales"], places),
+            "sales": money_text(v["sales"], currency),
+            "total_sales": money_text(v["total_sales"], currency),
             "conversion_rate": None if rate is None else f"{rate:f}",
-            "brand_referral_bonus": money(v["brand_referral_bonus"], places),
-            "commission": None if group_by == "link" else money(v["commission"], places),
+            "brand_referral_bonus": money_text(v["brand_referral_bonus"], currency),
+            "commission": None if group_by == "link" else money_text(v["commission"], currency),
         }
 
 

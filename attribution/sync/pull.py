@@ -9,13 +9,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.conf import settings
 
 from attribution import amazon
 from attribution.models import MetricLevel
+from core.money import minor_unit, money_round_to
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +48,6 @@ COLUMNS = KEY_COLUMNS + METRIC_COLUMNS
 GROUP_BY = {MetricLevel.CREATIVE: "CREATIVE", MetricLevel.ADGROUP: "ADGROUP"}
 PAGE_SIZE = 5000
 
-# ISO 4217 minor units that are not 2.
-MINOR_UNITS = {
-    "JPY": 0,
-    "KRW": 0,
-    "CLP": 0,
-    "VND": 0,
-    "ISK": 0,
-    "HUF": 2,
-    "BHD": 3,
-    "KWD": 3,
-    "OMR": 3,
-    "JOD": 3,
-    "TND": 3,
-}
-
-
-def minor_unit(currency: str) -> int:
-    return MINOR_UNITS.get(currency.upper(), 2)
-
 
 class UnreadableReport(amazon.AmazonRetryable):
     """Amazon sent a value we cannot parse; treated as a transient error (retry the run)."""
@@ -85,7 +67,7 @@ def parse_money(value: Any, places: int) -> Decimal:
         amount = Decimal(str(value or "0"))
     except InvalidOperation as exc:
         raise UnreadableReport(f"Amazon sent {value!r} where an amount was expected.") from exc
-    return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return money_round_to(amount, places)
 
 
 def parse_date(value: str) -> date:

@@ -17,7 +17,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db.models import Q
@@ -28,6 +27,7 @@ from attribution.models import AmazonConnection, Store, SyncRun
 from attribution.services import ads_client, connection_record_error, store_mark_ineligible
 from attribution.sync.pull import PullStats, pull
 from attribution.sync.write import apply_pull
+from core.months import months_back
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
@@ -51,20 +51,20 @@ class Window:
 
 
 def store_today(store: Store, now: datetime | None = None) -> date:
-    """Today in the store's time zone (Amazon reports days in it)."""
-    return (now or timezone.now()).astimezone(ZoneInfo(store.timezone or "UTC")).date()
+    """Kept for callers outside attribution until they call `Store.today()` themselves."""
+    return store.today(now)
 
 
 def default_window(store: Store, now: datetime | None = None) -> Window:
     """The last `sync_window_days` complete days, ending yesterday in the store's zone."""
-    end = store_today(store, now) - timedelta(days=1)
+    end = store.latest_complete_day(now)
     return Window(end - timedelta(days=store.sync_window_days - 1), end)
 
 
 def backfill_windows(store: Store, start: date, end: date) -> list[Window]:
     """[start, end] cut into chunks of at most 90 days; refused beyond Amazon's 13 months."""
-    today = store_today(store)
-    earliest = _months_back(today, AMAZON_HISTORY_MONTHS)
+    today = store.today()
+    earliest = months_back(today, AMAZON_HISTORY_MONTHS)
     if end < start:
         raise ValueError("The end date is before the start date.")
     if start < earliest:
@@ -77,27 +77,6 @@ def backfill_windows(store: Store, start: date, end: date) -> list[Window]:
         windows.append(Window(cursor, chunk_end))
         cursor = chunk_end + timedelta(days=1)
     return windows
-
-
-def _months_back(day: date, months: int) -> date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    month += 1
-    last_day = [
-        31,
-        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ][month - 1]
-    return date(year, month, min(day.day, last_day))
 
 
 # --- lease ---------------------------------------------------------------------------------

@@ -8,12 +8,12 @@ leaves tab and CR alone."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from core.csv import csv_stream
 from creators.portal.selectors.earnings import EarningLine, earnings_page
 from reporting.models import Conversion
 from tenancy.models import Organization
@@ -55,13 +55,6 @@ def safe_cell(value: Any) -> Any:
         return value.isoformat()
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-class _Echo:
-    """csv.writer into the return value (one line at a time, for streaming)."""
-
-    def write(self, value: str) -> str:
-        return value
 
 
 def _rows(brand: str, line: EarningLine) -> Iterator[list[Any]]:
@@ -111,21 +104,24 @@ def _rows(brand: str, line: EarningLine) -> Iterator[list[Any]]:
         ]
 
 
-def earnings_csv(*, organization_id: int, creator_id: int) -> Iterator[str]:
-    """CSV lines of one creator profile's earnings. Reads page by page, each page in its own
-    tenant scope, so the response can stream after the request's transaction has ended.
-    The caller has checked that the profile is the signed-in account's."""
-    out = csv.writer(_Echo())
+def earnings_csv(*, organization_id: int, creator_id: int) -> Iterator[bytes]:
+    """The CSV of one creator profile's earnings (with a BOM: spreadsheets then read UTF-8).
+    Reads page by page, each page in its own tenant scope, so the response can stream after
+    the request's transaction has ended. The caller has checked that the profile is the
+    signed-in account's."""
     brand = Organization.objects.get(pk=organization_id).name
-    yield "\ufeff" + out.writerow(COLUMNS)  # a BOM: spreadsheets then read UTF-8
-    after: tuple[date, int] | None = None
-    while True:
-        with tenant_scope(organization_id):
-            page = earnings_page(creator_id=creator_id, after=after, size=PAGE)
-        for line in page:
-            for row in _rows(brand, line):
-                yield out.writerow([safe_cell(v) for v in row])
-        if len(page) < PAGE:
-            return
-        last = page[-1].conversion
-        after = (last.date, last.pk)
+
+    def rows() -> Iterator[list[Any]]:
+        after: tuple[date, int] | None = None
+        while True:
+            with tenant_scope(organization_id):
+                page = earnings_page(creator_id=creator_id, after=after, size=PAGE)
+            for line in page:
+                for row in _rows(brand, line):
+                    yield [safe_cell(v) for v in row]
+            if len(page) < PAGE:
+                return
+            last = page[-1].conversion
+            after = (last.date, last.pk)
+
+    return csv_stream(COLUMNS, rows(), bom=True)

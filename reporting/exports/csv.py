@@ -4,13 +4,13 @@ spreadsheet would run as a formula neutralised. Written in chunks for a streamin
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable, Iterable, Iterator
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from attribution.models import Store
-from attribution.sync.pull import minor_unit
+from core.csv import csv_stream
+from core.money import minor_unit, money_text_to
 from reporting.exports.query import ExportQuery, Row, export_records
 from reporting.selectors.performance import conversion_rate
 
@@ -37,7 +37,6 @@ HEADER = (
     "commission",
 )
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-CHUNK_BYTES = 64 * 1024
 
 
 def neutralise(text: str) -> str:
@@ -46,13 +45,6 @@ def neutralise(text: str) -> str:
     if text and text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
-
-
-def money(value: Any, places: int) -> str:
-    amount = Decimal(value or 0).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if amount == 0:
-        amount = abs(amount)  # never "-0.00"
-    return f"{amount:f}"
 
 
 class StoreInfo:
@@ -84,19 +76,19 @@ def csv_values(row: Row, store: StoreInfo, group_by: str) -> list[str]:
         *(str(v[c] or 0) for c in ("link_clicks", "clicks", "detail_page_views", "add_to_cart")),
         str(v["purchases"] or 0),
         str(v["units_sold"] or 0),
-        money(v["sales"], store.places),
+        money_text_to(v["sales"], store.places),
         str(v["total_purchases"] or 0),
         str(v["total_units_sold"] or 0),
-        money(v["total_sales"], store.places),
+        money_text_to(v["total_sales"], store.places),
         "" if rate is None else f"{rate:f}",
-        money(v["brand_referral_bonus"], store.places),
-        "" if group_by == "link" else money(v["commission"], store.places),
+        money_text_to(v["brand_referral_bonus"], store.places),
+        "" if group_by == "link" else money_text_to(v["commission"], store.places),
     ]
 
 
 class _MoneyFormat:
-    """money() for one currency, with a fast path for amounts already at its decimals (what
-    PostgreSQL returns for sums of amounts stored at the minor unit)."""
+    """core.money's money_text for one currency, with a fast path for amounts already at its
+    decimals (what PostgreSQL returns for sums of amounts stored at the minor unit)."""
 
     def __init__(self, places: int) -> None:
         self.places = places
@@ -105,7 +97,7 @@ class _MoneyFormat:
     def __call__(self, value: Any) -> str:
         if type(value) is Decimal and value.as_tuple().exponent == self.exponent and value:
             return str(value)
-        return money(value, self.places)
+        return money_text_to(value, self.places)
 
 
 def _record_values(record: tuple, store: StoreInfo, fmt: _MoneyFormat, group_by: str) -> list:
@@ -154,13 +146,6 @@ def _record_values(record: tuple, store: StoreInfo, fmt: _MoneyFormat, group_by:
     ]
 
 
-class _Echo:
-    """A file-like object whose write() returns what it was given (csv writes to it)."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_chunks(
     q: ExportQuery,
     rows: Iterable[Row] | None = None,
@@ -169,28 +154,12 @@ def csv_chunks(
 ) -> Iterator[bytes]:
     """The export as UTF-8 chunks of about 64 KB: the header, then every row. Consume it
     inside the tenant's scope. `on_rows(n)` is told the running row count after each chunk."""
-    writer = csv.writer(_Echo())
     stores = stores_info(q)
     formats = {pk: _MoneyFormat(info.places) for pk, info in stores.items()}
-    parts = [writer.writerow(HEADER)]
-    size, count = len(parts[0]), 0
     if rows is None:
-        lines = (
-            writer.writerow(_record_values(r, stores[r[1]], formats[r[1]], q.group_by))
-            for r in export_records(q)
+        lines: Iterator[list] = (
+            _record_values(r, stores[r[1]], formats[r[1]], q.group_by) for r in export_records(q)
         )
     else:
-        lines = (writer.writerow(csv_values(row, stores[row.store_id], q.group_by)) for row in rows)
-    for line in lines:
-        parts.append(line)
-        size += len(line)
-        count += 1
-        if size >= CHUNK_BYTES:
-            yield "".join(parts).encode()
-            parts, size = [], 0
-            if on_rows:
-                on_rows(count)
-    if parts:
-        yield "".join(parts).encode()
-    if on_rows:
-        on_rows(count)
+        lines = (csv_values(row, stores[row.store_id], q.group_by) for row in rows)
+    yield from csv_stream(HEADER, lines, on_rows=on_rows)

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from core.months import month_parse, month_range
 from creators.models import Creator
 from reporting.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 
@@ -33,8 +34,8 @@ class PayableKey:
     def parse(cls, token: str) -> PayableKey | None:
         try:
             creator, month, currency = token.split("|")
-            year, mon = (int(x) for x in month.split("-"))
-            return cls(int(creator), date(year, mon, 1), currency.upper()[:3])
+            first = month_parse(month)
+            return cls(int(creator), first, currency.upper()[:3]) if first else None
         except ValueError:
             return None
 
@@ -56,16 +57,11 @@ class PayableLine:
         return self.commission + self.adjustments
 
 
-def _month_range(month: date) -> tuple[date, date]:
-    nxt = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return month, date.fromordinal(nxt.toordinal() - 1)
-
-
 def payable_conversions(key: PayableKey | None = None) -> QuerySet[Conversion]:
     qs = Conversion.objects.filter(status__in=OWING_UNPAID)
     if key:
         qs = qs.filter(
-            creator_id=key.creator_id, date__range=_month_range(key.month), currency=key.currency
+            creator_id=key.creator_id, date__range=month_range(key.month), currency=key.currency
         )
     return qs
 
@@ -77,7 +73,7 @@ def payable_adjustments(key: PayableKey | None = None) -> QuerySet[ConversionAdj
     if key:
         qs = qs.filter(
             conversion__creator_id=key.creator_id,
-            conversion__date__range=_month_range(key.month),
+            conversion__date__range=month_range(key.month),
             conversion__currency=key.currency,
         )
     return qs
@@ -88,8 +84,8 @@ def payables_list(*, month: date | None = None) -> list[PayableLine]:
     conversions = payable_conversions()
     adjustments = payable_adjustments()
     if month:
-        conversions = conversions.filter(date__range=_month_range(month))
-        adjustments = adjustments.filter(conversion__date__range=_month_range(month))
+        conversions = conversions.filter(date__range=month_range(month))
+        adjustments = adjustments.filter(conversion__date__range=month_range(month))
     lines: dict[tuple[int, date, str], dict] = {}
     for row in (
         conversions.annotate(month=TruncMonth("date"))
@@ -154,8 +150,8 @@ def payables_detail(*, month: date | None = None) -> Iterator[PayableDetail]:
         "conversion__creator", "conversion__campaign"
     )
     if month:
-        conversions = conversions.filter(date__range=_month_range(month))
-        adjustments = adjustments.filter(conversion__date__range=_month_range(month))
+        conversions = conversions.filter(date__range=month_range(month))
+        adjustments = adjustments.filter(conversion__date__range=month_range(month))
     for c in conversions.order_by("date", "pk").iterator(chunk_size=2000):
         yield PayableDetail(
             PayableKey(c.creator_id, c.date.replace(day=1), c.currency),

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 
-from attribution.sync.service import store_today
+from attribution.models import Store
 from campaigns.models import Campaign
 from reporting.periods import PRESETS, period_from
 from reporting.selectors.freshness import store_freshness
@@ -24,8 +21,9 @@ class WorkflowDashboardView(OrgView):
     template_name = "reporting/overview.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        yesterday = timezone.now().date() - timedelta(days=1)
-        period, preset, error = period_from(request.GET, latest=yesterday)
+        # ranges end on the latest day that has ended in every store (see Store)
+        latest = Store.latest_complete_day_of(Store.objects.only("timezone"))
+        period, preset, error = period_from(request.GET, latest=latest)
         return self.render(
             request,
             {
@@ -48,8 +46,8 @@ class CampaignPerformanceView(OrgView):
         if campaign is None:
             raise Http404
         store = campaign.store
-        today = store_today(store)
-        latest = store.data_through or today - timedelta(days=1)
+        today = store.today()
+        latest = store.data_through or store.latest_complete_day()
         period, preset, error = period_from(request.GET, latest=latest)
         performance = campaign_performance(campaign=campaign, period=period, today=today)
         tables = {name: self._table(request, name, getattr(performance, name)) for name in TABLES}

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attribution.models import Store
+from core.csv import csv_download
 from reporting.exports.csv import csv_chunks
 from reporting.exports.jobs import (
     export_create,
@@ -42,10 +43,7 @@ def csv_response(organization_id: int, query: ExportQuery, filename: str) -> Str
         with tenant_scope(organization_id):
             yield from csv_chunks(query)
 
-    response = StreamingHttpResponse(body(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    return response
+    return csv_download(body(), filename=filename)
 
 
 def export_filename(query: ExportQuery) -> str:
@@ -56,12 +54,17 @@ class ExportsView(OrgView):
     template_name = "reporting/exports.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        yesterday = timezone.now().date() - timedelta(days=1)
+        store_ids = [s for s in request.GET.getlist("store") if s.isdigit()]
+        stores = Store.objects.all()
+        if store_ids:
+            stores = stores.filter(pk__in=store_ids)
+        # the last 30 days that have ended in every chosen store (all of them when none is)
+        latest = Store.latest_complete_day_of(stores.only("timezone"))
         initial = {
-            "start": request.GET.get("start") or yesterday - timedelta(days=29),
-            "end": request.GET.get("end") or yesterday,
+            "start": request.GET.get("start") or latest - timedelta(days=29),
+            "end": request.GET.get("end") or latest,
             "group_by": request.GET.get("group_by") or "day",
-            "stores": [s for s in request.GET.getlist("store") if s.isdigit()],
+            "stores": store_ids,
         }
         return self._page(request, ExportForm(initial=initial))
 

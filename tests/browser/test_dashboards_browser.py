@@ -38,7 +38,7 @@ def test_campaign_performance_in_a_browser(page, campaign, us_store, tenant_a, t
     page.viewport((1280, 900))
     page.open(f"/o/alpha/campaigns/{campaign.pk}/performance/{RANGE}")
     kpis = page.text(".kpis")
-    assert f"{sales:,.2f} USD" in kpis
+    assert f"${sales:,.2f}" in kpis
     assert re.search(rf"Purchases\s+{purchases}\b", kpis)
     assert "Amazon data through" in page.text(".freshness")
     # Chart.js (from npm) drew the chart

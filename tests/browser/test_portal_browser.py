@@ -183,7 +183,7 @@ def test_earnings_on_a_phone_match_the_database(page, portal, tenant_a, tenant_b
                 or Decimal("0")
             )
             tile = page.driver.find_element(By.CSS_SELECTOR, f'[data-status="{status}"]')
-            assert f"{amount:,.2f} USD" in tile.text, (status, tile.text)
+            assert f"${amount:,.2f}" in tile.text, (status, tile.text)
         total = (
             (
                 Conversion.objects.filter(creator=kim.creator)
@@ -194,13 +194,13 @@ def test_earnings_on_a_phone_match_the_database(page, portal, tenant_a, tenant_b
                 conversion__creator=kim.creator, included=False
             ).aggregate(s=Sum("commission"))["s"]
         )
-    assert page.text('[data-total="USD"]') == f"{total:,.2f} USD"
+    assert page.text('[data-total="USD"]') == f"${total:,.2f}"
     page.screenshot("portal-earnings-phone")
     assert not page.overflows_horizontally()
     # September: the return is a line of its own
     page.open("/portal/b/bravo/earnings/?month=2026-09")
     lines = page.text(".earning-lines")
-    assert "Return after approval (clawback)" in lines and "-1.20 USD" in lines
+    assert "Return after approval (clawback)" in lines and "-$1.20" in lines
     page.driver.execute_script("document.querySelector('.earning-lines').scrollIntoView()")
     page.screenshot("portal-earnings-month-phone")
     assert not page.overflows_horizontally()

@@ -59,7 +59,7 @@ def test_the_brand_page_shows_the_creators_links_and_only_their_numbers(portal):
         clicks = LinkClickDaily.objects.filter(october, sub_id="", link__in=jane.links)
         assert clicks.aggregate(c=Sum("clicks"))["c"] == numbers.figures.link_clicks
     kpis = html[html.index('class="kpis portal-kpis"') :]
-    assert "294.00 USD" in kpis and ">78<" in kpis and ">72<" in kpis
+    assert "$294.00" in kpis and ">78<" in kpis and ">72<" in kpis
     assert "3.33" not in html  # the Brand Referral Bonus is the brand's
     assert "Amazon data through 31 Oct 2026" in html
     assert numbers.series[2] == {
@@ -220,7 +220,7 @@ def test_earnings_by_status_and_month_match_the_database(portal):
     }
     assert usd.total == Decimal("515.75")
     html = response.content.decode()
-    assert 'data-total="USD">515.75 USD' in html
+    assert 'data-total="USD">$515.75<' in html
     months = [(m.month, m.total) for m in response.context["summary"].months]
     assert months == [
         (date(2026, 11, 1), Decimal("101.10")),
@@ -240,7 +240,7 @@ def test_earnings_by_status_and_month_match_the_database(portal):
     ]
     assert [a.kind for a in lines[0].adjustments] == ["clawback"]
     page = september.content.decode()
-    assert "Return after approval (clawback)" in page and "-1.20 USD" in page
+    assert "Return after approval (clawback)" in page and "-$1.20" in page
     assert "Restated by Amazon before approval" in page and "already in the amount above" in page
     august = portal.client("jane").get("/portal/b/alpha/earnings/?month=2026-08").content.decode()
     assert "denied" in august and "“=HYPERLINK(self-referral)”" in august
@@ -261,7 +261,7 @@ def test_earnings_never_mix_brands(portal):
     assert cards["alpha"].currencies[0].total == Decimal("515.75")
     assert cards["bravo"].currencies[0].total == Decimal("1515.75")
     html = home.content.decode()
-    assert "Paid 105.50 USD" in html and "Paid 305.50 USD" in html
+    assert "Paid $105.50" in html and "Paid $305.50" in html
 
 
 def test_no_earnings_yet(portal, tenant_a):

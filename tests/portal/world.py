@@ -17,7 +17,6 @@ from django.test import Client
 from django.utils import timezone
 
 from attribution.models import AmazonConnection, DailyMetric, Store
-from attribution.sync.service import store_today
 from campaigns.clicks.handoff import CREATOR_SESSION_KEY
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
 from creators.models import CampaignCreator, Creator
@@ -290,5 +289,5 @@ def today_clicks(profile: Profile, clicks: int) -> None:
     with tenant_scope(profile.org):
         store = profile.links[0].store
         LinkClickDaily.objects.create(
-            link=profile.links[0], date=store_today(store), clicks=clicks, raw_hits=clicks
+            link=profile.links[0], date=store.today(), clicks=clicks, raw_hits=clicks
         )

@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from core.months import month_range
 from reporting.models import Conversion, ConversionAdjustment
 
 ZERO = Decimal("0")
@@ -136,10 +137,8 @@ class EarningLine:
 def earnings_month(*, creator_id: int, month: date) -> list[EarningLine]:
     """The creator's conversions of one month (of the sale), each with its adjustments. Two
     queries."""
-    start = month.replace(day=1)
-    end = date(start.year + start.month // 12, start.month % 12 + 1, 1)
     conversions = (
-        Conversion.objects.filter(creator_id=creator_id, date__gte=start, date__lt=end)
+        Conversion.objects.filter(creator_id=creator_id, date__range=month_range(month))
         .select_related("campaign", "store")
         .prefetch_related("adjustments")
         .order_by("date", "campaign__name", "pk")

@@ -21,7 +21,6 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, Store
-from attribution.sync.service import store_today
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
 from creators.models import CampaignCreator, Creator
 from reporting.selectors.freshness import Freshness, store_freshness
@@ -182,7 +181,7 @@ def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
     if not ccs:
         return []
     stores = {cc.campaign.store_id: cc.campaign.store for cc in ccs}
-    todays = {store_id: store_today(store) for store_id, store in stores.items()}
+    todays = {store_id: store.today() for store_id, store in stores.items()}
     in_period = Q(date__gte=period.start, date__lte=period.end)
 
     # Amazon, ad-group level, only the creator's own ad groups: per ad group (period and
@@ -288,7 +287,7 @@ def link_numbers(*, link: AffiliateLink, period: Period) -> LinkNumbers:
     """One of the creator's links: our clicks (all and per sub-ID) and Amazon's creative-level
     row for exactly this link. Six queries."""
     store = link.campaign.store
-    today = store_today(store)
+    today = store.today()
     in_period = Q(date__gte=period.start, date__lte=period.end)
     creative = DailyMetric.objects.filter(
         store_id=store.pk,

@@ -3,15 +3,14 @@ its QR code, sub-ID builder and per-sub-ID clicks; earnings and their CSV."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from attribution.sync.service import store_today
 from campaigns.clicks.handoff import SUB_RE
 from campaigns.models import AffiliateLink
 from campaigns.qr import qr_png, qr_svg, short_url
+from core.csv import csv_download
+from core.months import month_parse
 from creators.portal.exports import earnings_csv
 from creators.portal.selectors import portal_campaigns, portal_link_get
 from creators.portal.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
@@ -30,7 +29,7 @@ class BrandView(PortalView):
     def get(self, request: HttpRequest) -> HttpResponse:
         campaigns = portal_campaigns(creator=self.creator)
         stores = {c.campaign.store_id: c.campaign.store for c in campaigns}
-        latest = max((store_today(s) for s in stores.values()), default=timezone.localdate())
+        latest = max((s.today() for s in stores.values()), default=timezone.localdate())
         period, preset, error = period_from(request.GET, latest=latest)
         numbers = creator_numbers(creator=self.creator, period=period)
         figures = {f.campaign_creator.pk: f for n in numbers for f in n.campaigns}
@@ -70,7 +69,7 @@ class LinkView(LinkMixin):
 
     def get(self, request: HttpRequest, link_id: int) -> HttpResponse:
         link = self.link(link_id)
-        period, preset, error = period_from(request.GET, latest=store_today(link.campaign.store))
+        period, preset, error = period_from(request.GET, latest=link.campaign.store.today())
         sub = request.GET.get("sub", "").strip()
         sub_error = "" if not sub or SUB_RE.match(sub) else f"Use {SUB_HELP}"
         return self.render(
@@ -117,13 +116,6 @@ class LinkQRView(LinkMixin):
         return response
 
 
-def _month(value: str) -> date | None:
-    try:
-        return date.fromisoformat(f"{value}-01")
-    except ValueError:
-        return None
-
-
 class EarningsView(PortalView):
     """Earnings by status and month (per currency), and one month's lines with their
     settlement dates and adjustments."""
@@ -133,7 +125,7 @@ class EarningsView(PortalView):
     def get(self, request: HttpRequest) -> HttpResponse:
         summary = earnings_summary(creator_id=self.creator.pk)
         months = sorted({m.month for m in summary.months}, reverse=True)
-        month = _month(request.GET.get("month", ""))
+        month = month_parse(request.GET.get("month"))
         if month not in months:
             month = months[0] if months else None
         return self.render(
@@ -151,11 +143,8 @@ class EarningsView(PortalView):
 
 class EarningsCSVView(PortalView):
     def get(self, request: HttpRequest) -> StreamingHttpResponse:
-        response = StreamingHttpResponse(
+        return csv_download(
             earnings_csv(organization_id=self.organization.pk, creator_id=self.creator.pk),
-            content_type="text/csv; charset=utf-8",
+            filename=f"earnings-{self.organization.slug}-{timezone.localdate():%Y-%m-%d}.csv",
+            cache_control="private, no-store",
         )
-        filename = f"earnings-{self.organization.slug}-{timezone.localdate():%Y-%m-%d}.csv"
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        response["Cache-Control"] = "private, no-store"
-        return response
