@@ -6,10 +6,15 @@ compares every count with one limit. `SignInLockoutHandler` is axes' cache handl
 per parameter: `AXES_FAILURE_LIMIT` for an account from one client address, and the higher
 `SIGNIN_ADDRESS_FAILURE_LIMIT` for one client address across accounts, so one password tried
 against many accounts is stopped without one person's typos locking out a whole office.
-A lockout answers 429 with `Retry-After`."""
+A lockout answers 429 with `Retry-After`.
+
+Password reset: at most `PASSWORD_RESET_LIMIT_PER_EMAIL` mails to one address and
+`PASSWORD_RESET_LIMIT_PER_CLIENT` requests from one client address per
+`PASSWORD_RESET_LIMIT_WINDOW` seconds."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import math
 from typing import Any
@@ -25,10 +30,24 @@ from axes.helpers import (
 )
 from axes.signals import user_locked_out
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 log = logging.getLogger(__name__)
+
+
+def rate_limit_exceeded(key: str, *, limit: int, window: int) -> bool:
+    """Count one event under `key` in a window of `window` seconds that starts with the first
+    event; True when this event is over `limit`."""
+    key = f"rate:{key}"
+    count = 1
+    if not cache.add(key, 1, timeout=window):
+        try:
+            count = cache.incr(key)
+        except ValueError:  # the window ended between add and incr: this event opens a new one
+            cache.add(key, 1, timeout=window)
+    return count > limit
 
 
 # --- sign-in ----------------------------------------------------------------------------------
@@ -132,3 +151,28 @@ def lockout_response(
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return response
+
+
+# --- password reset ---------------------------------------------------------------------------
+
+
+def password_reset_allowed(*, email: str, client_address: str) -> bool:
+    """Count one reset request against the address it is for and the client asking; False
+    when either is spent (then no mail goes out, and the page says the same as always, so the
+    limit reveals nothing about which addresses have accounts)."""
+    window = settings.PASSWORD_RESET_LIMIT_WINDOW
+    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    per_email = rate_limit_exceeded(
+        f"password-reset:email:{email_key}",
+        limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
+        window=window,
+    )
+    per_client = rate_limit_exceeded(
+        f"password-reset:client:{client_address}",
+        limit=settings.PASSWORD_RESET_LIMIT_PER_CLIENT,
+        window=window,
+    )
+    if per_email or per_client:
+        log.warning("Password reset not sent: limit reached (client %s).", client_address)
+        return False
+    return True

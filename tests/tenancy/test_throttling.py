@@ -4,12 +4,14 @@ Retry-After, and reset mails that stop after the limit without saying so."""
 
 from __future__ import annotations
 
+from django.core import mail
 from django.test import Client, RequestFactory
 
 from tenancy.client_ip import client_ip
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 LOGIN = "/accounts/login/"
+RESET = "/accounts/password_reset/"
 PROXY = "10.0.0.1"
 
 
@@ -97,3 +99,37 @@ def test_client_ip_reads_the_trusted_hop(settings):
     assert ip("10.0.0.2") == PROXY  # fewer hops than proxies: not through all of them
     assert ip(None) == PROXY
     assert ip("not-an-address, 10.0.0.2") == PROXY
+
+
+def _reset(client: Client, email: str, **extra) -> None:
+    r = client.post(RESET, {"email": email}, **extra)
+    # limited or not, the same "check your mail" page: nothing tells which addresses exist
+    assert r.status_code == 302 and r["Location"] == "/accounts/password_reset/done/"
+
+
+def test_password_reset_burst_sends_at_most_the_limit(tenant_a, tenant_b):
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(15):
+        _reset(client, "manager@alpha.test")
+    assert len(mail.outbox) == 3
+    assert {m.to[0] for m in mail.outbox} == {"manager@alpha.test"}
+    # other people are not affected
+    _reset(Client(REMOTE_ADDR="192.0.2.44"), "owner@bravo.test")
+    assert len(mail.outbox) == 4
+
+
+def test_password_reset_limited_per_client_across_addresses(tenant_a, tenant_b):
+    users = [UserFactory(email=f"person{i}@example.test") for i in range(15)]
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    for user in users:
+        _reset(client, user.email)
+    assert len(mail.outbox) == 10
+    _reset(Client(REMOTE_ADDR="192.0.2.44"), "person14@example.test")
+    assert len(mail.outbox) == 11
+
+
+def test_password_reset_limited_per_address_across_clients(tenant_a, tenant_b, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for i in range(15):
+        _reset(Client(REMOTE_ADDR=PROXY), "manager@alpha.test", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+    assert len(mail.outbox) == 3
