@@ -5,7 +5,7 @@ from attribution.views import amazon_callback
 from campaigns.views.redirect import short_link
 from config.health import healthz
 from reporting.views.exports import export_download
-from tenancy.forms import EmailAuthenticationForm
+from tenancy.forms import EmailAuthenticationForm, LimitedPasswordResetForm
 from tenancy.views import accounts
 
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
             authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
         ),
         name="login",
+    ),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
+        name="password_reset",
     ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),

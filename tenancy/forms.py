@@ -1,14 +1,29 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
+from tenancy.client_ip import client_ip
 from tenancy.models import Role
+from tenancy.throttling import password_reset_allowed
 
 
 class EmailAuthenticationForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, sending nothing once the address or the client asked too often
+    (tenancy.throttling). The view shows the same "check your mail" page either way."""
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        request = kwargs.get("request")
+        address = client_ip(request) if request is not None else ""
+        if password_reset_allowed(email=self.cleaned_data["email"], client_address=address):
+            super().save(*args, **kwargs)
 
 
 class InvitationForm(forms.Form):

@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tenancy.lock_objects import organization_owner_memberships_lock
 from tenancy.models import Invitation, Membership, Organization, Role, User
 from tenancy.scoping import tenant_scope
 
@@ -138,28 +139,50 @@ def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.save(update_fields=["revoked_at"])
 
 
+def _memberships_locked(*, actor: Membership, membership: Membership) -> tuple[str, Membership]:
+    """Take the organisation's owner lock, then read the actor's role and the member again:
+    the caller read both before the lock, and a change that committed since (another owner
+    demoting this actor, say) must count. Returns (actor's role now, member now)."""
+    organization_owner_memberships_lock(organization_id=membership.organization_id)
+    current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    actor_role = Membership.objects.filter(pk=actor.pk).values_list("role", flat=True).first()
+    if current is None:
+        raise ValidationError("This person is no longer a member.")
+    if actor_role is None:
+        raise ValidationError("You are no longer a member of this organisation.")
+    return actor_role, current
+
+
 def _owners_left_without(membership: Membership) -> int:
+    """Owners other than `membership`; only under `organization_owner_memberships_lock`."""
     return Membership.objects.filter(role=Role.OWNER).exclude(pk=membership.pk).count()
 
 
 def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
+    """Returns the membership as changed. The last-owner rule is checked under the owner lock,
+    so two owners demoting each other at once leave one owner, never none."""
     if role not in Role.values:
         raise ValidationError({"role": "Unknown role."})
-    if membership.role == Role.OWNER and actor.role != Role.OWNER:
-        raise ValidationError({"role": "Only an owner can change an owner's role."})
-    if not _can_assign(actor_role=actor.role, role=role):
-        raise ValidationError({"role": "Only an owner can make someone an owner."})
-    demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
-    if demoting_owner and _owners_left_without(membership) == 0:
-        raise ValidationError({"role": "An organisation needs at least one owner."})
-    membership.role = role
-    membership.save(update_fields=["role"])
+    with transaction.atomic():
+        actor_role, membership = _memberships_locked(actor=actor, membership=membership)
+        demoting_owner = membership.role == Role.OWNER and role != Role.OWNER
+        if demoting_owner and _owners_left_without(membership) == 0:
+            raise ValidationError({"role": "An organisation needs at least one owner."})
+        if membership.role == Role.OWNER and actor_role != Role.OWNER:
+            raise ValidationError({"role": "Only an owner can change an owner's role."})
+        if not _can_assign(actor_role=actor_role, role=role):
+            raise ValidationError({"role": "Only an owner can make someone an owner."})
+        membership.role = role
+        membership.save(update_fields=["role"])
     return membership
 
 
 def membership_remove(*, actor: Membership, membership: Membership) -> None:
-    if membership.role == Role.OWNER and actor.role != Role.OWNER:
-        raise ValidationError("Only an owner can remove an owner.")
-    if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
-        raise ValidationError("An organisation needs at least one owner.")
-    membership.delete()
+    """The last-owner rule is checked under the owner lock (see membership_change_role)."""
+    with transaction.atomic():
+        actor_role, membership = _memberships_locked(actor=actor, membership=membership)
+        if membership.role == Role.OWNER and _owners_left_without(membership) == 0:
+            raise ValidationError("An organisation needs at least one owner.")
+        if membership.role == Role.OWNER and actor_role != Role.OWNER:
+            raise ValidationError("Only an owner can remove an owner.")
+        membership.delete()

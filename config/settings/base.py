@@ -124,15 +124,31 @@ INVITATION_MAX_AGE = env.int("INVITATION_MAX_AGE", default=7 * 24 * 3600)
 # Creator portal invitations (magic links): signed, single use, expire after this many seconds.
 PORTAL_INVITATION_MAX_AGE = env.int("PORTAL_INVITATION_MAX_AGE", default=7 * 24 * 3600)
 
-# Failed sign-ins are rate limited per (email, IP) by django-axes, counted in Redis.
-AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+# --- Client address (tenancy/client_ip.py) ---------------------------------------------------
+# How many reverse proxies in front of the app append to X-Forwarded-For. 0: the client is
+# REMOTE_ADDR and X-Forwarded-For is ignored (anyone can send one). N: the client is the Nth
+# address from the right of X-Forwarded-For. Sign-in lockout and password-reset limits use it.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+# Failed sign-ins (django-axes, counted in Redis; tenancy/throttling.py): an account is locked
+# for one client address after AXES_FAILURE_LIMIT failures, and a client address for every
+# account after SIGNIN_ADDRESS_FAILURE_LIMIT failures across accounts (one password tried
+# against many). Either answers 429 with Retry-After: the cool-off restarts with every attempt.
+AXES_HANDLER = "tenancy.throttling.SignInLockoutHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("SIGNIN_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_CLIENT_IP_CALLABLE = "tenancy.client_ip.client_ip"
+AXES_LOCKOUT_CALLABLE = "tenancy.throttling.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_RESET_ON_SUCCESS = True  # the account's count for that address, not the address's
+# Password-reset mails: per address asked for, and requests per client address, per window.
+PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
+PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = 3600  # seconds
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Attribution <no-reply@localhost>")

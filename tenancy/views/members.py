@@ -81,10 +81,10 @@ class MemberDetailView(OrgView):
                 form = RoleForm(request.POST)
                 if not form.is_valid():
                     raise ValidationError("Pick a valid role.")
-                membership_change_role(
+                changed = membership_change_role(
                     actor=self.membership, membership=membership, role=form.cleaned_data["role"]
                 )
-                messages.success(request, f"{membership.user.email} is now {membership.role}.")
+                messages.success(request, f"{membership.user.email} is now {changed.role}.")
         except ValidationError as exc:
             messages.error(request, _first_error(exc))
         if membership.user_id == request.user.pk and request.POST.get("action") == "remove":
