@@ -126,6 +126,7 @@ def report(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
         return maas_error(400, str(exc))
     rows = build_rows(state, parsed, profile, now)
     page = reports.paginate(parsed, rows, state.seed, profile.profile_id)
+    state.faults.take_bad_metric(page["reports"])
     if not page.get("cursorId") and state.faults.take_omit_cursor():
         del page["cursorId"]  # Amazon sometimes leaves the key out on the last page
     return json_response(200, page)

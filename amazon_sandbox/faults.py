@@ -36,6 +36,20 @@ class CountedFault:
         return {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
 
 
+@dataclass
+class BadMetric:
+    """The next ``remaining`` report pages with ``metric`` in their rows carry ``value`` there
+    (a string, as Amazon sends metrics: e.g. ``"NaN"`` or ``"Infinity"``)."""
+
+    remaining: int
+    metric: str
+    value: str
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON view for ``/sandbox/state``."""
+        return {"count": self.remaining, "metric": self.metric, "value": self.value}
+
+
 @dataclass(frozen=True)
 class FaultAction:
     """What the dispatcher must do for one request."""
@@ -61,6 +75,18 @@ def _paths(spec: dict[str, Any]) -> tuple[str, ...] | None:
     return tuple(paths)
 
 
+def _bad_metric(spec: Any) -> BadMetric:
+    if not isinstance(spec, dict):
+        raise FaultConfigError("bad_metric must be an object")
+    metric = spec.get("metric", "attributedSales14d")
+    value = spec.get("value", "NaN")
+    if not isinstance(metric, str) or not metric:
+        raise FaultConfigError("metric must be a metric name")
+    if not isinstance(value, str):
+        raise FaultConfigError("value must be a string (Amazon sends metrics as strings)")
+    return BadMetric(_count(spec), metric, value)
+
+
 def _number(value: Any, name: str) -> float | int:
     if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
         raise FaultConfigError(f"{name} must be a non-negative number")
@@ -76,6 +102,7 @@ class Faults:
         self.forbidden_profiles: set[str] = set()
         self.revoked_refresh_tokens: set[str] = set()
         self.omit_cursor = 0  # last report pages to send without a `cursorId` key
+        self.bad_metric: BadMetric | None = None
 
     def configure(self, body: dict[str, Any]) -> None:
         """Apply a ``POST /sandbox/faults`` body (``expire_tokens`` is handled by the caller)."""
@@ -110,9 +137,13 @@ class Faults:
         omit = body.get("omit_cursor")
         if omit is not None and not isinstance(omit, dict):
             raise FaultConfigError("omit_cursor must be an object")
+        bad = body.get("bad_metric")
+        bad_metric = None if bad is None else _bad_metric(bad)
         with self._lock:
             if omit is not None:
                 self.omit_cursor = _count(omit)
+            if bad_metric is not None:
+                self.bad_metric = bad_metric
             self.counted.update(parsed)
             self.forbidden_profiles |= sets.get("forbid_profiles", set())
             self.revoked_refresh_tokens |= sets.get("revoke_refresh_tokens", set())
@@ -142,6 +173,18 @@ class Faults:
                 return True
             return False
 
+    def take_bad_metric(self, rows: list[dict[str, str]]) -> None:
+        """Put the bad value into every row of this page that has the metric (and count the
+        page down), when the ``bad_metric`` fault is on and the page has such a row."""
+        with self._lock:
+            bad = self.bad_metric
+            if bad is None or bad.remaining <= 0 or not any(bad.metric in r for r in rows):
+                return
+            bad.remaining -= 1
+            for row in rows:
+                if bad.metric in row:
+                    row[bad.metric] = bad.value
+
     def is_forbidden(self, profile_id: int | str) -> bool:
         """True if the profile was refused Attribution access."""
         with self._lock:
@@ -162,6 +205,7 @@ class Faults:
         with self._lock:
             self.counted.clear()
             self.omit_cursor = 0
+            self.bad_metric = None
             self.forbidden_profiles.clear()
             self.revoked_refresh_tokens.clear()
 
@@ -173,4 +217,9 @@ class Faults:
                 "forbid_profiles": sorted(self.forbidden_profiles),
                 "revoke_refresh_tokens": sorted(self.revoked_refresh_tokens),
                 "omit_cursor": self.omit_cursor,
+                **(
+                    {"bad_metric": self.bad_metric.to_json()}
+                    if self.bad_metric and self.bad_metric.remaining > 0
+                    else {}
+                ),
             }

@@ -4,14 +4,17 @@
 
 `code` is stable and machine-readable; `message` is for people; `fields` maps an input field to
 its messages (empty when the error is not about one field). Django's ValidationError (raised by
-services), Http404 and PermissionDenied become the matching API errors; DRF adds Retry-After
-to 429s and WWW-Authenticate to 401s."""
+services), Http404 and PermissionDenied become the matching API errors, and its
+RequestDataTooBig (a body over DATA_UPLOAD_MAX_MEMORY_SIZE) a 413 `request_too_large`; DRF adds
+Retry-After to 429s and WWW-Authenticate to 401s."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions
@@ -22,6 +25,12 @@ MESSAGES = {
     "invalid": "Some input is invalid; see fields.",
     "not_found": "Not found.",
 }
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "request_too_large"
+    default_detail = "The request body is too large."
 
 
 def _django_validation(exc: DjangoValidationError) -> exceptions.ValidationError:
@@ -65,6 +74,9 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = RequestTooLarge(f"The request body is larger than {limit} bytes.")
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -15,12 +13,11 @@ from django.db import IntegrityError, transaction
 from campaigns import amazon_ids
 from campaigns.lock_objects import campaign_adgroup_ids_lock
 from campaigns.models import Campaign
+from creators.csv_import import CsvFileError, creators_csv_read
 from creators.models import CampaignCreator, Channel, Creator
 from tenancy.scoping import current_tenant_id
 
 MAX_IMPORT_ROWS = 5000
-MAX_IMPORT_BYTES = 2 * 1024 * 1024
-IMPORT_COLUMNS = ("name", "email", "handle")
 
 
 def _email_owner(email: str, exclude: int | None, known: dict[str, str] | None) -> str | None:
@@ -104,34 +101,18 @@ def creators_import_csv(*, data: bytes) -> ImportResult:
     """Creators from a CSV with a header row naming `name`, `email`, `handle` (any order,
     other columns ignored). Every row is checked first; any error and nothing is imported."""
     result = ImportResult()
-    if len(data) > MAX_IMPORT_BYTES:
-        result.errors.append((0, "The file is larger than 2 MB."))
-        return result
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        result.errors.append((0, "The file is not UTF-8 text. Export it as CSV UTF-8."))
+        records = creators_csv_read(data)
+    except CsvFileError as exc:
+        result.errors.append((exc.line, exc.message))
         return result
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel  # type: ignore[assignment]
-    reader = csv.reader(io.StringIO(text), dialect)
-    header = [h.strip().lower() for h in next(reader, [])]
-    if "name" not in header:
-        result.errors.append((1, "The first row must name the columns: name, email, handle."))
-        return result
-    index = {col: header.index(col) for col in IMPORT_COLUMNS if col in header}
     rows: list[tuple[int, dict]] = []
     seen_emails: dict[str, int] = {}
     known = dict(Creator.objects.exclude(email="").values_list("email", "name"))
-    for line, row in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in row):
-            continue
+    for line, values in records:
         if len(rows) >= MAX_IMPORT_ROWS:
             result.errors.append((line, f"More than {MAX_IMPORT_ROWS} rows; split the file."))
             break
-        values = {col: (row[i] if i < len(row) else "") for col, i in index.items()}
         try:
             clean = _clean_fields(
                 name=values.get("name", ""),

@@ -14,7 +14,6 @@ from typing import Any, ClassVar
 from django.db.models import Model
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -23,6 +22,7 @@ from rest_framework.viewsets import GenericViewSet
 from api.authentication import ApiKeyAuthentication, ApiKeyPrincipal
 from api.models import ApiKey
 from api.pagination import ApiCursorPagination
+from api.parsers import JSONParser
 from api.services import api_key_touch
 from api.throttling import ApiKeyRateThrottle
 from tenancy.models import ANY_ROLE, MANAGE_CAMPAIGNS, Organization, User

@@ -49,46 +49,76 @@ GROUP_BY = {MetricLevel.CREATIVE: "CREATIVE", MetricLevel.ADGROUP: "ADGROUP"}
 PAGE_SIZE = 5000
 
 
-class UnreadableReport(amazon.AmazonRetryable):
-    """Amazon sent a value we cannot parse; treated as a transient error (retry the run)."""
+# What the columns hold: integer (32-bit) counts, numeric(14,2) money.
+MAX_COUNT = 2**31 - 1
+MAX_MONEY = Decimal(10) ** 12
+
+
+class UnreadableReport(amazon.AmazonError):
+    """Amazon sent a value we cannot read or store (not a number, NaN, Infinity, out of
+    range). The run fails with a message naming the field and writes nothing; it is not
+    retried at once (the same report would come back), the next sync asks again."""
+
+    def __init__(self, value: Any, expected: str, field: str = "") -> None:
+        named = f" as {field}" if field else ""
+        super().__init__(
+            f"Amazon sent an unreadable report: {value!r}{named}, where {expected} was expected."
+        )
+        self.value, self.expected = value, expected
+
+    def naming(self, field: str) -> UnreadableReport:
+        return UnreadableReport(self.value, self.expected, field)
 
 
 def parse_int(value: Any) -> int:
     try:
-        return int(Decimal(str(value or "0")))
-    except (InvalidOperation, ValueError) as exc:
-        raise UnreadableReport(f"Amazon sent {value!r} where a count was expected.") from exc
+        number = Decimal(str(value or "0"))
+    except InvalidOperation:
+        raise UnreadableReport(value, "a count") from None
+    if not number.is_finite() or abs(number) > MAX_COUNT:
+        raise UnreadableReport(value, "a count")
+    return int(number)
 
 
 def parse_money(value: Any, places: int) -> Decimal:
     """ "191.95999999999998" -> Decimal("191.96"): parsed exactly, then rounded half-up to the
-    currency's minor unit, the one place money is rounded."""
+    currency's minor unit, the one place money is rounded. Decimal reads "NaN" and
+    "Infinity" too: those (and amounts too large to store) are an unreadable report."""
     try:
         amount = Decimal(str(value or "0"))
-    except InvalidOperation as exc:
-        raise UnreadableReport(f"Amazon sent {value!r} where an amount was expected.") from exc
-    return money_round_to(amount, places)
+    except InvalidOperation:
+        raise UnreadableReport(value, "an amount") from None
+    if not amount.is_finite() or abs(amount) >= MAX_MONEY:
+        raise UnreadableReport(value, "an amount")
+    rounded = money_round_to(amount, places)
+    if abs(rounded) >= MAX_MONEY:
+        raise UnreadableReport(value, "an amount")
+    return rounded
 
 
 def parse_date(value: str) -> date:
     try:
         return date(int(value[:4]), int(value[4:6]), int(value[6:8]))
-    except (TypeError, ValueError, IndexError) as exc:
-        raise UnreadableReport(f"Amazon sent {value!r} where a date was expected.") from exc
+    except (TypeError, ValueError, IndexError):
+        raise UnreadableReport(value, "a date (YYYYMMDD)", "date") from None
 
 
 def row_values(level: str, row: dict[str, Any], places: int) -> list[Any]:
+    day = parse_date(row.get("date", "")).isoformat()
     values: list[Any] = [
         level,
-        parse_date(row.get("date", "")).isoformat(),
+        day,
         str(row.get("campaignId") or ""),
         str(row.get("adGroupId") or ""),
         str(row.get("creativeId") or "") if level == MetricLevel.CREATIVE else "",
         str(row.get("publisher") or ""),
     ]
-    for name, (_, money) in METRICS.items():
+    for name, (column, money) in METRICS.items():
         raw = row.get(name)
-        values.append(parse_money(raw, places) if money else parse_int(raw))
+        try:
+            values.append(parse_money(raw, places) if money else parse_int(raw))
+        except UnreadableReport as exc:
+            raise exc.naming(f"{name} ({column}) on {day}") from None
     return values
 
 

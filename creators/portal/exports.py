@@ -1,8 +1,8 @@
 """The creator's own earnings as CSV, streamed: one line per conversion and one per adjustment
 on it, so returns (clawbacks) read as lines of their own.
 
-Cells are safe to open in a spreadsheet: text starting with = + - @ tab or CR gets a leading
-apostrophe (formula injection). Amounts are written as numbers and left alone, so a clawback
+Cells are safe to open in a spreadsheet: text that would start a formula gets a leading
+apostrophe (core.csvsafe). Amounts are written as numbers and left alone, so a clawback
 stays -2.50 and sums; defusedcsv was considered but turns negative amounts into text and
 leaves tab and CR alone."""
 
@@ -13,13 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from core.csv import csv_stream
+from core.csv import csv_stream, neutralise
 from creators.portal.selectors.earnings import EarningLine, earnings_page
 from reporting.models import Conversion
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 COLUMNS = (
     "brand",
     "sale_date",
@@ -53,8 +52,7 @@ def safe_cell(value: Any) -> Any:
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return neutralise(str(value))
 
 
 def _rows(brand: str, line: EarningLine) -> Iterator[list[Any]]:

@@ -1,6 +1,7 @@
 """The export's CSV: fixed columns, dates as YYYY-MM-DD, money with exactly the currency's
 decimals (no thousands separators), conversion rate with two decimals, and every text cell a
-spreadsheet would run as a formula neutralised. Written in chunks for a streaming response."""
+spreadsheet would run as a formula neutralised (core.csvsafe). Written in chunks for a
+streaming response."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from attribution.models import Store
-from core.csv import csv_stream
+from core.csv import csv_stream, neutralise
 from core.money import minor_unit, money_text_to
 from reporting.exports.query import ExportQuery, Row, export_records
 from reporting.selectors.performance import conversion_rate
@@ -36,15 +37,6 @@ HEADER = (
     "brand_referral_bonus",
     "commission",
 )
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(text: str) -> str:
-    """A text cell that a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a
-    leading apostrophe, so it shows as typed (OWASP's CSV-injection advice)."""
-    if text and text.startswith(FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 class StoreInfo:
@@ -52,9 +44,9 @@ class StoreInfo:
 
     def __init__(self, store: Store) -> None:
         self.name = neutralise(store.advertiser_name or store.account_name or f"Store {store.pk}")
-        self.marketplace = store.country_code.upper()
-        self.currency = store.currency_code.upper()
-        self.places = minor_unit(self.currency)
+        self.marketplace = neutralise(store.country_code.upper())
+        self.currency = neutralise(store.currency_code.upper())
+        self.places = minor_unit(store.currency_code)
 
 
 def stores_info(q: ExportQuery) -> dict[int, StoreInfo]:

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from amazon_sandbox import SandboxServer
-from tests.sandbox.sandbox_testkit import Ctx, login, token_request
+from tests.sandbox.sandbox_testkit import Ctx, link, login, pin, token_request
 
 
 @pytest.fixture
@@ -121,3 +121,30 @@ def test_reset_clears_faults_and_optionally_clicks(sandbox: SandboxServer, ctx: 
     assert state["grants"] == {"refresh_token": 1}
     sandbox.reset()
     assert sandbox.state.grants == {} and sandbox.state.tag_fetches == set()
+
+
+def test_bad_metric_puts_a_value_into_the_next_pages(sandbox: SandboxServer, ctx: Ctx) -> None:
+    pin(ctx.url)
+    ctx.renew()
+    ctx.traffic(
+        [link("spring", "jane", "jane-1", "B0TEST0001")], "2026-10-01", "2026-10-12", (12, 12)
+    )
+    body = {"groupBy": "ADGROUP", "metrics": "Click-throughs,attributedSales14d"}
+    clean = ctx.rows(**body)
+    state = faults(ctx.url, bad_metric={"count": 1, "value": "Infinity"})
+    assert state["faults"]["bad_metric"] == {
+        "count": 1,
+        "metric": "attributedSales14d",
+        "value": "Infinity",
+    }
+    # a page without the metric does not use the fault up
+    assert ctx.rows(groupBy="ADGROUP", metrics="Click-throughs")[0]["Click-throughs"] != "Infinity"
+    bad = ctx.rows(**body)
+    assert [r["attributedSales14d"] for r in bad] == ["Infinity"] * len(clean)
+    assert [r["Click-throughs"] for r in bad] == [r["Click-throughs"] for r in clean]
+    assert ctx.rows(**body) == clean  # one page only
+    state = requests.get(f"{ctx.url}/sandbox/state", timeout=5).json()
+    assert "bad_metric" not in state["faults"]
+    for wrong in ({"value": 1}, {"metric": ""}, {"count": -1}, "NaN"):
+        resp = requests.post(f"{ctx.url}/sandbox/faults", json={"bad_metric": wrong}, timeout=5)
+        assert resp.status_code == 400
