@@ -40,7 +40,7 @@ CREATOR_SESSION_KEY = "portal_creator_ids"
 # nil (route not cached), {0} (unknown or disabled) or {1, destination, title, asin}. The
 # stream entry is one field `c`: "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot"
 # (compact: less to pack, send, store).
-_HANDOFF = """
+_HANDOFF = keys.Script("""
 local r = redis.call('HMGET', KEYS[1], 'link', 'org', 'dest', 'active', 'creator', 'title', 'asin')
 if not r[4] then return nil end
 if r[4] ~= '1' or not r[1] then return {0} end
@@ -55,18 +55,9 @@ end
 redis.call('XADD', KEYS[3], '*', 'c',
   ARGV[1] .. '|' .. r[1] .. '|' .. r[2] .. '|' .. unique .. '|' .. is_self .. '|' .. ARGV[2])
 return {1, r[3], r[6] or '', r[7] or ''}
-"""
+""")
 ENTRY_FIELDS = ("id", "link", "org", "u", "self", "ts", "sub", "ip", "ua", "ref", "bot")
 _HOST_JUNK = re.compile(r"[^a-z0-9.:\-\[\]]")
-
-_scripts: dict[int, Any] = {}
-
-
-def _script(client: redis.Redis) -> Any:
-    found = _scripts.get(id(client))
-    if found is None:
-        found = _scripts[id(client)] = client.register_script(_HANDOFF)
-    return found
 
 
 @dataclass(frozen=True)
@@ -229,8 +220,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def handoff(hit: Hit) -> Outcome:
     """Record the hit and answer where to send the visitor. Raises redis.RedisError when Redis
     is unreachable (the caller falls back to `record_without_redis`)."""
-    client = keys.client()
-    salt = daily_salt(client, _day(hit.ts))
+    salt = daily_salt(keys.client(), _day(hit.ts))
     args = [
         hit.click_id,
         f"{hit.ts:.6f}|{hit.sub}|{ip_hash(salt, hit.ip)}|{hit.ua_class}|{hit.referrer_host}|"
@@ -244,11 +234,10 @@ def handoff(hit: Hit) -> Outcome:
         keys.seen_key(hit.code, visitor_key(salt, hit.ip, hit.user_agent)),
         keys.STREAM,
     ]
-    script = _script(client)
-    result = keys.run_script(script, script_keys, args)
+    result = keys.run_script(_HANDOFF, script_keys, args)
     if result is None:  # not cached: load from PostgreSQL once, then hand off
         routes.route_cache_fill(hit.code, routes.route_load(hit.code))
-        result = keys.run_script(script, script_keys, args)
+        result = keys.run_script(_HANDOFF, script_keys, args)
     if not result or int(result[0]) != 1:
         return NOT_FOUND
     destination, title, asin = (v.decode() for v in result[1:4])
