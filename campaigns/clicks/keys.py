@@ -8,8 +8,9 @@
   acknowledged (after they are in PostgreSQL) and are reclaimed when a reader dies;
 - `clicks:route:<code>` (hash): link, org, dest, active (1/0), creator, title, asin; a hash
   with only `active=0` marks an unknown code for a few minutes;
-- `clicks:seen:<code>:<visitor>` (string): the first click id of a visitor on a link, expires
-  after the unique window (an hour);
+- `clicks:seen:<code>:<ip>` (string): the unique clicks on a link from one salted IP hash (its
+  first 32 hex digits) within the unique window, as "<epoch seconds> <device class>," each;
+  expires a window after the last one (the rule: campaigns/clicks/handoff.py);
 - `clicks:salt:<YYYY-MM-DD>` (string): the UTC day's IP-hash salt, expires after two days.
 
 `CLICKS_REDIS_URL` (default: `REDIS_URL`) names the server. Configure it with the append-only
@@ -40,8 +41,8 @@ def route_key(code: str) -> str:
     return ROUTE_PREFIX + code
 
 
-def seen_key(code: str, visitor: str) -> str:
-    return f"{SEEN_PREFIX}{code}:{visitor}"
+def visits_key(code: str, ip_hash: str) -> str:
+    return f"{SEEN_PREFIX}{code}:{ip_hash[:32]}"
 
 
 def salt_key(day: str) -> str:
