@@ -1,8 +1,8 @@
 """The redirect's side of the click pipeline: one Redis round trip on a known code.
 
-A Lua script reads the cached route, decides whether the visitor is unique on the link within
-the window (SET NX with the click id, so the first click wins) and appends the hit to the
-stream, atomically. The click id is minted here, which makes every later write idempotent.
+A Lua script reads the cached route, decides whether the click is unique (the rule below) and
+appends the hit to the stream, atomically. The click id is minted here, which makes every later
+write idempotent.
 When Redis is unreachable the hit is written straight to PostgreSQL instead: slower, but no
 click is lost and the visitor still gets their redirect."""
 
@@ -30,17 +30,30 @@ log = logging.getLogger(__name__)
 CODE_RE = re.compile(r"^[A-Za-z0-9]{8,16}$")
 SUB_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 UNIQUE_WINDOW = 3600
+UNIQUE_PER_IP = 2
 SALT_TTL = 2 * 24 * 3600
 # The creator portal puts the ids of every creator profile of the signed-in portal account here
 # (one per brand); clicks from that session on those creators' links are not counted.
 CREATOR_SESSION_KEY = "portal_creator_ids"
 
-# KEYS: route, seen, stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is
-# bot (1/0), the session's creator ids as ",12,34," ('' = none), unique window (s). Returns
-# nil (route not cached), {0} (unknown or disabled) or {1, destination, title, asin}. The
-# stream entry is one field `c`: "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot"
-# (compact: less to pack, send, store).
-_HANDOFF = """
+# Unique clicks, the one rule (applied by the Lua script below when Redis is up, and by
+# `_unique_in_postgresql` on the same terms when it is not): a click on a link is unique unless
+#   - it is a bot's, a preview's or a HEAD (see ua.BOT_CLASSES), or the link creator's own; or
+#   - in the window before it (`CLICKS_UNIQUE_WINDOW_SECONDS`, an hour), the link already had a
+#     unique click from the same visitor: the same salted IP hash and device class (browser or
+#     mobile); or
+#   - in that window, the link already had `CLICKS_UNIQUE_PER_IP` (default 2) unique clicks from
+#     the same IP hash.
+# So one IP counts at most 2 unique clicks per link and hour however many user agents it sends
+# (a household behind one router: a computer and a phone), and rotating user agents gains nothing.
+
+# KEYS: route, visits (this IP's unique clicks on the link in the window: "<ts> <class>," each),
+# stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is bot (1/0), the
+# session's creator ids as ",12,34," ('' = none), unique window (s), ts, unique clicks per IP,
+# device class. Returns nil (route not cached), {0} (unknown or disabled) or
+# {1, destination, title, asin}. The stream entry is one field `c`:
+# "click id|link|org|unique|self|ts|sub|ip|ua|ref|bot" (compact: less to pack, send, store).
+_HANDOFF = keys.Script("""
 local r = redis.call('HMGET', KEYS[1], 'link', 'org', 'dest', 'active', 'creator', 'title', 'asin')
 if not r[4] then return nil end
 if r[4] ~= '1' or not r[1] then return {0} end
@@ -50,23 +63,29 @@ if ARGV[4] ~= '' and r[5] and string.find(ARGV[4], ',' .. r[5] .. ',', 1, true) 
 end
 local unique = '0'
 if ARGV[3] == '0' and is_self == '0' then
-  if redis.call('SET', KEYS[2], ARGV[1], 'NX', 'EX', tonumber(ARGV[5])) then unique = '1' end
+  local now, window, mine = tonumber(ARGV[6]), tonumber(ARGV[5]), ARGV[8]
+  local seen, kept, n = redis.call('GET', KEYS[2]), '', 0
+  unique = '1'
+  if seen then
+    for ts, class in string.gmatch(seen, '([^ ,]+) ([^ ,]+),') do
+      if tonumber(ts) > now - window then
+        n = n + 1
+        kept = kept .. ts .. ' ' .. class .. ','
+        if class == mine then unique = '0' end
+      end
+    end
+    if n >= tonumber(ARGV[7]) then unique = '0' end
+  end
+  if unique == '1' then
+    redis.call('SET', KEYS[2], kept .. ARGV[6] .. ' ' .. mine .. ',', 'EX', window)
+  end
 end
 redis.call('XADD', KEYS[3], '*', 'c',
   ARGV[1] .. '|' .. r[1] .. '|' .. r[2] .. '|' .. unique .. '|' .. is_self .. '|' .. ARGV[2])
 return {1, r[3], r[6] or '', r[7] or ''}
-"""
+""")
 ENTRY_FIELDS = ("id", "link", "org", "u", "self", "ts", "sub", "ip", "ua", "ref", "bot")
 _HOST_JUNK = re.compile(r"[^a-z0-9.:\-\[\]]")
-
-_scripts: dict[int, Any] = {}
-
-
-def _script(client: redis.Redis) -> Any:
-    found = _scripts.get(id(client))
-    if found is None:
-        found = _scripts[id(client)] = client.register_script(_HANDOFF)
-    return found
 
 
 @dataclass(frozen=True)
@@ -208,10 +227,6 @@ def ip_hash(salt: bytes, ip: str) -> str:
     return hashlib.sha256(salt + ip.encode()).hexdigest() if ip else ""
 
 
-def visitor_key(salt: bytes, ip: str, user_agent: str) -> str:
-    return hashlib.sha256(salt + f"{ip}\n{user_agent}".encode()).hexdigest()[:32]
-
-
 def _day(ts: float) -> int:
     return int(ts) // 86400
 
@@ -229,36 +244,57 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def handoff(hit: Hit) -> Outcome:
     """Record the hit and answer where to send the visitor. Raises redis.RedisError when Redis
     is unreachable (the caller falls back to `record_without_redis`)."""
-    client = keys.client()
-    salt = daily_salt(client, _day(hit.ts))
+    salt = daily_salt(keys.client(), _day(hit.ts))
+    hashed = ip_hash(salt, hit.ip)
+    ts = f"{hit.ts:.6f}"
     args = [
         hit.click_id,
-        f"{hit.ts:.6f}|{hit.sub}|{ip_hash(salt, hit.ip)}|{hit.ua_class}|{hit.referrer_host}|"
+        f"{ts}|{hit.sub}|{hashed}|{hit.ua_class}|{hit.referrer_host}|"
         + ("1" if hit.is_bot else "0"),
         "1" if hit.is_bot else "0",
         hit.session_creator_ids,
         keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW),
+        ts,
+        keys.setting("CLICKS_UNIQUE_PER_IP", UNIQUE_PER_IP),
+        hit.ua_class,
     ]
-    script_keys = [
-        keys.route_key(hit.code),
-        keys.seen_key(hit.code, visitor_key(salt, hit.ip, hit.user_agent)),
-        keys.STREAM,
-    ]
-    script = _script(client)
-    result = keys.run_script(script, script_keys, args)
+    script_keys = [keys.route_key(hit.code), keys.visits_key(hit.code, hashed), keys.STREAM]
+    result = keys.run_script(_HANDOFF, script_keys, args)
     if result is None:  # not cached: load from PostgreSQL once, then hand off
         routes.route_cache_fill(hit.code, routes.route_load(hit.code))
-        result = keys.run_script(script, script_keys, args)
+        result = keys.run_script(_HANDOFF, script_keys, args)
     if not result or int(result[0]) != 1:
         return NOT_FOUND
     destination, title, asin = (v.decode() for v in result[1:4])
     return Outcome(True, destination, title, asin)
 
 
+def _unique_in_postgresql(hit: Hit, route: dict[str, str], hashed: str, is_self: bool) -> bool:
+    """The unique rule (see the top of this module) against the clicks in PostgreSQL."""
+    from campaigns.models import ClickEvent
+    from tenancy.scoping import tenant_scope
+
+    if hit.is_bot or is_self:
+        return False
+    if not hashed:  # no salt reachable, so no IP hash to tell visitors apart by
+        return True
+    since = datetime.fromtimestamp(hit.ts, UTC) - timedelta(
+        seconds=keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW)
+    )
+    with tenant_scope(int(route["org"])):
+        recent = list(
+            ClickEvent.objects.filter(
+                link_id=int(route["link"]), ip_hash=hashed, is_unique=True, occurred_at__gt=since
+            ).values_list("ua_class", flat=True)
+        )
+    return hit.ua_class not in recent and len(recent) < keys.setting(
+        "CLICKS_UNIQUE_PER_IP", UNIQUE_PER_IP
+    )
+
+
 def record_without_redis(hit: Hit) -> Outcome:
     """Redis is down: look the route up in PostgreSQL and write the hit there directly."""
     from campaigns.clicks.flush import clicks_write
-    from campaigns.models import ClickEvent
 
     route = routes.route_load(hit.code)
     if route is None or route["active"] != "1":
@@ -266,18 +302,7 @@ def record_without_redis(hit: Hit) -> Outcome:
     salt = cached_salt(_day(hit.ts))  # no salt reachable: keep no IP at all
     hashed = ip_hash(salt, hit.ip) if salt else ""
     is_self = is_own_click(hit.session_creator_ids, route["creator"])
-    unique = not hit.is_bot and not is_self
-    organization_id = int(route["org"])
-    if unique and hashed:
-        from tenancy.scoping import tenant_scope
-
-        since = datetime.fromtimestamp(hit.ts, UTC) - timedelta(
-            seconds=keys.setting("CLICKS_UNIQUE_WINDOW_SECONDS", UNIQUE_WINDOW)
-        )
-        with tenant_scope(organization_id):
-            unique = not ClickEvent.objects.filter(
-                link_id=int(route["link"]), ip_hash=hashed, is_unique=True, occurred_at__gte=since
-            ).exists()
+    unique = _unique_in_postgresql(hit, route, hashed, is_self)
     clicks_write(
         [
             {

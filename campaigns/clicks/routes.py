@@ -24,12 +24,12 @@ ROUTE_TTL = 7 * 24 * 3600
 UNKNOWN_TTL = 300
 
 # Store the route unless one exists already.
-_PUT_IF_ABSENT = """
+_PUT_IF_ABSENT = keys.Script("""
 if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 return 1
-"""
+""")
 
 
 def route_for(link: AffiliateLink) -> dict[str, str]:
@@ -118,4 +118,4 @@ def route_cache_fill(code: str, route: dict[str, str] | None) -> None:
         args = [keys.setting("CLICKS_ROUTE_TTL_SECONDS", ROUTE_TTL)]
         for field, value in route.items():
             args += [field, value]
-    keys.client().eval(_PUT_IF_ABSENT, 1, key, *args)
+    keys.run_script(_PUT_IF_ABSENT, [key], args)

@@ -263,6 +263,11 @@ SYNC_NOW_MIN_INTERVAL = 15 * 60  # "Sync now" at most once per 15 minutes per st
 # everysec) so a click Redis acknowledged survives a restart (campaigns/clicks/keys.py).
 CLICKS_REDIS_URL = env("CLICKS_REDIS_URL", default="")
 CLICKS_UNIQUE_WINDOW_SECONDS = env.int("CLICKS_UNIQUE_WINDOW_SECONDS", default=3600)
+# One IP counts at most this many unique clicks per link within that window, whatever user
+# agents it sends (the rule: campaigns/clicks/handoff.py).
+CLICKS_UNIQUE_PER_IP = env.int("CLICKS_UNIQUE_PER_IP", default=2)
+# Connections in each process's one pool to the click Redis, shared by its threads.
+CLICKS_REDIS_MAX_CONNECTIONS = env.int("CLICKS_REDIS_MAX_CONNECTIONS", default=50)
 CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 3600)
 # Behind N trusted proxies, the client address is the Nth entry from the right of
 # X-Forwarded-For; 0 = REMOTE_ADDR.

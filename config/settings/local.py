@@ -22,3 +22,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# `make run` serves the web with runserver (scripts/dev.py): one thread per client connection,
+# and browsers keep theirs open. A persistent database connection would be a PostgreSQL session
+# per such thread, held until the browser lets go, until PostgreSQL has none left. Close it at
+# the end of each request instead (gunicorn in production keeps DATABASE_CONN_MAX_AGE).
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405

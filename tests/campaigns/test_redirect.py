@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import types
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -187,6 +188,91 @@ def test_unique_visitors_within_an_hour_raw_hits_kept_and_sub_ids(worlds):
     assert daily(world, link) == {"": (2, 4, 1), "yt_0412": (1, 2, 0)}
     with tenant_scope(world.org):
         assert set(LinkClickDaily.objects.values_list("date", flat=True)) == {today.date()}
+
+
+# 20 user agents one script might rotate through: 10 desktop browsers, 10 phones, all distinct.
+ROTATED_UAS = [
+    *(
+        f"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        f"Chrome/{120 + i}.0 Safari/537.36"
+        for i in range(10)
+    ),
+    *(
+        f"Mozilla/5.0 (iPhone; CPU iPhone OS 17_{i} like Mac OS X) AppleWebKit/605.1.15 "
+        f"(KHTML, like Gecko) Version/17.{i} Mobile/15E148 Safari/604.1"
+        for i in range(10)
+    ),
+]
+
+
+@pytest.fixture(params=["redis", "postgresql"])
+def click_path(request, settings):
+    """Both ways a click is recorded, under the one unique rule: through Redis, and straight
+    into PostgreSQL when Redis is down. Returns a function giving the link's events."""
+    if request.param == "postgresql":
+        handoff.daily_salt(keys.client(), handoff._day(time.time()))  # the salt this process had
+        settings.CLICKS_REDIS_URL = "redis://127.0.0.1:9/0"  # nothing listens there
+
+    def events(world) -> list[ClickEvent]:
+        if request.param == "redis":
+            flush.clicks_flush(stale_ms=0)
+        with tenant_scope(world.org):
+            return list(ClickEvent.objects.order_by("occurred_at", "pk"))
+
+    return events
+
+
+def test_one_ip_rotating_user_agents_counts_at_most_two_unique_clicks(worlds, click_path):
+    world = worlds["alpha"]
+    link = world.link(0, "B0EXAMPLE1")
+    for ua in ROTATED_UAS[::2] + ROTATED_UAS[1::2]:  # desktops and phones interleaved
+        assert visitor(ua, "203.0.113.20").get(f"/l/{link.code}").status_code == 302
+    events = click_path(world)
+    assert len(events) == 20
+    # one visitor per device class: the first desktop and the first phone
+    assert [(e.ua_class, e.is_unique) for e in events if e.is_unique] == [
+        ("browser", True),
+        ("mobile", True),
+    ]
+    assert daily(world, link) == {"": (2, 20, 0)}
+
+
+def test_different_ips_are_different_visitors(worlds, click_path):
+    world = worlds["alpha"]
+    link = world.link(0, "B0EXAMPLE1")
+    for ip in ("203.0.113.21", "203.0.113.22", "203.0.113.21", "203.0.113.22"):
+        visitor(CHROME, ip).get(f"/l/{link.code}")
+    assert [e.is_unique for e in click_path(world)] == [True, True, False, False]
+    # uniqueness is per link: the same visitor on another link counts there
+    other = world.link(0, "B0EXAMPLE2")
+    visitor(CHROME, "203.0.113.21").get(f"/l/{other.code}")
+    assert [e.is_unique for e in click_path(world) if e.link_id == other.pk] == [True]
+
+
+def test_unique_clicks_per_ip_is_a_setting(worlds, click_path, settings):
+    world = worlds["alpha"]
+    link = world.link(0, "B0EXAMPLE1")
+    settings.CLICKS_UNIQUE_PER_IP = 1
+    visitor(CHROME, "203.0.113.23").get(f"/l/{link.code}")
+    visitor(IPHONE, "203.0.113.23").get(f"/l/{link.code}")
+    visitor(IPHONE, "203.0.113.24").get(f"/l/{link.code}")
+    assert [(e.ua_class, e.is_unique) for e in click_path(world)] == [
+        ("browser", True),
+        ("mobile", False),
+        ("mobile", True),
+    ]
+
+
+def test_a_visitor_counts_again_once_the_window_has_passed(worlds, click_path, monkeypatch):
+    world = worlds["alpha"]
+    link = world.link(0, "B0EXAMPLE1")
+    noon = time.time() // 86400 * 86400 + 43200  # today's salt, whatever the hour
+    clock = types.SimpleNamespace(time=lambda: noon, monotonic=time.monotonic)
+    monkeypatch.setattr(handoff, "time", clock)
+    for seconds in (0, 3599, 3600.5, 3601):  # the window is an hour from the unique click
+        clock.time = lambda s=seconds: noon + s
+        visitor(CHROME, "203.0.113.25").get(f"/l/{link.code}")
+    assert [e.is_unique for e in click_path(world)] == [True, False, True, False]
 
 
 def test_the_creators_own_session_is_not_counted(worlds):
