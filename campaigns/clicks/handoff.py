@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from campaigns.clicks import keys, routes, ua
+from tenancy.client_ip import client_ip as shared_client_ip
 
 log = logging.getLogger(__name__)
 
@@ -123,15 +124,9 @@ NOT_FOUND = Outcome(False)
 
 
 def client_ip(request: HttpRequest) -> str:
-    """REMOTE_ADDR, or the address `CLICKS_FORWARDED_FOR_DEPTH` hops from the right of
-    X-Forwarded-For when behind that many trusted proxies."""
-    depth = int(getattr(settings, "CLICKS_FORWARDED_FOR_DEPTH", 0) or 0)
-    if depth:
-        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        forwarded = [p for p in forwarded if p]
-        if len(forwarded) >= depth:
-            return forwarded[-depth]
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The visitor's address (tenancy.client_ip: REMOTE_ADDR, or the address
+    `CLICKS_FORWARDED_FOR_DEPTH` hops from the right of X-Forwarded-For)."""
+    return shared_client_ip(request, trusted_proxies=settings.CLICKS_FORWARDED_FOR_DEPTH)
 
 
 def referrer_host(request: HttpRequest) -> str:

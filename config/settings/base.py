@@ -270,8 +270,8 @@ CLICKS_UNIQUE_PER_IP = env.int("CLICKS_UNIQUE_PER_IP", default=2)
 CLICKS_REDIS_MAX_CONNECTIONS = env.int("CLICKS_REDIS_MAX_CONNECTIONS", default=50)
 CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 3600)
 # Behind N trusted proxies, the client address is the Nth entry from the right of
-# X-Forwarded-For; 0 = REMOTE_ADDR.
-CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=0)
+# X-Forwarded-For; 0 = REMOTE_ADDR. Defaults to TRUSTED_PROXY_COUNT (one client address rule).
+CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=TRUSTED_PROXY_COUNT)
 # Public base of /l/<code> links (a short domain); empty = SITE_URL.
 SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
 # /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a

@@ -462,3 +462,22 @@ def test_only_get_and_head_and_no_cookies_are_set(worlds):
     assert response.status_code == 302 and not response.cookies
     assert visitor().post(f"/l/{link.code}").status_code == 405
     assert visitor().get(f"/l/{link.code}/").status_code == 404
+
+
+def test_the_redirect_reads_the_client_address_by_the_one_rule(settings):
+    """The redirect and sign-in read the client address in one place (tenancy.client_ip):
+    behind one trusted proxy the last X-Forwarded-For hop, and garbage there is ignored."""
+    from django.test import RequestFactory
+
+    from campaigns.clicks.handoff import client_ip
+
+    factory = RequestFactory()
+    settings.CLICKS_FORWARDED_FOR_DEPTH = 1
+    spoofed = factory.get(
+        "/l/x", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9", REMOTE_ADDR="10.0.0.2"
+    )
+    assert client_ip(spoofed) == "203.0.113.9"
+    garbage = factory.get("/l/x", HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="10.0.0.2")
+    assert client_ip(garbage) == "10.0.0.2"
+    settings.CLICKS_FORWARDED_FOR_DEPTH = 0
+    assert client_ip(spoofed) == "10.0.0.2"
