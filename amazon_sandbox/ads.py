@@ -48,7 +48,7 @@ def scoped_profile(state: SandboxState, req: Request) -> Profile:
     if scope is None:
         raise HttpError(maas_error(400, "Missing Amazon-Advertising-API-Scope header"))
     for profile in state.account(token.refresh_token):
-        if str(profile.profile_id) == scope:
+        if str(profile.profile_id) == scope and not state.faults.edges.is_profile_revoked(scope):
             if state.faults.is_forbidden(scope):
                 body = {"code": "403", "message": NOT_ELIGIBLE}
                 raise HttpError(json_response(403, body))
@@ -62,7 +62,8 @@ def profiles(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
     items = [
         p.to_json()
         for p in state.account(token.refresh_token)
-        if req.region is None or p.marketplace.region == req.region
+        if (req.region is None or p.marketplace.region == req.region)
+        and not state.faults.edges.is_profile_revoked(p.profile_id)
     ]
     return json_response(200, items)
 
@@ -70,6 +71,9 @@ def profiles(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
 def advertisers(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
     """``GET /attribution/advertisers``: the profile's single advertiser."""
     profile = scoped_profile(state, req)
+    gone = state.faults.edges.advertisers_status()
+    if gone:
+        return maas_error(gone, "Not Found" if gone == 404 else "This resource has been removed")
     item = {"advertiserId": profile.advertiser_id, "advertiserName": profile.name}
     return json_response(200, {"advertisers": [item]})
 
@@ -118,6 +122,9 @@ def macro_tags(state: SandboxState, req: Request, _m: re.Match[str]) -> Response
 def report(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
     """``POST /attribution/report``."""
     profile = scoped_profile(state, req)
+    invalid = _invalid_metric(state, req)
+    if invalid:
+        return invalid
     now = state.clock.now()
     today = now.astimezone(ZoneInfo(profile.timezone)).date()
     try:
@@ -130,6 +137,16 @@ def report(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
     if not page.get("cursorId") and state.faults.take_omit_cursor():
         del page["cursorId"]  # Amazon sometimes leaves the key out on the last page
     return json_response(200, page)
+
+
+def _invalid_metric(state: SandboxState, req: Request) -> Response | None:
+    """The ``invalid_metrics`` switch: 400 ``Invalid metric <name>`` for a listed metric."""
+    body = req.json()
+    metrics = body.get("metrics") if isinstance(body, dict) else None
+    if not isinstance(metrics, str):
+        return None
+    name = state.faults.edges.first_invalid_metric([m.strip() for m in metrics.split(",")])
+    return maas_error(400, f"Invalid metric {name}") if name else None
 
 
 def build_rows(

@@ -6,6 +6,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from .edge_faults import EdgeConfigError, EdgeFaults
+
 FAIL_STATUSES = (500, 502, 503, 504)
 TOKEN_PATH = "/auth/o2/token"
 MAX_DELAY_SECONDS = 120.0
@@ -103,9 +105,14 @@ class Faults:
         self.revoked_refresh_tokens: set[str] = set()
         self.omit_cursor = 0  # last report pages to send without a `cursorId` key
         self.bad_metric: BadMetric | None = None
+        self.edges = EdgeFaults()  # Amazon's edges: revoked profiles, removed endpoints, ...
 
     def configure(self, body: dict[str, Any]) -> None:
         """Apply a ``POST /sandbox/faults`` body (``expire_tokens`` is handled by the caller)."""
+        try:
+            edges = self.edges.parse(body)
+        except EdgeConfigError as exc:
+            raise FaultConfigError(str(exc)) from exc
         parsed: dict[str, CountedFault] = {}
         for kind in ("throttle", "fail", "delay"):
             spec = body.get(kind)
@@ -147,6 +154,7 @@ class Faults:
             self.counted.update(parsed)
             self.forbidden_profiles |= sets.get("forbid_profiles", set())
             self.revoked_refresh_tokens |= sets.get("revoke_refresh_tokens", set())
+        self.edges.apply(edges)
 
     def take(self, path: str) -> FaultAction:
         """Consume the faults that apply to one request to ``path``."""
@@ -208,6 +216,7 @@ class Faults:
             self.bad_metric = None
             self.forbidden_profiles.clear()
             self.revoked_refresh_tokens.clear()
+        self.edges.clear()
 
     def snapshot(self) -> dict[str, Any]:
         """JSON view of the remaining faults."""
@@ -222,4 +231,5 @@ class Faults:
                     if self.bad_metric and self.bad_metric.remaining > 0
                     else {}
                 ),
+                **self.edges.snapshot(),
             }

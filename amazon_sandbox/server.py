@@ -51,6 +51,13 @@ ROUTES: tuple[tuple[tuple[str, ...], re.Pattern[str], Handler], ...] = tuple(
 )
 
 
+def _api_path(raw: str) -> str:
+    """The request's path without any region prefix (``/na/v2/profiles`` -> ``/v2/profiles``)."""
+    path = urlsplit(raw).path or "/"
+    match = _REGION_RE.match(path)
+    return match.group(2) if match else path
+
+
 def _fault_eligible(path: str) -> bool:
     return path.startswith(("/v2/", "/attribution/")) or path == TOKEN_PATH
 
@@ -106,7 +113,7 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:
             traceback.print_exc(file=sys.stderr)
             response = maas_error(500, "Internal sandbox error")
-        self._write(response)
+        self._write(state.faults.edges.restyle(_api_path(self.path), response))
 
     def _dispatch(self, state: SandboxState, req: Request) -> Response:
         with state.lock:

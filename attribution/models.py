@@ -93,6 +93,9 @@ class Store(TenantModel):
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         INELIGIBLE = "ineligible", "Not eligible for Amazon Attribution"
+        # Amazon withdrew access to this one profile (401 "Not authorized to access scope");
+        # the connection and its other stores are fine.
+        NO_ACCESS = "no_access", "No access to this profile"
         DISCONNECTED = "disconnected", "Disconnected"
 
     connection = models.ForeignKey(
@@ -124,6 +127,9 @@ class Store(TenantModel):
     # The lease that keeps two syncs of one store apart (claim-by-update, expires).
     sync_lease_owner = models.CharField(max_length=64, blank=True)
     sync_lease_until = models.DateTimeField(null=True, blank=True)
+    # Report metrics Amazon refused for this profile (400 "Invalid metric <name>"), left out of
+    # its report requests: [{"metric": name, "dropped_at": ISO time, "message": Amazon's}].
+    dropped_metrics = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["country_code", "account_name"]
@@ -139,6 +145,10 @@ class Store(TenantModel):
     @property
     def name(self) -> str:
         return str(self)
+
+    @property
+    def dropped_metric_names(self) -> set[str]:
+        return {str(entry.get("metric")) for entry in self.dropped_metrics or []}
 
     # A store's days are its own: Amazon reports every date in the store's time zone, so
     # "today", "yesterday" and every default range of a store's figures start here. `now`

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.utils.dateparse import parse_datetime
 
 from attribution.models import MetricRevision, Store, SyncRun
 
@@ -24,6 +25,25 @@ class StoreSync:
     @property
     def last_run(self) -> SyncRun | None:
         return self.runs[0] if self.runs else None
+
+    @property
+    def dropped_metrics(self) -> list[dict[str, Any]]:
+        """The metrics Amazon refused for this store, named in our words: what shows as 0."""
+        from attribution.sync.pull import METRICS
+
+        out = []
+        for entry in self.store.dropped_metrics or []:
+            metric = str(entry.get("metric", ""))
+            column = METRICS.get(metric, (metric, False))[0]
+            out.append(
+                {
+                    "metric": metric,
+                    "label": MetricRevision.LABELS.get(column, metric),
+                    "dropped_at": parse_datetime(str(entry.get("dropped_at", ""))),
+                    "message": str(entry.get("message", "")),
+                }
+            )
+        return out
 
     @property
     def next_due(self) -> datetime | None:

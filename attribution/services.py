@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core import signing
@@ -11,8 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from attribution import amazon
-from attribution.models import REGION_COUNTRIES, AmazonConnection, Region, Store
+from attribution.models import REGION_COUNTRIES, AmazonConnection, Region, Store, SyncRun
 from tenancy.models import Organization, User
+from tenancy.scoping import tenant_scope
 
 OAUTH_STATE_SALT = "attribution.oauth-state"
 OAUTH_STATE_MAX_AGE = 15 * 60
@@ -34,6 +36,33 @@ def ads_client(connection: AmazonConnection) -> amazon.AmazonAds:
         region=connection.region,
         refresh_token=connection.refresh_token,
     )
+
+
+def store_ads_client(store: Store) -> amazon.AmazonAds:
+    """The client for one store's reports: it leaves out the metrics Amazon refused for the
+    store, and records one Amazon refuses now (then asks again without it) instead of failing
+    the sync every day."""
+    client = ads_client(store.connection)
+    client.left_out = amazon.LeftOutMetrics(
+        names=set(store.dropped_metric_names),
+        on_drop=partial(
+            store_metric_dropped, organization_id=store.organization_id, store_id=store.pk
+        ),
+    )
+    return client
+
+
+def store_metric_dropped(metric: str, message: str, *, organization_id: int, store_id: int) -> None:
+    """Record on the store that Amazon refused `metric` (400 `Invalid metric <name>`): later
+    syncs leave it out and the sync page names it. Its own transaction: the pull that meets the
+    refusal holds none."""
+    with tenant_scope(organization_id):
+        store = Store.objects.select_for_update().filter(pk=store_id).first()
+        if store is None or metric in store.dropped_metric_names:
+            return
+        entry = {"metric": metric, "dropped_at": timezone.now().isoformat(), "message": message}
+        store.dropped_metrics = [*(store.dropped_metrics or []), entry]
+        store.save(update_fields=["dropped_metrics"])
 
 
 # --- OAuth (browser) ---------------------------------------------------------------------------
@@ -129,9 +158,11 @@ def connection_save_grant(
     connection.last_error_at = None
     connection.save()
     if connection.status == AmazonConnection.Status.ACTIVE:
-        connection.stores.filter(status=Store.Status.DISCONNECTED).update(
-            status=Store.Status.ACTIVE, status_message=""
-        )
+        # Reconnecting is also how a store whose profile access was withdrawn is tried again:
+        # if Amazon still refuses it, its next sync marks it again.
+        connection.stores.filter(
+            status__in=[Store.Status.DISCONNECTED, Store.Status.NO_ACCESS]
+        ).update(status=Store.Status.ACTIVE, status_message="")
     return connection
 
 
@@ -214,11 +245,18 @@ def stores_create(
     for choice in choices:
         status, message, advertiser = Store.Status.ACTIVE, "", {}
         try:
-            advertisers = client.advertisers(choice.profile_id)
-            advertiser = advertisers[0] if advertisers else {}
-            if not advertiser:
+            advertisers = _profile_advertisers(client, choice.profile_id)
+            advertiser = advertisers[0] if len(advertisers) == 1 else {}
+            if not advertisers:
                 status = Store.Status.INELIGIBLE
                 message = "Amazon lists no Attribution advertiser for this profile."
+            elif not advertiser:
+                status = Store.Status.INELIGIBLE
+                message = (
+                    "Amazon no longer lists advertisers and its tag names several for this "
+                    "profile; connect a profile with one advertiser (an Amazon Ads console "
+                    "profile)."
+                )
         except amazon.AmazonIneligible as exc:
             status = Store.Status.INELIGIBLE
             message = (
@@ -250,6 +288,36 @@ def stores_create(
     connection.last_error = ""
     connection.save(update_fields=["status", "last_error", "updated_at"])
     return stores
+
+
+def _profile_advertisers(client: amazon.AmazonAds, profile_id: int) -> list[dict[str, Any]]:
+    """The profile's Attribution advertisers. Amazon's how-to marks `/attribution/advertisers`
+    for deprecation; when it answers 404/410 the advertiser comes from the non-macro template
+    tag instead: asked for without `advertiserIds` ("omitted: all advertisers", Attribution
+    OpenAPI), the tag map is keyed by the advertiser ids the tag carries. Console profiles have
+    exactly one advertiser (how-to). Fetching a tag also enables measurement (troubleshooting
+    guide), which a store needs anyway."""
+    try:
+        return client.advertisers(profile_id)
+    except amazon.AmazonRequestError as exc:
+        if exc.status not in (404, 410):
+            raise
+    publishers = [p for p in client.publishers(profile_id) if publisher_is_non_macro(p)]
+    if not publishers:
+        return []
+    tags = client.non_macro_template_tags(
+        profile_id, publisher_ids=[str(publishers[0]["id"])], advertiser_ids=[]
+    )
+    return [{"advertiserId": str(key), "advertiserName": ""} for key in tags if str(key).strip()]
+
+
+def publisher_is_non_macro(publisher: dict[str, Any]) -> bool:
+    """Amazon's rule (Attribution how-to; the `Publisher` schema of its OpenAPI): non-macro
+    template tags are for publishers with `macroEnabled == false`; macro-enabled ones (Google,
+    Meta, Microsoft Ads, Pinterest ...) fill the ids in themselves. Missing or anything but
+    false is not offered."""
+    value = publisher.get("macroEnabled")
+    return value is False or (isinstance(value, str) and value.strip().lower() == "false")
 
 
 def connection_create_headless(
@@ -284,3 +352,40 @@ def store_mark_ineligible(*, store: Store, message: str) -> None:
     store.status = Store.Status.INELIGIBLE
     store.status_message = message
     store.save(update_fields=["status", "status_message"])
+
+
+def store_record_refusal(*, store: Store, error: amazon.AmazonError) -> str:
+    """Amazon refused this one store (its profile), not the connection: mark the store with
+    Amazon's message and what to do; the connection's other stores keep syncing. Returns the
+    status its sync run ends with."""
+    if isinstance(error, amazon.AmazonProfileAccessError):
+        store.status = Store.Status.NO_ACCESS
+        store.status_message = (
+            f"Amazon says: {error.message}. The Amazon account that connected this store no "
+            "longer has access to this advertising profile. Ask an administrator of the Amazon "
+            "Ads account to give it access again, then press Sync now (or reconnect Amazon Ads "
+            "in Settings). The connection's other stores keep syncing."
+        )
+        store.save(update_fields=["status", "status_message"])
+        return SyncRun.Status.FAILED
+    store_mark_ineligible(
+        store=store,
+        message=(
+            f"Amazon says: {error.message}. Ask Amazon Ads support to enable Amazon "
+            "Attribution for this account, then reconnect."
+        ),
+    )
+    return SyncRun.Status.INELIGIBLE
+
+
+def store_access_recheck(*, store: Store) -> bool:
+    """For a store whose profile access was withdrawn: ask Amazon again (a cheap call scoped
+    to the profile). True, and the store is active again, when Amazon answers."""
+    try:
+        ads_client(store.connection).publishers(store.profile_id)
+    except (amazon.AmazonProfileAccessError, amazon.AmazonIneligible) as exc:
+        store_record_refusal(store=store, error=exc)
+        return False
+    store.status, store.status_message = Store.Status.ACTIVE, ""
+    store.save(update_fields=["status", "status_message"])
+    return True

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from attribution import amazon
 from attribution.models import AmazonConnection, Region, Store
 from attribution.selectors import store_sync_overview
 from attribution.services import (
@@ -20,6 +21,7 @@ from attribution.services import (
     oauth_complete,
     oauth_start,
     oauth_state_verify,
+    store_access_recheck,
     stores_create,
 )
 from attribution.sync.service import store_request_sync
@@ -194,6 +196,8 @@ class SyncNowView(OrgView):
         store = Store.objects.filter(pk=store_id).first()
         if store is None:
             raise Http404
+        if store.status == Store.Status.NO_ACCESS and not self._access_back(request, store):
+            return redirect("sync-status", org_slug=self.organization.slug)
         if store.status != Store.Status.ACTIVE:
             messages.error(request, f"{store} cannot sync: {store.get_status_display()}.")
         elif store_request_sync(store=store):
@@ -205,3 +209,14 @@ class SyncNowView(OrgView):
                 "please wait before asking again.",
             )
         return redirect("sync-status", org_slug=self.organization.slug)
+
+    def _access_back(self, request: HttpRequest, store: Store) -> bool:
+        """Ask Amazon whether access to the store's profile is back (then it syncs)."""
+        try:
+            if store_access_recheck(store=store):
+                return True
+        except amazon.AmazonError as exc:
+            messages.error(request, f"{store}: Amazon did not answer ({exc.message}).")
+            return False
+        messages.error(request, f"{store}: {store.status_message}")
+        return False

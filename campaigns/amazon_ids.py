@@ -2,8 +2,14 @@
 
 - `aa_campaignid`, `aa_adgroupid`, `aa_creativeid`: at most 255 characters, none of
   / & = # ? + ' " % $ (nor the typographic quotes), chosen once and never changed. We make
-  them readable slugs (`spring-launch-2026`, `jane-doe`, `jane-doe-b0example1`) and de-duplicate
-  with a numeric suffix (`jane-doe-2`).
+  them readable slugs (`spring-launch-2026-us-7q2m`, `jane-doe`, `jane-doe-b0example1`) and
+  de-duplicate with a numeric suffix (`jane-doe-2`).
+- An `aa_campaignid` must never be reused across advertisers or marketplaces: Amazon's
+  Attribution how-to and troubleshooting guides say a reused one gives clicks with no
+  conversions. A campaign id ends in a short mark of its store (`us-7q2m`: the marketplace and
+  four characters derived from the advertiser), so ids of different stores rarely meet; the
+  installation-wide registry of minted ids (`campaigns.models.MintedCampaignId`) makes them
+  never meet, also when two organisations connect the same advertiser.
 - A destination is the store's marketplace product (`/dp/<ASIN>`) or store page
   (`/stores/page/<id>`) URL, then the tracking plan's template tag, then the three ids; any
   `tag=`/`ref_=` already on the landing URL is removed. Its host is always an Amazon
@@ -13,9 +19,11 @@
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from django.conf import settings
@@ -90,21 +98,44 @@ def id_slug(text: str, *, fallback: str) -> str:
     return slug or fallback
 
 
+def id_candidates(base: str) -> Iterator[str]:
+    """`base`, `base-2`, `base-3`, ...: the ids to try, in order."""
+    yield base
+    n = 1
+    while True:
+        n += 1
+        suffix = f"-{n}"
+        yield base[: MAX_ID_LENGTH - len(suffix)] + suffix
+
+
 def unique_id(base: str, taken: Callable[[str], bool] | Iterable[str]) -> str:
     """`base`, or `base-2`, `base-3`, ... whichever is not taken."""
     is_taken = taken if callable(taken) else set(taken).__contains__
-    candidate, n = base, 1
-    while is_taken(candidate):
-        n += 1
-        suffix = f"-{n}"
-        candidate = base[: MAX_ID_LENGTH - len(suffix)] + suffix
-    return candidate
+    return next(candidate for candidate in id_candidates(base) if not is_taken(candidate))
 
 
-def campaign_id_base(name: str, starts_on_year: int) -> str:
+def store_mark(*, country_code: str, advertiser_id: str, profile_id: int | str = "") -> str:
+    """A short, readable mark of one store for its campaign ids: the marketplace's country
+    code and four characters derived from the advertiser and marketplace (the profile when
+    the advertiser is unknown), e.g. `us-7q2m`. Stable: the same store always gets the same."""
+    country = id_slug(country_code, fallback="xx")[:2]
+    source = f"{advertiser_id or f'profile-{profile_id}'}:{country}"
+    digest = base64.b32encode(hashlib.sha256(source.encode()).digest()).decode().lower()
+    return f"{country}-{digest[:4]}"
+
+
+def campaign_id_base(name: str, starts_on_year: int, mark: str = "") -> str:
+    """`spring-launch-2026`, with the store's mark: `spring-launch-2026-us-7q2m`."""
     slug = id_slug(name, fallback="campaign")
     year = str(starts_on_year)
-    return slug if slug.endswith(year) else f"{slug}-{year}"
+    base = slug if slug.endswith(year) else f"{slug}-{year}"
+    return f"{base}-{mark}" if mark else base
+
+
+def campaign_id_digest(value: str) -> str:
+    """What the registry of minted campaign ids keeps instead of the id: its SHA-256 (hex), so
+    the registry, which every organisation's minting consults, holds nothing readable."""
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
 
 def adgroup_id_base(*, handle: str, name: str) -> str:

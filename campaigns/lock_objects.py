@@ -5,7 +5,8 @@ primary key, so two transactions never wait on each other in a circle:
 
 1. the store (`store_amazon_ids_lock`): whoever mints Amazon ids that must be unique in the
    store (campaign ids, creative ids) holds it until commit, so two minters never pick the
-   same free id;
+   same free id (campaign ids are also claimed in the installation-wide registry of minted
+   ids, whose unique key settles races between stores);
 2. the campaign (`campaign_adgroup_ids_lock`): whoever mints ad-group ids (creators joining a
    campaign) holds it until commit.
 

@@ -100,7 +100,8 @@ class Campaign(TenantModel):
     settlement_days = models.PositiveSmallIntegerField(
         default=30, validators=[MaxValueValidator(365)]
     )
-    # aa_campaignid: unique per store (advertiser + marketplace), stable forever.
+    # aa_campaignid: stable forever. Minted unique across the installation (MintedCampaignId);
+    # ids minted before the registry may repeat in other stores (the campaign page warns).
     amazon_campaign_id = models.CharField(
         max_length=255, validators=[validate_amazon_id], editable=False
     )
@@ -127,6 +128,24 @@ class Campaign(TenantModel):
     @property
     def currency(self) -> str:
         return self.store.currency_code
+
+
+class MintedCampaignId(models.Model):
+    """Every `aa_campaignid` this installation has handed out, across all organisations: one row
+    per id, so a new campaign never gets an id any store has (Amazon: a reused id gives clicks
+    with no conversions). Not tenant-owned and without tenant data: no organisation, store or
+    campaign, and not even the id, only its SHA-256 (`amazon_ids.campaign_id_digest`). Minting
+    claims a row with INSERT ... ON CONFLICT DO NOTHING and never reads other rows; rows are
+    never deleted, because Amazon ids are never reused."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    # How many stores used the id when the registry was filled from existing campaigns (ids
+    # from before it could repeat); a minted id has one. More than one: the id is shared.
+    stores = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.digest
 
 
 class Product(TenantModel):

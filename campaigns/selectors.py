@@ -10,7 +10,15 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 
 from attribution.models import Store
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, LinkJob, TrackingPlan
+from campaigns.amazon_ids import campaign_id_digest
+from campaigns.models import (
+    AffiliateLink,
+    Campaign,
+    LinkClickDaily,
+    LinkJob,
+    MintedCampaignId,
+    TrackingPlan,
+)
 
 
 def stores_usable() -> QuerySet[Store]:
@@ -76,6 +84,33 @@ def campaign_links(
     if campaign_creator_id:
         links = links.filter(campaign_creator_id=campaign_creator_id)
     return links.order_by("campaign_creator__creator__name", "campaign_creator_id", "product_id")
+
+
+@dataclass(frozen=True)
+class SharedCampaignId:
+    """Other stores that use a campaign's `aa_campaignid` (ids minted before the registry could
+    repeat): the organisation's own (by name) and how many elsewhere (never which)."""
+
+    stores: list[Store]
+    elsewhere: int
+
+
+def campaign_id_shared(*, campaign: Campaign) -> SharedCampaignId | None:
+    """Whether another store uses this campaign's Amazon id, within what the tenant can see
+    plus the registry's count of stores per id. None when the id is the campaign's alone."""
+    ours = list(
+        Store.objects.filter(campaigns__amazon_campaign_id=campaign.amazon_campaign_id).distinct()
+    )
+    others = [store for store in ours if store.pk != campaign.store_id]
+    registered = (
+        MintedCampaignId.objects.filter(digest=campaign_id_digest(campaign.amazon_campaign_id))
+        .values_list("stores", flat=True)
+        .first()
+    )
+    elsewhere = max(0, (registered or 0) - len(ours))
+    if not others and not elsewhere:
+        return None
+    return SharedCampaignId(others, elsewhere)
 
 
 def link_job_latest(*, campaign: Campaign) -> LinkJob | None:

@@ -12,17 +12,24 @@ What this wrapper fixes about the library (see ../shared/amazon-attribution.md):
 - refuses to run when `AD_API_*` credential variables would override tenant credentials;
 - keeps the library's import-time `logging.basicConfig` from taking over logging;
 - turns throttling, 5xx, timeouts and connection errors into `AmazonRetryable` (with a wait),
-  and 400/403/404 into terminal errors carrying Amazon's message;
+  and 400/403/404 into terminal errors carrying Amazon's message (from `details` or `message`,
+  whichever the body has);
+- tells a dead grant (`invalid_grant`: the whole connection) from one profile's withdrawn
+  access (a 401 a fresh token does not cure: that store only);
+- leaves report metrics Amazon refused for a store out of its requests, and retries a page
+  without a metric Amazon has just refused;
 - pages reports by `cursorId`, surviving a response without one.
 Tokens are never logged.
 """
 
-from attribution.amazon.client import AmazonAds
+from attribution.amazon.client import AmazonAds, LeftOutMetrics
 from attribution.amazon.errors import (
     AmazonAuthError,
     AmazonConfigurationError,
     AmazonError,
     AmazonIneligible,
+    AmazonInvalidMetric,
+    AmazonProfileAccessError,
     AmazonRequestError,
     AmazonRetryable,
 )
@@ -38,8 +45,11 @@ __all__ = [
     "AmazonConfigurationError",
     "AmazonError",
     "AmazonIneligible",
+    "AmazonInvalidMetric",
+    "AmazonProfileAccessError",
     "AmazonRequestError",
     "AmazonRetryable",
+    "LeftOutMetrics",
     "TokenCache",
     "TokenGrant",
     "api_url",

@@ -4,7 +4,9 @@ with Amazon's errors translated into ours."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, TypeVar
 
@@ -17,6 +19,8 @@ from attribution.amazon.errors import (
     AmazonAuthError,
     AmazonError,
     AmazonIneligible,
+    AmazonInvalidMetric,
+    AmazonProfileAccessError,
     AmazonRequestError,
     AmazonRetryable,
     _retry_after,
@@ -36,9 +40,44 @@ T = TypeVar("T")
 # --- Ads API -----------------------------------------------------------------------------------
 
 
+# Where Amazon puts the text of an error. The Attribution spec's MaaSError says `details`
+# ({"code": "400", "details": "..."}); Amazon's 429s and its not-eligible 400 carry `message`
+# instead (Airbyte's Amazon Ads connector handles {"message": "This profileID is not authorized
+# to use Amazon Attribution"}); Amazon's gateway answers with `Message`; other Ads APIs nest
+# {"errors": [{"message": ...}]}. Whichever is there is what we show.
+_MESSAGE_KEYS = ("details", "message", "Message", "errorDetails", "description")
+# "Invalid metric <name>" (as public clients quote Amazon's 400) or the spec-style
+# "Invalid metric for PERFORMANCE report: <name>".
+_INVALID_METRIC = re.compile(
+    r"invalid metric(?:s)?(?: for \w+ report)?\s*[:=]?\s*['\"]?([A-Za-z][\w-]*)", re.IGNORECASE
+)
+
+
 def _amazon_message(exc: ad_exceptions.AdvertisingApiException) -> str:
-    body = exc.error if isinstance(exc.error, dict) else {}
-    return str(body.get("details") or body.get("message") or body.get("code") or exc.error or "")
+    body = exc.error
+    if isinstance(body, bytes | bytearray):
+        return body.decode("utf-8", "replace").strip()[:500]
+    if not isinstance(body, dict):
+        return str(body or "")
+    for key in _MESSAGE_KEYS:
+        value = body.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        texts = [_nested_message(e) for e in errors]
+        if any(texts):
+            return "; ".join(t for t in texts if t)
+    return str(body.get("code") or body or "")
+
+
+def _nested_message(error: object) -> str:
+    if isinstance(error, dict):
+        for key in _MESSAGE_KEYS:
+            value = error.get(key)
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+    return ""
 
 
 def _translate(exc: Exception) -> AmazonError:
@@ -69,23 +108,55 @@ def _translate(exc: Exception) -> AmazonError:
         return AmazonAuthError(
             f"Amazon did not accept the access token. {message}".strip(), status=401
         )
+    metric = _INVALID_METRIC.search(message) if status == 400 else None
+    if metric:
+        return AmazonInvalidMetric(
+            f"Amazon rejected the report metric {metric.group(1)}: {message}",
+            metric=metric.group(1),
+        )
     return AmazonRequestError(
         f"Amazon rejected the request ({status}). {message}".strip(), status=status
     )
 
 
-class AmazonAds:
-    """Calls for one Amazon connection (one Login-with-Amazon grant in one region)."""
+@dataclass
+class LeftOutMetrics:
+    """Report metrics Amazon refused for one profile (400 `Invalid metric <name>`): left out of
+    its report requests. `on_drop(metric, message)` records a newly refused one."""
 
-    def __init__(self, *, connection_key: str, region: str, refresh_token: str) -> None:
+    names: set[str] = field(default_factory=set)
+    on_drop: Callable[[str, str], None] | None = None
+
+
+class AmazonAds:
+    """Calls for one Amazon connection (one Login-with-Amazon grant in one region).
+
+    `left_out`: for a client that serves one store's reports, the metrics to leave out of its
+    report requests; a metric Amazon refuses is added there (and recorded) and the page asked
+    for again without it, instead of failing every sync."""
+
+    def __init__(
+        self,
+        *,
+        connection_key: str,
+        region: str,
+        refresh_token: str,
+        left_out: LeftOutMetrics | None = None,
+    ) -> None:
         _refuse_overriding_env()
         self.region = _check_region(region)
         self.tokens = TokenCache(connection_key, region, refresh_token)
+        self.left_out = left_out
 
     def _call(
         self, client_class: type, profile_id: str | int | None, call: Callable[[Any], T]
     ) -> T:
-        """Run `call(client)` with a fresh client; on 401 refresh the token once and retry."""
+        """Run `call(client)` with a fresh client; on 401 refresh the token once and retry.
+
+        A 401 that the refreshed token does not cure is not about the grant (the refresh just
+        worked; a dead grant fails the refresh with `invalid_grant`): for a call scoped to a
+        profile it is that profile's access (Amazon: "Not authorized to access scope
+        <profileId>"), which concerns that store only."""
         client_id, secret = _client_credentials()
         for attempt in (1, 2):
             token = self.tokens.get()
@@ -108,6 +179,9 @@ class AmazonAds:
                 return call(client)
             except ad_exceptions.AdvertisingApiUnauthorizedException as exc:
                 self.tokens.invalidate(token)
+                if attempt == 2 and profile_id is not None:
+                    message = _amazon_message(exc) or f"Not authorized to access {profile_id}"
+                    raise AmazonProfileAccessError(message, status=401) from exc
                 if attempt == 2:
                     raise _translate(exc) from exc
             except (
@@ -152,8 +226,34 @@ class AmazonAds:
         """One page of POST /attribution/report: (rows, next cursor or None on the last page).
         A response without `cursorId` is a last page."""
         page_body: dict[str, Any] = {**body, "cursorId": cursor or ""}
-        payload = self._call(Attribution, profile_id, partial(_post_report, body=page_body))
-        return list(payload.get("reports", [])), (payload.get("cursorId") or None)
+        while True:
+            page_body = self._leave_out(page_body)
+            try:
+                payload = self._call(Attribution, profile_id, partial(_post_report, body=page_body))
+            except AmazonInvalidMetric as exc:
+                if self._drop(exc, page_body):
+                    continue
+                raise
+            return list(payload.get("reports", [])), (payload.get("cursorId") or None)
+
+    def _leave_out(self, body: dict[str, Any]) -> dict[str, Any]:
+        if self.left_out is None or not self.left_out.names or "metrics" not in body:
+            return body
+        metrics = [m for m in _metric_list(body) if m not in self.left_out.names]
+        return {**body, "metrics": ",".join(metrics)}
+
+    def _drop(self, exc: AmazonInvalidMetric, body: dict[str, Any]) -> bool:
+        """Leave the refused metric out from now on; True when this page can be asked again
+        without it (a first page that keeps at least one metric; a cursor is bound to the
+        request it came from, so a later page fails this run and the next run leaves it out)."""
+        metrics = _metric_list(body)
+        if self.left_out is None or exc.metric not in metrics or len(metrics) < 2:
+            return False
+        if exc.metric not in self.left_out.names:
+            self.left_out.names.add(exc.metric)
+            if self.left_out.on_drop is not None:
+                self.left_out.on_drop(exc.metric, exc.message)
+        return not body.get("cursorId")
 
     def report_pages(self, profile_id: str | int, body: dict[str, Any]) -> Iterator[list[dict]]:
         """Every page, following `cursorId` until it is empty. Retryable errors surface to the
@@ -164,6 +264,10 @@ class AmazonAds:
             yield rows
             if not cursor:
                 return
+
+
+def _metric_list(body: dict[str, Any]) -> list[str]:
+    return [m.strip() for m in str(body.get("metrics") or "").split(",") if m.strip()]
 
 
 def _post_report(client: Any, body: dict[str, Any]) -> dict[str, Any]:

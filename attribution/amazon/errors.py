@@ -48,8 +48,22 @@ class AmazonIneligible(AmazonError):
     """403 / "not authorized to use Amazon Attribution": stop, mark the store, no retry."""
 
 
+class AmazonProfileAccessError(AmazonError):
+    """401 for one profile that a freshly refreshed token does not cure: access to that profile
+    was withdrawn (Amazon: "Not authorized to access scope <profileId>"). The grant is fine and
+    the connection's other profiles keep working: mark that store only."""
+
+
 class AmazonRequestError(AmazonError):
-    """400/404/422: the request is wrong; retrying will not help."""
+    """400/404/410/422: the request is wrong (or the endpoint is gone); retrying will not help."""
+
+
+class AmazonInvalidMetric(AmazonRequestError):
+    """400 `Invalid metric <name>`: Amazon will not report `metric` for this profile."""
+
+    def __init__(self, message: str, *, metric: str, status: int | None = 400) -> None:
+        super().__init__(message, status=status)
+        self.metric = metric
 
 
 def _retry_after(headers: Any) -> float | None:

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from attribution import amazon
 from attribution.models import AmazonConnection, Store, SyncRun
-from attribution.services import ads_client, connection_record_error, store_mark_ineligible
+from attribution.services import connection_record_error, store_ads_client, store_record_refusal
 from attribution.sync.pull import PullStats, pull
 from attribution.sync.write import apply_pull
 from core.months import months_back
@@ -187,7 +187,7 @@ def _sync(run: SyncRun, sleep: Callable[[float], None]) -> SyncRun:
             )
             _finish(run, status, refusal)
             return run
-        ads = ads_client(connection)
+        ads = store_ads_client(store)
         previously_through = store.data_through
 
     def renew_lease() -> None:
@@ -272,21 +272,10 @@ def _refusal(store: Store, connection: AmazonConnection) -> str:
 
 def _record_failure(run: SyncRun, store: Store, exc: amazon.AmazonError, stats: PullStats) -> None:
     with tenant_scope(run.organization_id):
-        if isinstance(exc, amazon.AmazonIneligible):
-            store_mark_ineligible(
-                store=store,
-                message=(
-                    f"Amazon says: {exc.message}. Ask Amazon Ads support to enable Amazon "
-                    "Attribution for this account, then reconnect."
-                ),
-            )
-            _finish(
-                run,
-                SyncRun.Status.INELIGIBLE,
-                exc.message,
-                pages=stats.pages,
-                retries=stats.retries,
-            )
+        if isinstance(exc, amazon.AmazonIneligible | amazon.AmazonProfileAccessError):
+            # this store's profile only: the connection and its other stores carry on
+            status = store_record_refusal(store=store, error=exc)
+            _finish(run, status, exc.message, pages=stats.pages, retries=stats.retries)
             return
         if isinstance(exc, amazon.AmazonAuthError | amazon.AmazonConfigurationError):
             connection_record_error(connection=store.connection, error=exc)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from attribution.models import Store
@@ -52,7 +52,8 @@ def campaign_create(
     settlement_days: int = 30,
     store_page: str = "",
 ) -> Campaign:
-    """A campaign with its `aa_campaignid` (readable, unique in the store, never changed)."""
+    """A campaign with its `aa_campaignid`: readable, unique across the installation (see
+    `campaign_id_mint`), never changed."""
     _check_store(store)
     _check_plan(store, tracking_plan)
     _check_dates(starts_on, ends_on)
@@ -60,15 +61,14 @@ def campaign_create(
         store_page_id = amazon_ids.parse_store_page(store_page)
     except ValidationError as exc:
         raise ValidationError({"store_page": exc.messages}) from exc
-    base = amazon_ids.campaign_id_base(name, starts_on.year)
+    mark = amazon_ids.store_mark(
+        country_code=store.country_code,
+        advertiser_id=store.advertiser_id,
+        profile_id=store.profile_id,
+    )
+    base = amazon_ids.campaign_id_base(name, starts_on.year, mark)
     with transaction.atomic():
-        # One id minted at a time per store (ids are unique per advertiser + marketplace).
-        store_amazon_ids_lock(store_id=store.pk)
-        taken = set(
-            Campaign.objects.filter(store=store, amazon_campaign_id__startswith=base).values_list(
-                "amazon_campaign_id", flat=True
-            )
-        )
+        campaign_id = campaign_id_mint(store=store, base=base)
         campaign = Campaign(
             store=store,
             tracking_plan=tracking_plan,
@@ -80,12 +80,49 @@ def campaign_create(
             default_commission_rate=default_commission_rate,
             commission_basis=commission_basis,
             settlement_days=settlement_days,
-            amazon_campaign_id=amazon_ids.unique_id(base, taken),
+            amazon_campaign_id=campaign_id,
             store_page_id=store_page_id,
         )
         campaign.full_clean(exclude=["organization"])
         campaign.save()
     return campaign
+
+
+def campaign_id_mint(*, store: Store, base: str) -> str:
+    """The first of `base`, `base-2`, ... that no store of the installation has: free in this
+    store (the tenant can see its own campaigns) and claimed in the registry of minted ids
+    (which covers every organisation without reading any of their rows). Call inside the
+    transaction that creates the campaign: a rollback releases the claim.
+
+    Why a registry and not only the store's mark: the mark (marketplace + advertiser) keeps
+    ids of different stores apart, but two organisations can connect the same advertiser and
+    marketplace (an agency and the brand), and row-level security hides each from the other,
+    so only a table outside the tenants can tell that an id is taken."""
+    # One minter at a time per store, so two campaigns of one store never race for an id.
+    store_amazon_ids_lock(store_id=store.pk)
+    taken_here = set(
+        Campaign.objects.filter(store=store, amazon_campaign_id__startswith=base).values_list(
+            "amazon_campaign_id", flat=True
+        )
+    )
+    for candidate in amazon_ids.id_candidates(base):
+        if candidate not in taken_here and campaign_id_claim(candidate):
+            return candidate
+    raise AssertionError("unreachable")
+
+
+_CLAIM_SQL = (
+    "INSERT INTO campaigns_mintedcampaignid (digest, stores, created_at) "
+    "VALUES (%s, 1, now()) ON CONFLICT (digest) DO NOTHING RETURNING id"
+)
+
+
+def campaign_id_claim(value: str) -> bool:
+    """Claim `value` in the registry of minted campaign ids: True when no store had it. A
+    concurrent claim of the same value waits for the other transaction, then loses or wins."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [amazon_ids.campaign_id_digest(value)])
+        return cursor.fetchone() is not None
 
 
 def campaign_update(

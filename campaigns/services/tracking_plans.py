@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from attribution.amazon import AmazonError
 from attribution.models import Store
-from attribution.services import ads_client
+from attribution.services import ads_client, publisher_is_non_macro
 from campaigns.models import TrackingPlan
 
 
@@ -24,16 +24,18 @@ def _usable(store: Store) -> None:
 
 
 def store_publishers(*, store: Store) -> list[dict[str, Any]]:
-    """The store's Attribution publishers from Amazon: [{id, name, macroEnabled}]."""
+    """The store's Attribution publishers from Amazon that take a non-macro template tag (the
+    only kind of tag a plan holds): [{id, name, macroEnabled}]. Macro-enabled publishers fill
+    the ids in themselves and are not offered (see `publisher_is_non_macro`)."""
     _usable(store)
     try:
         publishers = ads_client(store.connection).publishers(store.profile_id)
     except AmazonError as exc:
         raise ValidationError(f"Amazon did not list the publishers: {exc.message}") from exc
     return [
-        {"id": str(p.get("id", "")), "name": str(p.get("name", "")), **p}
+        {**p, "id": str(p.get("id", "")), "name": str(p.get("name", ""))}
         for p in publishers
-        if p.get("id")
+        if p.get("id") and publisher_is_non_macro(p)
     ]
 
 

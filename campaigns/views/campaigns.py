@@ -19,6 +19,7 @@ from campaigns.models import Campaign, LinkJob, TrackingPlan
 from campaigns.selectors import (
     campaign_click_totals,
     campaign_get,
+    campaign_id_shared,
     campaigns_list,
     link_job_latest,
     stores_usable,
@@ -198,6 +199,7 @@ class CampaignView(CampaignMixin, ManagerView):
                 "creators_form": creators_form or CampaignCreatorsAddForm(available=available),
                 "has_available": available.exists() or bool(creators_form and creators_form.errors),
                 "totals": campaign_click_totals(campaign=campaign),
+                "shared_id": campaign_id_shared(campaign=campaign),
                 "link_count": link_count,
                 "check": check,
                 "job": link_job_latest(campaign=campaign),

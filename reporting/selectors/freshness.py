@@ -19,7 +19,7 @@ FRESHNESS_NOTE = (
 @dataclass(frozen=True)
 class Freshness:
     store: Store
-    state: str  # ok | syncing | never | failed | ineligible | disconnected | reauth
+    state: str  # ok | syncing | never | failed | ineligible | no_access | disconnected | reauth
     data_through: date | None
     message: str
     action: str = ""  # what to do, when something is wrong
@@ -53,6 +53,15 @@ def _freshness(store: Store, run: SyncRun | None) -> Freshness:
             through,
             store.status_message or "Amazon does not allow Attribution for this profile.",
             "Ask Amazon Ads support to enable Amazon Attribution, then reconnect.",
+        )
+    if store.status == Store.Status.NO_ACCESS:
+        # one profile's access was withdrawn; the message says what Amazon said and what to do
+        return Freshness(
+            store,
+            "no_access",
+            through,
+            store.status_message or "Amazon no longer gives access to this profile.",
+            "",
         )
     if store.status == Store.Status.DISCONNECTED:
         return Freshness(

@@ -11,7 +11,7 @@ from django.test import Client
 
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for
+from tests.campaigns.world import queries_for, store_campaign_id
 
 FORM = {
     "name": "Summer Trail",
@@ -70,11 +70,14 @@ def test_create_a_campaign_with_an_existing_plan(worlds):
         Decimal("7.50"),
         "total",
         45,
-        "summer-trail-2026",
+        store_campaign_id(world.store, "summer-trail-2026"),
         "USD",
     )
     detail = client.get(r["Location"]).content.decode()
-    assert "summer-trail-2026" in detail and "7.50 % of brand total (with halo)" in detail
+    assert (
+        store_campaign_id(world.store, "summer-trail-2026") in detail
+        and "7.50 % of brand total (with halo)" in detail
+    )
     assert "No product yet." in detail and "No creator in this campaign yet." in detail
 
 
@@ -220,7 +223,7 @@ def test_edit_keeps_amazon_id_and_refuses_a_new_plan_once_links_exist(worlds):
     assert (campaign.name, campaign.status, campaign.amazon_campaign_id) == (
         "Spring Launch (extended)",
         "paused",
-        "spring-launch-2026",
+        store_campaign_id(world.store, "spring-launch-2026"),
     )
 
 

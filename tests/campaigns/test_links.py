@@ -15,6 +15,7 @@ from campaigns.services import links_sync
 from campaigns.tasks import links_generate_job
 from creators.services import campaign_creators_add, creator_create
 from tenancy.scoping import tenant_scope
+from tests.campaigns.world import store_campaign_id
 
 
 def test_links_are_made_for_every_creator_and_product_and_the_store_page(worlds, amazon_sandbox):
@@ -33,7 +34,8 @@ def test_links_are_made_for_every_creator_and_product_and_the_store_page(worlds,
             key=lambda r: r[2],
         )
     base = amazon_sandbox.url
-    ids = "aa_campaignid=spring-launch-2026&aa_adgroupid={g}&aa_creativeid={c}"
+    campaign_id = store_campaign_id(world.store, "spring-launch-2026")
+    ids = f"aa_campaignid={campaign_id}" + "&aa_adgroupid={g}&aa_creativeid={c}"
     assert rows == [
         (
             "janedoe",
@@ -123,10 +125,11 @@ def test_same_creator_in_a_second_campaign_gets_suffixed_creative_ids(worlds):
         products_add(campaign=second, entries=[("B0EXAMPLE1", "")])
         (cc,) = campaign_creators_add(campaign=second, creators=[world.creators[0]])
         link = AffiliateLink.objects.get(campaign=second)
-    assert second.amazon_campaign_id == "spring-launch-2026-2"
+    campaign_id = store_campaign_id(world.store, "spring-launch-2026") + "-2"
+    assert second.amazon_campaign_id == campaign_id
     assert cc.amazon_adgroup_id == "janedoe"
     assert link.amazon_creative_id == "janedoe-b0example1-2"
-    assert "aa_campaignid=spring-launch-2026-2&aa_adgroupid=janedoe" in link.destination_url
+    assert f"aa_campaignid={campaign_id}&aa_adgroupid=janedoe" in link.destination_url
 
 
 def test_thousands_of_links_are_made_by_a_background_job_with_progress(

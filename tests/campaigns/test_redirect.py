@@ -21,6 +21,7 @@ from campaigns.clicks import flush, handoff, keys
 from campaigns.models import AffiliateLink, ClickEvent, LinkClickDaily
 from campaigns.services import link_set_active
 from tenancy.scoping import tenant_scope
+from tests.campaigns.world import store_campaign_id
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -74,7 +75,7 @@ def test_a_person_is_redirected_to_the_tagged_amazon_page(worlds, amazon_sandbox
     assert page.status_code == 200 and "Attribution click recorded." in page.text
     (click,) = amazon_sandbox.state.clicks
     assert (click.campaign_id, click.ad_group_id, click.creative_id, click.asin) == (
-        "spring-launch-2026",
+        store_campaign_id(world.store, "spring-launch-2026"),
         "janedoe",
         "janedoe-b0example1",
         "B0EXAMPLE1",

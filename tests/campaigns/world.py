@@ -47,6 +47,18 @@ class World:
             )
 
 
+def store_campaign_id(store: Store, base: str) -> str:
+    """The campaign id minted for `base` in `store`: the base and the store's mark."""
+    from campaigns.amazon_ids import store_mark
+
+    mark = store_mark(
+        country_code=store.country_code,
+        advertiser_id=store.advertiser_id,
+        profile_id=store.profile_id,
+    )
+    return f"{base}-{mark}"
+
+
 def us_store(stores: list[Store]) -> Store:
     return next(s for s in stores if s.country_code == "US")
 

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from attribution import amazon
 from attribution.models import Store, SyncRun
+from attribution.services import store_access_recheck
 from attribution.sync.service import SyncBusy, Window, backfill_windows, default_window, store_sync
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
@@ -30,7 +31,11 @@ class Command(BaseCommand):
         parser.add_argument("org_slug")
         parser.add_argument("--store", type=int, help="only this store id")
         parser.add_argument("--start", help="first day, YYYY-MM-DD (store time zone)")
-        parser.add_argument("--end", help="last day, YYYY-MM-DD (default: yesterday)")
+        parser.add_argument(
+            "--end",
+            help="last day, YYYY-MM-DD (default: yesterday; today in the store's time zone is "
+            "clamped to the store's yesterday)",
+        )
 
     def handle(self, *args: object, **opts: object) -> None:
         start = _date(opts["start"], "--start")  # type: ignore[arg-type]
@@ -51,6 +56,9 @@ class Command(BaseCommand):
 
         failed = 0
         for store, windows in plans:
+            if not self._access(organization.pk, store):
+                failed += 1
+                continue
             ok = True
             for window in windows:
                 ok = self._sync_one(organization.pk, store, window) and ok
@@ -62,12 +70,43 @@ class Command(BaseCommand):
         if start is None and end is None:
             return [default_window(store)]
         usual = default_window(store)
-        end = end or usual.end
+        end = self._clamp_end(store, end) if end else usual.end
         start = start or end - timedelta(days=store.sync_window_days - 1)
         try:
             return backfill_windows(store, start, end)
         except ValueError as exc:
             raise CommandError(f"{store}: {exc}") from exc
+
+    def _clamp_end(self, store: Store, end: date) -> date:
+        """An end that is today where the store is has not ended there: Amazon has no complete
+        numbers for it yet. Sync through the store's yesterday, and say so. (An operator's
+        "yesterday" is a US store's today whenever UTC has passed midnight.)"""
+        if end != store.today():
+            return end
+        last = store.latest_complete_day()
+        self.stdout.write(
+            self.style.WARNING(
+                f"store #{store.pk} {store}: --end {end} is today in the store's time zone "
+                f"({store.timezone}) and not over yet; syncing through {last}, the store's "
+                "yesterday."
+            )
+        )
+        return last
+
+    def _access(self, organization_id: int, store: Store) -> bool:
+        """A store whose profile access Amazon withdrew is asked again before it syncs."""
+        if store.status != Store.Status.NO_ACCESS:
+            return True
+        try:
+            with tenant_scope(organization_id):
+                if store_access_recheck(store=store):
+                    self.stdout.write(f"store #{store.pk} {store}: Amazon gives access again.")
+                    return True
+        except amazon.AmazonError as exc:
+            self.stdout.write(self.style.ERROR(f"store #{store.pk} {store}: {exc.message}"))
+            return False
+        self.stdout.write(self.style.ERROR(f"store #{store.pk} {store}: {store.status_message}"))
+        return False
 
     def _sync_one(self, organization_id: int, store: Store, window: Window) -> bool:
         label = f"store #{store.pk} {store} {window.start}..{window.end}"
