@@ -8,7 +8,9 @@ from celery import shared_task
 
 from attribution import amazon
 from attribution.models import SyncRun
-from attribution.sync.service import SyncBusy, store_sync, stores_due
+from attribution.sync.lease import SyncBusy
+from attribution.sync.schedule import stores_due
+from attribution.sync.service import store_sync
 from tenancy.tasks import for_each_tenant, tenant_task
 
 

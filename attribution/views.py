@@ -24,7 +24,7 @@ from attribution.services import (
     store_access_recheck,
     stores_create,
 )
-from attribution.sync.service import store_request_sync
+from attribution.sync.schedule import store_request_sync
 from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization, User
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView

@@ -12,12 +12,9 @@ import requests
 from django.conf import settings
 
 from attribution.models import Store, SyncRun
-from attribution.sync.service import (
-    SyncBusy,
-    Window,
-    default_window,
-    store_sync,
-)
+from attribution.sync.lease import SyncBusy
+from attribution.sync.service import store_sync
+from attribution.sync.windows import Window, default_window
 from campaigns.models import AffiliateLink
 from demo.amazon import demo_amazon_ensure
 from demo.campaigns import demo_campaigns_ensure

@@ -24,7 +24,7 @@ from api.serializers import reporting as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet
 from attribution.models import Store, SyncRun
-from attribution.sync.service import store_request_sync
+from attribution.sync.schedule import store_request_sync
 from campaigns.models import AffiliateLink, Campaign
 from core.money import money_text
 from creators.models import Creator

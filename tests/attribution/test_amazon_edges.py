@@ -17,7 +17,7 @@ from attribution.models import AmazonConnection, DailyMetric, Store, SyncRun
 from attribution.services import ads_client, connection_create_headless
 from attribution.sync import pull as pull_module
 from attribution.sync.pull import row_values
-from attribution.sync.service import stores_due
+from attribution.sync.schedule import stores_due
 from campaigns.models import TrackingPlan
 from core import clock
 from tenancy.scoping import tenant_scope

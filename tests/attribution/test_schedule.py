@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from attribution.models import AmazonConnection, Store
-from attribution.sync.service import stores_due
+from attribution.sync.schedule import stores_due
 from attribution.tasks import sync_due_stores
 from tenancy.scoping import tenant_scope
 

@@ -14,8 +14,10 @@ from attribution import amazon
 from attribution.models import DailyMetric, MetricRevision, Store, SyncRun
 from attribution.services import ads_client
 from attribution.sync import pull as pull_module
+from attribution.sync.lease import SyncBusy, lease_claim
 from attribution.sync.pull import row_values
-from attribution.sync.service import SyncBusy, Window, _claim, store_sync
+from attribution.sync.service import store_sync
+from attribution.sync.windows import Window
 from tenancy.scoping import tenant_scope
 from tests.conftest import sandbox_control
 
@@ -230,7 +232,7 @@ def test_403_marks_the_store_ineligible_and_stops(us_store, amazon_sandbox):
 
 def test_two_syncs_of_one_store_cannot_overlap(us_store):
     with tenant_scope(us_store.organization_id):
-        assert _claim(us_store.pk, "worker-a")
+        assert lease_claim(us_store.pk, "worker-a")
     with pytest.raises(SyncBusy):
         sync(us_store, owner="worker-b")
     # the same task redelivered takes its lease back
@@ -240,7 +242,7 @@ def test_two_syncs_of_one_store_cannot_overlap(us_store):
 def test_an_expired_lease_does_not_block(us_store, settings):
     settings.SYNC_LEASE_SECONDS = -1
     with tenant_scope(us_store.organization_id):
-        assert _claim(us_store.pk, "dead-worker")
+        assert lease_claim(us_store.pk, "dead-worker")
     settings.SYNC_LEASE_SECONDS = 900
     assert sync(us_store, owner="new-worker").status == "succeeded"
 

@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 
 from attribution.models import DailyMetric, Store, SyncRun
-from attribution.sync.service import default_window
+from attribution.sync.windows import default_window
 from attribution.tasks import sync_store
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import amazon_rows, stored_rows

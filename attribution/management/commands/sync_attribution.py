@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from attribution import amazon
 from attribution.models import Store, SyncRun
 from attribution.services import store_access_recheck
-from attribution.sync.service import SyncBusy, Window, backfill_windows, default_window, store_sync
+from attribution.sync.lease import SyncBusy
+from attribution.sync.service import store_sync
+from attribution.sync.windows import Window, backfill_windows, default_window
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 
