@@ -10,6 +10,7 @@ from attribution.models import SyncRun
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
 from creators.models import CampaignCreator, Creator
 from reporting.models import Conversion, Export
+from tenancy.emails import email_canonical_or_none
 
 
 class IdField(forms.IntegerField):
@@ -57,12 +58,17 @@ class ProductFilter(django_filters.FilterSet):
 
 
 class CreatorFilter(django_filters.FilterSet):
-    email = django_filters.CharFilter(field_name="email", lookup_expr="iexact", max_length=254)
+    email = django_filters.CharFilter(method="with_email", max_length=254)
     q = django_filters.CharFilter(method="search", max_length=120, label="Name, handle or email")
 
     class Meta:
         model = Creator
         fields: list[str] = []
+
+    def with_email(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        """The canonical form, compared exactly (tenancy.emails); an invalid one finds none."""
+        email = email_canonical_or_none(value)
+        return queryset.filter(email=email) if email else queryset.none()
 
     def search(self, queryset, name, value):  # type: ignore[no-untyped-def]
         from django.db.models import Q

@@ -9,13 +9,14 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from creators.models import CampaignCreator, Channel
+from tenancy.emails import EmailFormField
 
 PERCENT = [MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))]
 
 
 class CreatorForm(forms.Form):
     name = forms.CharField(max_length=120)
-    email = forms.EmailField(required=False)
+    email = EmailFormField(required=False)
     handle = forms.CharField(
         max_length=80, required=False, help_text="Their public handle, e.g. @janedoe."
     )

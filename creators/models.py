@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from campaigns.amazon_ids import validate_amazon_id
 from campaigns.models import PERCENT_VALIDATORS
+from tenancy.emails import CanonicalEmailField
 from tenancy.models import TenantModel
 
 
@@ -31,7 +32,7 @@ class Channel(models.TextChoices):
 
 class Creator(TenantModel):
     name = models.CharField(max_length=120)
-    email = models.EmailField(blank=True)
+    email = CanonicalEmailField(blank=True)
     handle = models.CharField(max_length=80, blank=True)
     channels = ArrayField(
         models.CharField(max_length=16, choices=Channel.choices), default=list, blank=True
@@ -127,7 +128,7 @@ class PortalInvitation(TenantModel):
         CampaignCreator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     # The address it went to (the creator's email then): who may spend it.
-    email = models.EmailField()
+    email = CanonicalEmailField()
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from campaigns import amazon_ids
@@ -15,6 +14,12 @@ from campaigns.lock_objects import campaign_adgroup_ids_lock
 from campaigns.models import Campaign
 from creators.csv_import import CsvFileError, creators_csv_read
 from creators.models import CampaignCreator, Channel, Creator
+from tenancy.emails import (
+    LOOKALIKE_MESSAGE,
+    EmailInvalid,
+    email_canonical,
+    emails_looking_like_accounts,
+)
 from tenancy.scoping import current_tenant_id
 
 MAX_IMPORT_ROWS = 5000
@@ -41,7 +46,7 @@ def _clean_fields(
 ) -> dict:
     errors: dict[str, str] = {}
     name = (name or "").strip()
-    email = (email or "").strip().lower()
+    email = (email or "").strip()
     handle = (handle or "").strip()
     if not name:
         errors["name"] = "Enter the creator's name."
@@ -49,13 +54,16 @@ def _clean_fields(
         errors["name"] = "At most 120 characters."
     if email:
         try:
-            validate_email(email)
-        except ValidationError:
-            errors["email"] = "Enter a valid email address."
+            email = email_canonical(email)
+        except EmailInvalid as exc:
+            errors["email"] = " ".join(exc.messages)
         else:
             other_name = _email_owner(email, exclude, known_emails)
             if other_name:
                 errors["email"] = f"{other_name} already uses this email."
+            elif known_emails is None and emails_looking_like_accounts([email]):
+                # (an import checks all its rows at once: creators_import_csv)
+                errors["email"] = LOOKALIKE_MESSAGE
     if len(handle) > 80:
         errors["handle"] = "At most 80 characters."
     known = set(Channel.values)
@@ -132,6 +140,11 @@ def creators_import_csv(*, data: bytes) -> ImportResult:
                 result.errors.append((line, f"email: the same email is on line {first}."))
                 continue
         rows.append((line, clean))
+    lookalikes = emails_looking_like_accounts(clean["email"] for _, clean in rows)
+    for line, clean in rows:
+        if clean["email"] in lookalikes:
+            result.errors.append((line, f"email: {LOOKALIKE_MESSAGE}"))
+    result.errors.sort(key=lambda error: error[0])
     if not rows and not result.errors:
         result.errors.append((0, "The file has no creators in it."))
     if result.errors:

@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from typing import Any
 
 from django import forms
@@ -5,19 +6,33 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 
 from tenancy.client_ip import client_ip
-from tenancy.models import Role
+from tenancy.emails import EmailFormField
+from tenancy.models import Role, User
 from tenancy.throttling import password_reset_allowed
 
 
 class EmailAuthenticationForm(AuthenticationForm):
-    username = forms.EmailField(
+    """The typed address is cleaned to its canonical form before authenticate(), so both the
+    account lookup and django-axes' failure count (per username) see one address, however it
+    was typed."""
+
+    username = EmailFormField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
     )
 
 
 class LimitedPasswordResetForm(PasswordResetForm):
-    """Django's reset form, sending nothing once the address or the client asked too often
-    (tenancy.throttling). The view shows the same "check your mail" page either way."""
+    """Django's reset form, with the address in canonical form and compared exactly (Django's
+    looks accounts up with `email__iexact`), and sending nothing once the address or the client
+    asked too often (tenancy.throttling). The view shows the same "check your mail" page
+    either way."""
+
+    email = EmailFormField(label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+
+    def get_users(self, email: str) -> Iterator[User]:
+        for user in User.objects.filter(email=email, is_active=True):
+            if user.has_usable_password():
+                yield user
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         request = kwargs.get("request")
@@ -27,7 +42,7 @@ class LimitedPasswordResetForm(PasswordResetForm):
 
 
 class InvitationForm(forms.Form):
-    email = forms.EmailField(label="Email")
+    email = EmailFormField(label="Email")
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.MANAGER)
 
 

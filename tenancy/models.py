@@ -9,6 +9,13 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 
+from tenancy.emails import (
+    CanonicalEmailField,
+    EmailInvalid,
+    email_canonical,
+    email_refuse_lookalike,
+    email_skeleton_key,
+)
 from tenancy.scoping import current_tenant_id, current_tenant_id_or_none
 
 
@@ -30,10 +37,28 @@ ANY_ROLE = frozenset(Role)
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email: str | None) -> str:
+        """The canonical form (tenancy.emails); raises EmailInvalid."""
+        return email_canonical(email or "")
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        """Sign-in: the typed address in canonical form, compared exactly, so `OWNER@acme.test`
+        finds `owner@acme.test` and a look-alike finds nobody."""
+        try:
+            email = email_canonical(username or "")
+        except EmailInvalid:
+            raise self.model.DoesNotExist from None
+        return self.get(email=email)
+
     def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        """A new account. Its address may not look like an existing account's (look-alike
+        characters): raises ValidationError."""
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        email = self.normalize_email(email)
+        email_refuse_lookalike(email, field=None)
+        user = self.model(email=email, **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -46,7 +71,9 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     """Signs in with email. Staff flags exist for Django's auth but no admin site is exposed."""
 
-    email = models.EmailField(unique=True)
+    email = CanonicalEmailField(unique=True)
+    # The digest of the address's look-alike skeleton (tenancy.emails), kept on every save.
+    email_skeleton = models.CharField(max_length=64, db_index=True, editable=False)
     name = models.CharField(max_length=150, blank=True)
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False)
@@ -60,6 +87,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @classmethod
+    def normalize_username(cls, username: str) -> str:
+        """Django's default (NFKC) turns a long s (U+017F) into `s`: the canonical form decides."""
+        try:
+            return email_canonical(username)
+        except EmailInvalid:
+            return username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "email" in update_fields:
+            self.email = email_canonical(self.email)
+            self.email_skeleton = email_skeleton_key(self.email)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "email_skeleton"}
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -146,7 +190,7 @@ class Membership(TenantModel):
 
 
 class Invitation(TenantModel):
-    email = models.EmailField()
+    email = CanonicalEmailField()
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
     invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.core.validators import validate_email, validate_slug
+from django.core.validators import validate_slug
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from tenancy.emails import EmailInvalid, email_canonical, email_refuse_lookalike
 from tenancy.lock_objects import organization_owner_memberships_lock
 from tenancy.models import Invitation, Membership, Organization, Role, User
 from tenancy.scoping import tenant_scope
@@ -36,11 +37,10 @@ def organization_create(
         errors["slug"] = f"The slug '{slug}' is taken."
     if not name.strip():
         errors["name"] = "A name is required."
-    owner_email = owner_email.strip().lower()
     try:
-        validate_email(owner_email)
-    except ValidationError:
-        errors["owner_email"] = f"'{owner_email}' is not a valid email address."
+        owner_email = email_canonical(owner_email)
+    except EmailInvalid:
+        errors["owner_email"] = f"'{owner_email.strip()}' is not a valid email address."
     if errors:
         raise ValidationError(errors)
 
@@ -52,7 +52,10 @@ def organization_create(
         owner = User.objects.filter(email=owner_email).first()
         created = owner is None
         if owner is None:
-            owner = User.objects.create_user(owner_email, owner_password)
+            try:
+                owner = User.objects.create_user(owner_email, owner_password)
+            except ValidationError as exc:  # looks like another account's address
+                raise ValidationError({"owner_email": exc.messages}) from exc
         with tenant_scope(org):
             Membership.objects.create(organization=org, user=owner, role=Role.OWNER)
     return org, owner, created
@@ -65,9 +68,13 @@ def _can_assign(*, actor_role: str, role: str) -> bool:
 def invitation_create(
     *, organization: Organization, invited_by: User, actor_role: str, email: str, role: str
 ) -> Invitation:
-    email = email.strip().lower()
+    try:
+        email = email_canonical(email)
+    except EmailInvalid as exc:
+        raise ValidationError({"email": exc}) from exc
     if not _can_assign(actor_role=actor_role, role=role):
         raise ValidationError({"role": "Only an owner can invite another owner."})
+    email_refuse_lookalike(email)
     if Membership.objects.filter(user__email=email).exists():
         raise ValidationError({"email": f"{email} is already a member."})
     Invitation.objects.filter(email=email, accepted_at=None, revoked_at=None).update(
@@ -122,7 +129,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Within the invitation's tenant scope."""
     if not invitation.is_open:
         raise InvitationInvalid("This invitation was already used or withdrawn.")
-    if user.email.lower() != invitation.email.lower():
+    if user.email != invitation.email:  # both canonical (tenancy.emails)
         raise InvitationInvalid(
             f"This invitation is for {invitation.email}; you are signed in as {user.email}."
         )

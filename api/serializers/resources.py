@@ -6,7 +6,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from api.serializers.common import Id
+from api.serializers.common import Email, Id
 from attribution.models import Store
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
 from campaigns.qr import short_url
@@ -147,7 +147,7 @@ class CreatorSerializer(serializers.ModelSerializer):
 
 class CreatorWriteSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120)
-    email = serializers.EmailField(required=False, allow_blank=True, default="")
+    email = Email(required=False, allow_blank=True, default="")
     handle = serializers.CharField(max_length=80, required=False, allow_blank=True, default="")
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices), required=False, default=list
@@ -156,7 +156,7 @@ class CreatorWriteSerializer(serializers.Serializer):
 
 class CreatorUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=120, required=False)
-    email = serializers.EmailField(required=False, allow_blank=True)
+    email = Email(required=False, allow_blank=True)
     handle = serializers.CharField(max_length=80, required=False, allow_blank=True)
     channels = serializers.ListField(
         child=serializers.ChoiceField(choices=Channel.choices), required=False

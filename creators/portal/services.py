@@ -1,15 +1,15 @@
 """Writes of the creator portal: invitations (magic links) and signing in with them, and the
 session's list of the account's creator profiles (which keeps their own clicks uncounted).
 
-An invitation is emailed from a campaign, to the creator profile's email. Its token is signed
-and expires (PORTAL_INVITATION_MAX_AGE); the PortalInvitation row makes it single use. Spending
-it proves the email: the account with that email (created if new, without a password) becomes
-the profile's portal account.
+An invitation is emailed from a campaign, to the creator profile's email (canonical form,
+tenancy.emails). Its token is signed and expires (PORTAL_INVITATION_MAX_AGE); the
+PortalInvitation row makes it single use. Spending it proves the mailbox of exactly that
+address: the account with that address (created if new, without a password) becomes the
+profile's portal account. A link never signs in a brand team account, or an account with a
+password it did not get through the portal (portal_invitation_spend).
 """
 
 from __future__ import annotations
-
-import time
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
@@ -27,12 +27,13 @@ from creators.models import CampaignCreator, Creator, PortalInvitation
 from creators.portal.selectors import portal_creator_ids
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
+from tenancy.selectors import memberships_for_user
 
 PORTAL_SALT = "creators.portal.invitation"
-# When this session signed in with a magic link (epoch seconds): for a while it may set a
-# password without typing the old one (portal-password).
-LINK_SIGNIN_SESSION_KEY = "portal_link_signin_at"
-SET_PASSWORD_WINDOW = 30 * 60
+PASSWORD_ACCOUNT = (
+    "This address belongs to an account that signs in with a password, not with links. Sign in "
+    "with your password first, then open this link again."
+)
 
 
 class PortalInvitationInvalid(Exception):
@@ -133,26 +134,48 @@ def portal_invitation_check(*, token: str) -> PortalInvitation:
         return _check_open(invitation)
 
 
-def portal_invitation_spend(*, token: str) -> User:
-    """Spend the invitation once (row lock) and return the account to sign in: the user with
-    the invitation's email, created without a password when new, now the profile's portal
-    account. Within one brand an account is one profile: the newest invitation wins."""
+def _link_may_not_sign_in(user: User) -> str | None:
+    """Why a sign-in link may not open this existing account (None: it may). Only creator
+    accounts may be opened by a link: ones without a password, or holding a creator profile
+    already (their password was set in the portal, after a link proved the mailbox). Never an
+    account on any brand's team, nor one with a password from elsewhere."""
+    if user.is_staff or user.is_superuser or memberships_for_user(user=user, limit=1):
+        return PASSWORD_ACCOUNT
+    if user.has_usable_password() and not portal_creator_ids(user=user):
+        return PASSWORD_ACCOUNT
+    return None
+
+
+def portal_invitation_spend(*, token: str, signed_in: User | None = None) -> User:
+    """Spend the invitation once (row lock) and return the account to sign in: the one whose
+    address is exactly the invitation's (both canonical), created without a password when new,
+    now the profile's portal account. An existing account that a link may not open
+    (`_link_may_not_sign_in`) is refused, unless it is the one `signed_in` already (with its
+    password): then the link only adds the profile to it. Within one brand an account is one
+    profile: the newest invitation wins."""
     organization_id, invitation_id = _from_token(token)
     with tenant_scope(organization_id):
         invitation = _check_open(
             PortalInvitation.objects.select_for_update().filter(pk=invitation_id).first()
         )
         creator = Creator.objects.select_for_update().get(pk=invitation.creator_id)
-        if creator.email.lower() != invitation.email.lower():
+        if creator.email != invitation.email:
             raise PortalInvitationInvalid(
                 "The brand changed this creator's email since sending the link. Ask them for a "
                 "new one."
             )
-        user = User.objects.filter(email__iexact=invitation.email).first()
+        user = User.objects.filter(email=invitation.email).first()
         if user is None:
-            user = User.objects.create_user(invitation.email, None, name=creator.name)
+            try:
+                user = User.objects.create_user(invitation.email, None, name=creator.name)
+            except ValidationError as exc:  # looks like another account's address
+                raise PortalInvitationInvalid(" ".join(exc.messages)) from exc
         elif not user.is_active:
             raise PortalInvitationInvalid("This account is disabled.")
+        elif signed_in is None or signed_in.pk != user.pk:
+            refusal = _link_may_not_sign_in(user)
+            if refusal:
+                raise PortalInvitationInvalid(refusal)
         Creator.objects.filter(user=user).exclude(pk=creator.pk).update(user=None)
         if creator.user_id != user.pk:
             creator.user = user
@@ -172,17 +195,10 @@ def portal_session_remember(*, request: HttpRequest, user: User) -> list[int]:
     return ids
 
 
-def portal_link_signin_mark(*, request: HttpRequest) -> None:
-    request.session[LINK_SIGNIN_SESSION_KEY] = int(time.time())
-
-
-def portal_may_set_password_freely(*, request: HttpRequest, user: User) -> bool:
-    """Setting a password without the old one: for an account without one, or shortly after
-    signing in with a magic link (which proved the email)."""
-    if not user.has_usable_password():
-        return True
-    signed_in_at = request.session.get(LINK_SIGNIN_SESSION_KEY)
-    return isinstance(signed_in_at, int) and time.time() - signed_in_at < SET_PASSWORD_WINDOW
+def portal_may_set_password_freely(*, user: User) -> bool:
+    """Setting a password without typing the old one: only for an account that has none yet
+    (made by a sign-in link). A link never replaces a password."""
+    return not user.has_usable_password()
 
 
 @receiver(user_logged_in, dispatch_uid="creators.portal.session")

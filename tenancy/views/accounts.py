@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,7 +53,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
             return render(
                 request, "tenancy/invitation_invalid.html", {"reason": reason}, status=400
             )
-        existing = User.objects.filter(email__iexact=invitation.email).first()
+        existing = User.objects.filter(email=invitation.email).first()
         ctx = {"invitation": invitation, "organization": invitation.organization}
 
         if request.user.is_authenticated or existing is not None:
@@ -72,11 +73,19 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
 
         form = SignupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            with transaction.atomic():
-                user = User.objects.create_user(
-                    invitation.email, form.cleaned_data["password1"], name=form.cleaned_data["name"]
+            try:
+                with transaction.atomic():
+                    user = User.objects.create_user(
+                        invitation.email,
+                        form.cleaned_data["password1"],
+                        name=form.cleaned_data["name"],
+                    )
+                    invitation_accept(invitation=invitation, user=user)
+            except ValidationError as exc:  # an address that looks like an account's
+                reason = " ".join(exc.messages)
+                return render(
+                    request, "tenancy/invitation_invalid.html", {"reason": reason}, status=400
                 )
-                invitation_accept(invitation=invitation, user=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, f"Welcome to {invitation.organization.name}.")
             return redirect("org-home", org_slug=invitation.organization.slug)

@@ -88,7 +88,7 @@ def test_csv_import_all_or_nothing_with_errors_per_row(tenant_a, tenant_b):
     assert "Nothing was imported." in html
     assert re.findall(r"<li>(Line \d+: [^<]+)</li>", html) == [
         "Line 3: name: Enter the creator&#x27;s name.",
-        "Line 4: email: Enter a valid email address.",
+        "Line 4: email: Enter a valid email address. An email address must have an @-sign.",
         "Line 5: email: Existing already uses this email.",
         "Line 6: email: the same email is on line 2.",
     ]

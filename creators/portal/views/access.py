@@ -17,11 +17,9 @@ from django.views.decorators.http import require_http_methods
 from creators.portal.selectors import portal_brands_for_user
 from creators.portal.selectors.earnings import earnings_summary
 from creators.portal.services import (
-    LINK_SIGNIN_SESSION_KEY,
     PortalInvitationInvalid,
     portal_invitation_check,
     portal_invitation_spend,
-    portal_link_signin_mark,
     portal_may_set_password_freely,
     portal_session_remember,
 )
@@ -49,18 +47,22 @@ def portal_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def portal_signin(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows whom the link signs in (link scanners in mail clients only GET, so they
-    cannot spend it); POST spends it and signs in."""
+    cannot spend it); POST spends it and signs in (or, for an account that signs in with a
+    password and did so in this browser, adds the profile to it)."""
+    signed_in = cast(User, request.user) if request.user.is_authenticated else None
     try:
         if request.method == "POST":
-            user = portal_invitation_spend(token=token)
+            user = portal_invitation_spend(token=token, signed_in=signed_in)
         else:
             invitation = portal_invitation_check(token=token)
     except PortalInvitationInvalid as exc:
         return render(request, "portal/signin_invalid.html", {"reason": str(exc)}, status=400)
     if request.method == "GET":
         return render(request, "portal/signin.html", {"invitation": invitation})
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-    portal_link_signin_mark(request=request)
+    if signed_in is not None and signed_in.pk == user.pk:
+        portal_session_remember(request=request, user=user)
+    else:
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     if not user.has_usable_password():
         messages.success(request, "You're signed in. Set a password to sign in without a link.")
         return redirect("portal-password")
@@ -71,15 +73,14 @@ def portal_signin(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def portal_password(request: HttpRequest) -> HttpResponse:
-    """Set a password (just after a magic link, or without one yet), else change it."""
+    """Set a password (an account without one yet), else change it (the old one needed)."""
     user = cast(User, request.user)
-    freely = portal_may_set_password_freely(request=request, user=user)
+    freely = portal_may_set_password_freely(user=user)
     form_class = SetPasswordForm if freely else PasswordChangeForm
     form = form_class(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
         update_session_auth_hash(request, user)
-        request.session.pop(LINK_SIGNIN_SESSION_KEY, None)
         messages.success(request, "Password saved. Sign in with your email and it from now on.")
         return redirect("portal-home")
     return render(
