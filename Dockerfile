@@ -18,7 +18,7 @@ COPY . .
 COPY --from=frontend /app/node_modules ./node_modules
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=x DJANGO_CSRF_TRUSTED_ORIGINS=https://x \
     DATABASE_URL=postgres://build@localhost/build REDIS_URL=redis://localhost:6379/0 \
-    python manage.py collectstatic --no-input \
+    EMAIL_URL=consolemail:// FIELD_ENCRYPTION_KEYS=build python manage.py collectstatic --no-input \
  && useradd --system --uid 10001 app && chown -R app /app \
  && mkdir -p /srv/exports && chown app /srv/exports
 USER app

@@ -4,6 +4,7 @@ environment (12-factor); `local`, `test` and `production` only adjust defaults."
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -38,6 +39,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "csp.middleware.CSPMiddleware",  # first: its header reaches redirects answered below it too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -173,6 +175,42 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# --- Content-Security-Policy and Permissions-Policy (config/headers.py) ----------------------
+# Scripts come from our static files, or inline with the request's nonce
+# (`<script nonce="{{ request.csp_nonce }}">`); no inline event handlers (onclick=...), no
+# inline styles (tests/deploy/test_templates.py checks the templates). htmx is configured in
+# base.html not to inject its own <style> nor to eval. The API docs pages loosen the policy for
+# themselves only (api/urls.py). No form-action: "Connect Amazon Ads" posts here and is then
+# redirected to Amazon, which form-action would block.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+    },
+}
+# Powerful browser features nobody here needs are off; the portal's copy button writes the
+# clipboard. Every response carries it (config.headers.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "clipboard-write": ["self"],
+    "fullscreen": ["self"],
+}
+
 # --- REST API (/api/v1/, the `api` app) -----------------------------------------------------
 # The API's views set authentication, permissions, throttling, parsers and renderers in one
 # base class (api.views.base); these defaults are what anything else built on DRF gets.
@@ -276,7 +314,12 @@ CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=TRUST
 SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
 # /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a
 # click needs none of them (campaigns/views/redirect.py). Everything else passes through.
-MIDDLEWARE = ["campaigns.views.redirect.ShortLinkMiddleware", *MIDDLEWARE]
+# Outside it, config.headers adds the security headers to every response, /l/ included.
+MIDDLEWARE = [
+    "config.headers.SecurityHeadersMiddleware",
+    "campaigns.views.redirect.ShortLinkMiddleware",
+    *MIDDLEWARE,
+]
 
 # --- The beat schedule: every periodic task, in one place ------------------------------------
 from celery.schedules import crontab  # noqa: E402

@@ -160,6 +160,12 @@ def test_build_a_sub_id_link_on_a_phone(page, portal, tenant_a):
         page,
         lambda d: d.find_element(By.ID, "sub-link").get_attribute("value").endswith("?sub=ig-bio"),
     )
+    # its QR code follows (debounced): let it load, so no request is in flight at teardown
+    wait_for(page, lambda d: "sub=ig-bio" in (qr.get_attribute("src") or ""))
+    wait_for(
+        page,
+        lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", qr),
+    )
     page.driver.execute_script("arguments[0].scrollIntoView()", result)
     page.screenshot("portal-subid-phone")
     assert not page.overflows_horizontally()
