@@ -155,6 +155,6 @@ def _sync(run: SyncRun, sleep: Callable[[float], None]) -> SyncRun:
 
 def _after_write(*, store: Store, run: SyncRun) -> None:
     """Everything derived from the facts, in the same transaction (conversions settle)."""
-    from reporting.services import conversions_settle
+    from commissions.services import conversions_settle
 
     conversions_settle(store=store, sync_run=run)

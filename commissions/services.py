@@ -1,4 +1,5 @@
-"""Writes of the reporting side: conversions settle from the synced facts, managers decide."""
+"""Writes of the ledger: conversions settle from the synced facts, states advance, managers
+decide, finance pays."""
 
 from __future__ import annotations
 
@@ -10,15 +11,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from attribution.sync.pull import minor_unit
 from attribution.sync.service import store_today
 from campaigns.models import Campaign
+from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
+from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
 from creators.models import CampaignCreator
-from reporting.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from tenancy.models import User
 
 AMOUNTS = ("purchases", "units_sold", "sales", "commission", "brand_referral_bonus")
@@ -90,8 +92,10 @@ def _amounts(row: dict, rate: Decimal, currency: str) -> Amounts:
 
 
 def _owed(conversion: Conversion) -> Amounts:
-    extra = {f: getattr(conversion, f"extra_{f}") or 0 for f in AMOUNTS}
-    return Amounts(*(getattr(conversion, f) + extra[f] for f in AMOUNTS))
+    """Where the conversion stands: its amounts plus the adjustments owed on top (annotated by
+    ConversionQuerySet.with_owed: `owed` for the commission, `owed_<amount>` for the rest)."""
+    names = {f: "owed" if f == "commission" else f"owed_{f}" for f in AMOUNTS}
+    return Amounts(*(getattr(conversion, names[f]) for f in AMOUNTS))
 
 
 def conversions_settle(
@@ -108,12 +112,9 @@ def conversions_settle(
     )
     if start and end:
         existing_qs = existing_qs.filter(date__range=(start, end))
-    unincluded = Q(adjustments__included=False)
     existing = {
         (c.campaign_creator_id, c.date): c
-        for c in existing_qs.annotate(
-            **{f"extra_{f}": Sum(f"adjustments__{f}", filter=unincluded) for f in AMOUNTS}
-        )
+        for c in existing_qs.with_owed(*(f for f in AMOUNTS if f != "commission"))
     }
     currency = store.currency_code
     new_conversions, adjustments = [], []
@@ -230,31 +231,13 @@ def conversions_decide(
     return Decision(decided=len(decided), skipped=skipped)
 
 
-def _field_sum(qs: Any, field: str) -> Decimal:
-    return qs.aggregate(total=Sum(field))["total"] or ZERO
-
-
-def commission_owed(*, creator_id: int, month_start: date, month_end: date) -> Decimal:
-    """Commission owed to a creator for conversions dated in [month_start, month_end]:
-    approved/payable/paid conversions plus every adjustment not folded into them."""
-    owing = Conversion.objects.filter(
-        creator_id=creator_id,
-        date__range=(month_start, month_end),
-        status__in=Conversion.DECIDED_OWING,
-    )
-    extra = ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
-    return _field_sum(owing, "commission") + _field_sum(extra, "commission")
-
-
 def payout_batch_pay(
-    *, lines: list[tuple[Any, Decimal]], user: User | None, reference: str = ""
+    *, lines: list[tuple[PayableKey, Decimal]], user: User | None, reference: str = ""
 ) -> PayoutBatch:
     """Mark payables lines paid as one batch: each (PayableKey, owed the person saw). Their
     approved/payable conversions become `paid` (paid_at, the batch = who and when) and their
     unpaid adjustments are covered by the batch. Refused when an amount changed meanwhile
     (a restatement, an approval): nothing is marked then."""
-    from reporting.selectors.payables import payable_adjustments, payable_conversions
-
     if not lines:
         raise ValidationError({"lines": "Tick at least one line to mark paid."})
     reference = (reference or "").strip()
