@@ -1,5 +1,5 @@
 """Writes of the ledger: conversions settle from the synced facts, states advance, managers
-decide, finance pays."""
+decide, finance pays. Rows are locked only through commissions.lock_objects (one order)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from attribution.sync.pull import minor_unit
 from attribution.sync.service import store_today
 from campaigns.models import Campaign
+from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
 from creators.models import CampaignCreator
@@ -210,11 +211,12 @@ def conversions_decide(
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError({"reason": "Say why the conversion is denied; the creator sees it."})
-    conversions = list(Conversion.objects.select_for_update().filter(pk__in=conversion_ids))
+    conversions = list(conversions_select_for_update().filter(pk__in=conversion_ids))
     found = {c.pk for c in conversions}
     skipped = {pk: "not found" for pk in conversion_ids if pk not in found}
     decided = []
-    for conversion in conversions:
+    # Locked by pk; decided (and reported) in the order the list shows them.
+    for conversion in sorted(conversions, key=lambda c: (-c.date.toordinal(), c.pk)):
         if conversion.status == Conversion.Status.PENDING:
             skipped[conversion.pk] = f"still pending until {conversion.settles_on:%d %b %Y}"
             continue
@@ -251,12 +253,14 @@ def payout_batch_pay(
         adjustment_ids: list[int] = []
         for key, expected in lines:
             conversions = list(
-                payable_conversions(key).select_for_update().values_list("pk", "commission")
+                conversions_select_for_update(payable_conversions(key)).values_list(
+                    "pk", "commission"
+                )
             )
             adjustments = list(
-                payable_adjustments(key)
-                .select_for_update(of=("self",))
-                .values_list("pk", "commission")
+                adjustments_select_for_update(payable_adjustments(key)).values_list(
+                    "pk", "commission"
+                )
             )
             owed = sum((c for _, c in conversions), ZERO) + sum((a for _, a in adjustments), ZERO)
             if owed != expected or not (conversions or adjustments):
