@@ -99,6 +99,11 @@ def _owed(conversion: Conversion) -> Amounts:
     return Amounts(*(getattr(conversion, names[f]) for f in AMOUNTS))
 
 
+def conversions_settle_after_sync(*, store: Store, sync_run: SyncRun, **kwargs: Any) -> None:
+    """Receiver of attribution.signals.sync_applied (connected in CommissionsConfig.ready)."""
+    conversions_settle(store=store, sync_run=sync_run)
+
+
 def conversions_settle(
     *, store: Store, sync_run: SyncRun | None = None, today: date | None = None
 ) -> None:
