@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,12 +15,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
-from attribution.sync.pull import minor_unit
-from attribution.sync.service import store_today
 from campaigns.models import Campaign
 from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
+from core.money import money_round
 from creators.models import CampaignCreator
 from tenancy.models import User
 
@@ -46,10 +45,8 @@ class Amounts:
 
 
 def commission_for(sales: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """Sales x rate%, rounded half-up to the currency's minor unit (the one rounding)."""
-    return (sales * rate / Decimal(100)).quantize(
-        Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP
-    )
+    """Sales x rate%, rounded half-up to the currency's minor unit (core.money's rounding)."""
+    return money_round(sales * rate / Decimal(100), currency)
 
 
 def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tuple, dict]:
@@ -109,7 +106,7 @@ def conversions_settle(
 ) -> None:
     """Make the store's conversions agree with its ad-group facts (for the run's window), then
     advance their states. Runs in the sync's write transaction."""
-    today = today or store_today(store)
+    today = today or store.today()
     start = sync_run.window_start if sync_run else None
     end = sync_run.window_end if sync_run else None
     days = _creator_days(store, start, end)
@@ -193,7 +190,7 @@ def conversions_settle(
 def conversions_advance(*, store: Store, today: date | None = None) -> None:
     """Pending past its settlement date -> awaiting approval; approved in a month that has
     closed -> payable."""
-    today = today or store_today(store)
+    today = today or store.today()
     Conversion.objects.filter(
         store=store, status=Conversion.Status.PENDING, settles_on__lte=today
     ).update(status=Conversion.Status.AWAITING, updated_at=timezone.now())
