@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, Q, QuerySet
 
 from creators.models import CampaignCreator, Creator, PortalInvitation
+from tenancy.models import Organization, User
+from tenancy.scoping import user_scope
 
 
 def creators_list(*, query: str = "") -> QuerySet[Creator]:
@@ -35,3 +39,30 @@ def portal_invitations_latest(*, creator_ids: list[int]) -> dict[int, PortalInvi
     ):
         latest.setdefault(invitation.creator_id, invitation)
     return latest
+
+
+@dataclass(frozen=True)
+class Brand:
+    """One of the account's creator profiles, with its organisation."""
+
+    organization: Organization
+    creator_id: int
+    creator_name: str
+
+
+def portal_brands_for_user(*, user: User) -> list[Brand]:
+    """The account's creator profiles in every organisation, by brand name. The only read
+    across tenants in the portal: row-level security lets a creators_creator row through
+    when its user is `app.user_id` (creators/migrations/0003_portal)."""
+    with user_scope(user.pk):
+        # unscoped: the signed-in account's own profiles across brands (RLS-bound as above).
+        profiles = list(
+            Creator.unscoped.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__name", "pk")
+        )
+    return [Brand(p.organization, p.pk, p.name) for p in profiles]
+
+
+def portal_creator_ids(*, user: User) -> list[int]:
+    return sorted(b.creator_id for b in portal_brands_for_user(user=user))

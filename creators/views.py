@@ -12,8 +12,8 @@ from django.shortcuts import redirect
 
 from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
 from creators.forms import CreatorForm, CreatorImportForm
+from creators.invitations import portal_invitation_send
 from creators.models import CampaignCreator, Creator
-from creators.portal.services import portal_invitation_send
 from creators.selectors import creator_campaigns, creators_list
 from creators.services import creator_create, creator_update, creators_import_csv
 from tenancy.models import MANAGE_CAMPAIGNS, User

@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from commissions.models import Conversion
+from creators.invitations import portal_invitation_token
 from creators.models import PortalInvitation
-from creators.portal.services import portal_invitation_token
 from tenancy.scoping import tenant_scope
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD

@@ -15,8 +15,8 @@ from django.test import Client
 from campaigns.clicks import flush
 from campaigns.clicks.handoff import CREATOR_SESSION_KEY
 from campaigns.models import ClickEvent, LinkClickDaily
+from creators.invitations import PORTAL_SALT
 from creators.models import Creator, PortalInvitation
-from creators.portal.services import PORTAL_SALT
 from tenancy.models import Membership, Role, User
 from tenancy.scoping import tenant_scope, user_scope
 from tests.factories import PASSWORD, MembershipFactory

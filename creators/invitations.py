@@ -1,5 +1,4 @@
-"""Writes of the creator portal: invitations (magic links) and signing in with them, and the
-session's list of the account's creator profiles (which keeps their own clicks uncounted).
+"""Creator portal invitations (magic links) and signing in with them.
 
 An invitation is emailed from a campaign, to the creator profile's email (canonical form,
 tenancy.emails). Its token is signed and expires (PORTAL_INVITATION_MAX_AGE); the
@@ -12,19 +11,15 @@ password it did not get through the portal (portal_invitation_spend).
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.dispatch import receiver
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.clicks.handoff import CREATOR_SESSION_KEY
 from creators.models import CampaignCreator, Creator, PortalInvitation
-from creators.portal.selectors import portal_creator_ids
+from creators.selectors import portal_creator_ids
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
 from tenancy.selectors import memberships_for_user
@@ -184,26 +179,3 @@ def portal_invitation_spend(*, token: str, signed_in: User | None = None) -> Use
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
     return user
-
-
-def portal_session_remember(*, request: HttpRequest, user: User) -> list[int]:
-    """Put the account's creator profiles (every brand) in the session: the short-link
-    redirect reads them to leave the creator's own clicks uncounted."""
-    ids = portal_creator_ids(user=user)
-    if request.session.get(CREATOR_SESSION_KEY) != ids:
-        request.session[CREATOR_SESSION_KEY] = ids
-    return ids
-
-
-def portal_may_set_password_freely(*, user: User) -> bool:
-    """Setting a password without typing the old one: only for an account that has none yet
-    (made by a sign-in link). A link never replaces a password."""
-    return not user.has_usable_password()
-
-
-@receiver(user_logged_in, dispatch_uid="creators.portal.session")
-def _remember_profiles_on_login(
-    sender: object, request: HttpRequest | None, user: User, **_: object
-) -> None:
-    if request is not None and hasattr(request, "session"):
-        portal_session_remember(request=request, user=user)
