@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from attribution.models import Store
@@ -14,11 +14,13 @@ from campaigns.amazon_ids import campaign_id_digest
 from campaigns.models import (
     AffiliateLink,
     Campaign,
+    CampaignCreator,
     LinkClickDaily,
     LinkJob,
     MintedCampaignId,
     TrackingPlan,
 )
+from creators.models import Creator
 
 
 def stores_usable() -> QuerySet[Store]:
@@ -46,8 +48,7 @@ def campaigns_list(*, status: str = "") -> QuerySet[Campaign]:
     """Campaigns with their counts and click totals (subqueries: no row multiplication)."""
 
     def count_of(model_field: str, **filters: object) -> Subquery:
-        from campaigns.models import Product
-        from creators.models import CampaignCreator
+        from campaigns.models import CampaignCreator, Product
 
         model = {"products": Product, "creators": CampaignCreator, "links": AffiliateLink}[
             model_field
@@ -157,4 +158,13 @@ def link_sub_ids(*, link: AffiliateLink) -> list[dict]:
         .values("sub_id")
         .annotate(clicks=Sum("clicks"), raw_hits=Sum("raw_hits"), bot_hits=Sum("bot_hits"))
         .order_by("-clicks", "sub_id")
+    )
+
+
+def campaign_creators_of(*, creator: Creator) -> QuerySet[CampaignCreator]:
+    return (
+        CampaignCreator.objects.filter(creator=creator)
+        .select_related("campaign__store")
+        .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
+        .order_by("-campaign__starts_on")
     )

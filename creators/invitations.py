@@ -10,6 +10,8 @@ password it did not get through the portal (portal_invitation_spend).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
@@ -18,11 +20,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from creators.models import CampaignCreator, Creator, PortalInvitation
+from creators.models import Creator, PortalInvitation
 from creators.selectors import portal_creator_ids
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
 from tenancy.selectors import memberships_for_user
+
+if TYPE_CHECKING:  # a type only: campaigns sits above creators
+    from campaigns.models import CampaignCreator
 
 PORTAL_SALT = "creators.portal.invitation"
 PASSWORD_ACCOUNT = (
@@ -45,7 +50,7 @@ def portal_invitation_send(
         raise ValidationError(
             f"Add {creator.name}'s email address first: the invitation goes there."
         )
-    if campaign_creator.status == CampaignCreator.Status.REMOVED:
+    if campaign_creator.status == campaign_creator.Status.REMOVED:
         raise ValidationError(f"{creator.name} is removed from this campaign.")
     organization = campaign_creator.campaign.organization
     with transaction.atomic():

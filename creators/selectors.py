@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from creators.models import CampaignCreator, Creator, PortalInvitation
+from creators.models import Creator, PortalInvitation
 from tenancy.models import Organization, User
 from tenancy.scoping import user_scope
 
@@ -20,15 +20,6 @@ def creators_list(*, query: str = "") -> QuerySet[Creator]:
             Q(name__icontains=query) | Q(email__icontains=query) | Q(handle__icontains=query)
         )
     return creators.order_by("name", "pk")
-
-
-def creator_campaigns(*, creator: Creator) -> QuerySet[CampaignCreator]:
-    return (
-        CampaignCreator.objects.filter(creator=creator)
-        .select_related("campaign__store")
-        .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
-        .order_by("-campaign__starts_on")
-    )
 
 
 def portal_invitations_latest(*, creator_ids: list[int]) -> dict[int, PortalInvitation]:

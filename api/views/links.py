@@ -18,8 +18,8 @@ from api.serializers import resources as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, raise_field, valid
 from campaigns import services as campaign_services
-from campaigns.models import AffiliateLink, Campaign, Product
-from creators.models import CampaignCreator, Creator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product
+from creators.models import Creator
 
 
 @extend_schema_view(

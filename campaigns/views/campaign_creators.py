@@ -6,14 +6,15 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
+from campaigns.forms import CampaignCreatorForm, CampaignCreatorsAddForm
+from campaigns.models import CampaignCreator
 from campaigns.selectors import (
     link_job_latest,
 )
+from campaigns.services.campaign_creators import campaign_creator_update, campaign_creators_add
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
-from creators.forms import CampaignCreatorForm, CampaignCreatorsAddForm
-from creators.models import CampaignCreator, Creator
-from creators.services import campaign_creator_update, campaign_creators_add
+from creators.models import Creator
 from tenancy.models import MANAGE_CAMPAIGNS
 
 

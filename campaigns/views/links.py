@@ -9,14 +9,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from campaigns.checker import links_check
-from campaigns.models import AffiliateLink
+from campaigns.models import AffiliateLink, CampaignCreator
 from campaigns.qr import qr_png, qr_svg, short_url
 from campaigns.selectors import campaign_links, link_clicks_for, link_job_latest, link_sub_ids
 from campaigns.services import link_set_active, links_sync
 from campaigns.services.links import links_missing_count
 from campaigns.views.campaigns import CampaignMixin, _links_message
 from campaigns.views.common import ManagerView, error_text, found_or_404
-from creators.models import CampaignCreator
 
 PAGE_SIZE = 100
 

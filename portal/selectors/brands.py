@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from campaigns.models import AffiliateLink, Campaign
-from creators.models import CampaignCreator, Creator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator
+from creators.models import Creator
 from tenancy.models import User
 
 

@@ -13,9 +13,8 @@ from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from attribution.models import DailyMetric
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily, Product
 from commissions.models import Conversion, ConversionAdjustment
-from creators.models import CampaignCreator
 from portal.selectors.numbers import Figures, threshold_note
 from tenancy.scoping import tenant_scope
 from tests.portal.world import RANGE, today_clicks

@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from campaigns.models import CampaignCreator
+from campaigns.selectors import campaign_creators_of
 from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
 from creators.forms import CreatorForm, CreatorImportForm
 from creators.invitations import portal_invitation_send
-from creators.models import CampaignCreator, Creator
-from creators.selectors import creator_campaigns, creators_list
+from creators.models import Creator
+from creators.selectors import creators_list
 from creators.services import creator_create, creator_update, creators_import_csv
 from tenancy.models import MANAGE_CAMPAIGNS, User
 
@@ -58,7 +60,7 @@ class CreatorView(ManagerView):
             {
                 "creator": creator,
                 "form": form,
-                "memberships": list(creator_campaigns(creator=creator)),
+                "memberships": list(campaign_creators_of(creator=creator)),
             },
             status=status,
         )
