@@ -6,12 +6,15 @@ the sandbox's `empty_report`, `null_report` and `null_ids` switches."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from attribution import amazon
 from attribution.models import DailyMetric, MetricRevision, Store, SyncPage, SyncRun
+from attribution.sync.schedule import stores_due
 from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import WINDOW, amazon_rows, stored_rows, sync
@@ -67,6 +70,14 @@ def test_an_empty_report_is_held_and_changes_no_stored_number(synced, amazon_san
     )
     assert run.error.startswith("Held for review: this pull would lower more than 20% of the")
     assert "creator (ad group) clicks" in run.error and "(100% removed or reduced)" in run.error
+
+    # the hourly fan-out waits a cadence before it asks Amazon again (however old the last
+    # applied sync is)
+    with tenant_scope(synced.organization_id):
+        Store.objects.filter(pk=synced.pk).update(last_synced_at=timezone.now() - timedelta(days=3))
+        assert synced.pk not in {s.pk for s in stores_due()}
+        later = timezone.now() + timedelta(hours=store.sync_cadence_hours, minutes=1)
+        assert synced.pk in {s.pk for s in stores_due(later)}
 
     # Amazon is back to normal: the next pull applies as usual, the held one is superseded
     after = sync(synced, owner="normal")
