@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .edge_faults import EdgeConfigError, EdgeFaults
+from .report_faults import ReportFaultError, ReportFaults
 
 FAIL_STATUSES = (500, 502, 503, 504)
 TOKEN_PATH = "/auth/o2/token"
@@ -106,6 +107,7 @@ class Faults:
         self.omit_cursor = 0  # last report pages to send without a `cursorId` key
         self.bad_metric: BadMetric | None = None
         self.edges = EdgeFaults()  # Amazon's edges: revoked profiles, removed endpoints, ...
+        self.report = ReportFaults()  # throttle_share, large_page_errors, empty/null reports
 
     def configure(self, body: dict[str, Any]) -> None:
         """Apply a ``POST /sandbox/faults`` body (``expire_tokens`` is handled by the caller)."""
@@ -146,7 +148,12 @@ class Faults:
             raise FaultConfigError("omit_cursor must be an object")
         bad = body.get("bad_metric")
         bad_metric = None if bad is None else _bad_metric(bad)
+        try:
+            report = self.report.parse(body)
+        except ReportFaultError as exc:
+            raise FaultConfigError(str(exc)) from None
         with self._lock:
+            self.report.apply(report)
             if omit is not None:
                 self.omit_cursor = _count(omit)
             if bad_metric is not None:
@@ -171,6 +178,9 @@ class Faults:
                     if kind == "throttle":
                         return FaultAction(delay, 429, fault.value)
                     return FaultAction(delay, int(fault.value or 500))
+            shared = self.report.take_share(path)
+            if shared is not None:
+                return FaultAction(delay, *shared)
             return FaultAction(delay)
 
     def take_omit_cursor(self) -> bool:
@@ -193,6 +203,16 @@ class Faults:
                 if bad.metric in row:
                     row[bad.metric] = bad.value
 
+    def report_failure(self, group_by: str, count: int) -> int | None:
+        """The status a report request fails with under ``large_page_errors``, if it does."""
+        with self._lock:
+            return self.report.large_page_status_for(group_by, count)
+
+    def reshape_report(self, page: dict[str, Any]) -> None:
+        """``empty_report``, ``null_report`` and ``null_ids`` applied to one report answer."""
+        with self._lock:
+            self.report.reshape(page)
+
     def is_forbidden(self, profile_id: int | str) -> bool:
         """True if the profile was refused Attribution access."""
         with self._lock:
@@ -214,6 +234,7 @@ class Faults:
             self.counted.clear()
             self.omit_cursor = 0
             self.bad_metric = None
+            self.report.clear()
             self.forbidden_profiles.clear()
             self.revoked_refresh_tokens.clear()
         self.edges.clear()
@@ -232,4 +253,5 @@ class Faults:
                     else {}
                 ),
                 **self.edges.snapshot(),
+                **self.report.snapshot(),
             }

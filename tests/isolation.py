@@ -31,6 +31,7 @@ REGISTRY: list[TenantURL] = [
     TenantURL("amazon-disconnect", lambda t: {"connection_id": t.connection.pk}, ("post",)),
     TenantURL("sync-status"),
     TenantURL("sync-now", lambda t: {"store_id": t.campaign.store_id}, ("post",)),
+    TenantURL("sync-apply-held", lambda t: {"run_id": t.sync_run.pk}, ("get", "post")),
     TenantURL("conversions", methods=("get", "post")),
     TenantURL("campaign-performance", lambda t: {"campaign_id": t.campaign.pk}),
     # campaigns

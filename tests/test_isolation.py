@@ -63,7 +63,16 @@ def _campaign_objects(t):
         campaign=t.campaign, creator=t.creator, amazon_adgroup_id="creator"
     )
     from api.models import ApiKey
+    from attribution.models import SyncRun
     from reporting.models import Export
+
+    t.sync_run = SyncRun.objects.create(
+        store=store,
+        trigger="schedule",
+        status="held",
+        window_start=date(2026, 1, 1),
+        window_end=date(2026, 1, 30),
+    )
 
     t.export = Export.objects.create(
         start=date(2026, 1, 1), end=date(2026, 1, 31), store_ids=[store.pk], group_by="day"
