@@ -1,40 +1,16 @@
 """Fixtures: always two tenants, each with an owner and a manager, so every test can ask
-"and the other tenant sees none of it?"."""
+"and the other tenant sees none of it?". Fixtures that more than one test directory uses live
+here; helpers that test modules share live in tests/support/."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 from django.core.cache import cache
-from django.test import Client
 
-from tenancy.models import Membership, Organization, Role, User
 from tenancy.scoping import tenant_scope
-from tests.factories import MembershipFactory, OrganizationFactory
-
-
-@dataclass
-class Tenant:
-    org: Organization
-    owner: User
-    manager: User
-    owner_membership: Membership
-    manager_membership: Membership
-
-    def client(self, user: User | None = None) -> Client:
-        c = Client()
-        c.force_login(user or self.manager)
-        return c
-
-
-def _tenant(name: str) -> Tenant:
-    org = OrganizationFactory(name=name.title(), slug=name)
-    owner_m = MembershipFactory(organization=org, role=Role.OWNER, user__email=f"owner@{name}.test")
-    manager_m = MembershipFactory(
-        organization=org, role=Role.MANAGER, user__email=f"manager@{name}.test"
-    )
-    return Tenant(org, owner_m.user, manager_m.user, owner_m, manager_m)
+from tests.support.amazon import LINKS, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, sandbox_control
+from tests.support.browser import DESKTOP, Page, chromium
+from tests.support.tenants import Tenant, make_tenant
 
 
 @pytest.fixture(autouse=True)
@@ -47,18 +23,15 @@ def _clean_redis():
 
 @pytest.fixture
 def tenant_a(db) -> Tenant:
-    return _tenant("alpha")
+    return make_tenant("alpha")
 
 
 @pytest.fixture
 def tenant_b(db) -> Tenant:
-    return _tenant("bravo")
+    return make_tenant("bravo")
 
 
 # --- Amazon: the bundled sandbox over real HTTP (never mocks of requests) ---------------------
-
-SANDBOX_CLIENT_ID = "amzn1.application-oa2-client.sandbox"
-SANDBOX_CLIENT_SECRET = "sandbox-secret"
 
 
 @pytest.fixture(scope="session")
@@ -86,14 +59,6 @@ def amazon_sandbox(_sandbox_server, settings):
     return server
 
 
-def sandbox_control(server, path: str, payload: dict | None = None) -> dict:
-    import requests
-
-    response = requests.post(f"{server.url}{path}", json=payload or {}, timeout=5)
-    response.raise_for_status()
-    return response.json()
-
-
 @pytest.fixture
 def connected_stores(amazon_sandbox, tenant_a, tenant_b):
     """Both tenants connected to the sandbox (NA region) with a store per eligible profile,
@@ -111,13 +76,6 @@ def connected_stores(amazon_sandbox, tenant_a, tenant_b):
 
 
 # --- A store with Amazon traffic ------------------------------------------------------------
-
-LINKS = [
-    {"campaignId": "spring", "adGroupId": "jane", "creativeId": "jane-1", "asin": "B0AAAAAAA1"},
-    {"campaignId": "spring", "adGroupId": "jane", "creativeId": "jane-2", "asin": "B0AAAAAAA2"},
-    {"campaignId": "spring", "adGroupId": "omar", "creativeId": "omar-1", "asin": "B0AAAAAAA1"},
-    {"campaignId": "summer", "adGroupId": "lee", "creativeId": "lee-1", "asin": "B0AAAAAAA3"},
-]
 
 
 @pytest.fixture
@@ -312,3 +270,21 @@ def world_a(connected_stores, tenant_a):
 @pytest.fixture
 def world_b(connected_stores, tenant_b):
     return _world(tenant_b, connected_stores["bravo"])
+
+
+# --- a browser (the `browser` marker) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with chromium() as driver:
+        yield driver
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """The browser with a clean cookie jar, sized like a desktop, plus helpers."""
+    browser.delete_all_cookies()
+    page = Page(browser, live_server.url)
+    page.viewport(DESKTOP)
+    return page

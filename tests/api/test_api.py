@@ -19,7 +19,7 @@ from api.views.base import TenantViewSet
 from campaigns.models import AffiliateLink
 from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
-from tests.api.conftest import client_for, key_for
+from tests.support.api import client_for, key_for
 
 
 def error(response, status: int, code: str) -> dict:

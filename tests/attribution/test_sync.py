@@ -12,52 +12,11 @@ from django.core.management import CommandError, call_command
 
 from attribution import amazon
 from attribution.models import DailyMetric, MetricRevision, Store, SyncRun
-from attribution.services import ads_client
 from attribution.sync import pull as pull_module
 from attribution.sync.lease import SyncBusy, lease_claim
-from attribution.sync.pull import row_values
-from attribution.sync.service import store_sync
-from attribution.sync.windows import Window
 from tenancy.scoping import tenant_scope
-from tests.conftest import sandbox_control
-
-WINDOW = Window(date(2026, 10, 20), date(2026, 11, 14))
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def sync(store: Store, owner: str = "test-run", window: Window = WINDOW, sleep=None) -> SyncRun:
-    run = store_sync(
-        organization_id=store.organization_id,
-        store_id=store.pk,
-        trigger=SyncRun.Trigger.COMMAND,
-        owner=owner,
-        window=window,
-        sleep=Sleeps() if sleep is None else sleep,
-    )
-    assert run is not None
-    return run
-
-
-def amazon_rows(store: Store, window: Window = WINDOW) -> set[tuple]:
-    """What Amazon says for the window, straight from the report, in our row shape."""
-    rows = set()
-    with tenant_scope(store.organization_id):
-        ads = ads_client(Store.objects.select_related("connection").get(pk=store.pk).connection)
-    for level in ("adgroup", "creative"):
-        body = pull_module.report_body(level, window.start, window.end, store.advertiser_id)
-        for page in ads.report_pages(store.profile_id, body):
-            rows |= {tuple(str(v) for v in row_values(level, r, 2)) for r in page}
-    return rows
-
-
-def stored_rows(store: Store) -> set[tuple]:
-    with tenant_scope(store.organization_id):
-        qs = DailyMetric.objects.filter(store=store).values_list(*pull_module.COLUMNS)
-        return {tuple(str(v) for v in row) for row in qs}
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, Sleeps, amazon_rows, stored_rows, sync
 
 
 def test_a_sync_stores_exactly_what_amazon_says(us_store, tenant_b):

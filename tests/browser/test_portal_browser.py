@@ -16,9 +16,9 @@ from commissions.models import Conversion
 from creators.models import PortalInvitation
 from creators.portal.services import portal_invitation_token
 from tenancy.scoping import tenant_scope
-from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD
 from tests.portal.world import build_portal_world
+from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "a-long-creator-password-42"

@@ -11,8 +11,8 @@ from campaigns.models import TrackingPlan
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
 from tests.campaigns.world import queries_for, us_store
-from tests.conftest import sandbox_control
 from tests.factories import MembershipFactory
+from tests.support.amazon import sandbox_control
 
 
 def test_create_a_plan_fetches_the_tag_from_amazon(connected_stores, tenant_a, amazon_sandbox):

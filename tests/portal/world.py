@@ -23,8 +23,8 @@ from commissions.models import Conversion, ConversionAdjustment
 from creators.models import CampaignCreator, Creator
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
-from tests.conftest import Tenant
 from tests.factories import PASSWORD
+from tests.support.tenants import Tenant
 
 PERIOD = (date(2026, 10, 1), date(2026, 10, 31))
 BROWSER = (

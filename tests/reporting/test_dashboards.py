@@ -12,7 +12,7 @@ from attribution.models import DailyMetric
 from campaigns.models import AffiliateLink, LinkClickDaily
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
+from tests.support.sync import WINDOW, sync
 
 RANGE = {"range": "custom", "start": WINDOW.start.isoformat(), "end": WINDOW.end.isoformat()}
 

@@ -27,7 +27,7 @@ from reporting.models import Export
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
+from tests.support.sync import WINDOW, sync
 
 PERIOD = Period(WINDOW.start, WINDOW.end)
 INTS = (
