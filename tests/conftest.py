@@ -11,6 +11,7 @@ from tenancy.scoping import tenant_scope
 from tests.support.amazon import LINKS, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, sandbox_control
 from tests.support.browser import DESKTOP, Page, chromium
 from tests.support.tenants import Tenant, make_tenant
+from tests.support.worlds import spring_campaign
 
 
 @pytest.fixture(autouse=True)
@@ -112,43 +113,7 @@ def us_store(connected_stores, tenant_a, amazon_sandbox):
 def campaign(us_store, tenant_a):
     """Alpha's "spring" campaign with creators jane (override 12.5 %) and omar (10 %); the
     sandbox traffic also has a "summer" campaign nobody created (unmatched)."""
-    from datetime import date
-    from decimal import Decimal
-
-    from django.utils import timezone
-
-    from campaigns.models import Campaign, TrackingPlan
-    from creators.models import CampaignCreator, Creator
-
-    with tenant_scope(tenant_a.org):
-        plan = TrackingPlan.objects.create(
-            store=us_store,
-            name="Influencers",
-            publisher_id="101",
-            publisher_name="Instagram",
-            template_tag="maas=x&ref_=aa_maas&tag=maas",
-            tag_fetched_at=timezone.now(),
-        )
-        campaign = Campaign.objects.create(
-            store=us_store,
-            tracking_plan=plan,
-            name="Spring",
-            starts_on=date(2026, 10, 1),
-            status="active",
-            default_commission_rate=Decimal("10.00"),
-            settlement_days=30,
-            amazon_campaign_id="spring",
-        )
-        for name, adgroup, override in (("Jane", "jane", Decimal("12.50")), ("Omar", "omar", None)):
-            creator = Creator.objects.create(name=name, email=f"{adgroup}@creators.test")
-            CampaignCreator.objects.create(
-                campaign=campaign,
-                creator=creator,
-                status="active",
-                amazon_adgroup_id=adgroup,
-                commission_rate_override=override,
-            )
-    return campaign
+    return spring_campaign(us_store)
 
 
 # --- plain rows of a campaign with facts and conversions (API, payables) -------------------
