@@ -10,6 +10,7 @@ from django.core.cache import cache
 from tenancy.scoping import tenant_scope
 from tests.support.amazon import LINKS, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, sandbox_control
 from tests.support.browser import DESKTOP, Page, chromium
+from tests.support.campaigns import build_world, us_store_of
 from tests.support.tenants import Tenant, make_tenant
 from tests.support.worlds import spring_campaign
 
@@ -82,7 +83,7 @@ def connected_stores(amazon_sandbox, tenant_a, tenant_b):
 @pytest.fixture
 def us_store(connected_stores, tenant_a, amazon_sandbox):
     """Alpha's US store with three weeks of tagged traffic in the sandbox."""
-    store = next(s for s in connected_stores["alpha"] if s.country_code == "US")
+    store = us_store_of(connected_stores["alpha"])
     with tenant_scope(tenant_a.org):
         from attribution.models import Store
         from attribution.services import ads_client
@@ -235,6 +236,19 @@ def world_a(connected_stores, tenant_a):
 @pytest.fixture
 def world_b(connected_stores, tenant_b):
     return _world(tenant_b, connected_stores["bravo"])
+
+
+# --- the campaigns world: made through the product's services -------------------------------
+
+
+@pytest.fixture
+def worlds(connected_stores, tenant_a, tenant_b):
+    """{"alpha": World, "bravo": World}: one of each per tenant, on their US stores; see
+    tests/support/campaigns.py."""
+    return {
+        t.org.slug: build_world(t, us_store_of(connected_stores[t.org.slug]))
+        for t in (tenant_a, tenant_b)
+    }
 
 
 # --- a browser (the `browser` marker) ---------------------------------------------------------

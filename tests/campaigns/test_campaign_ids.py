@@ -20,7 +20,7 @@ from campaigns import amazon_ids
 from campaigns.models import Campaign, MintedCampaignId, TrackingPlan
 from campaigns.services import campaign_create, tracking_plan_create
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import INFLUENCER_PUBLISHER, store_campaign_id
+from tests.support.campaigns import INFLUENCER_PUBLISHER, store_campaign_id
 
 
 def stores_by_country(stores: list[Store]) -> dict[str, Store]:

@@ -15,7 +15,7 @@ from campaigns.services import links_sync
 from campaigns.tasks import links_generate_job
 from creators.services import campaign_creators_add, creator_create
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import store_campaign_id
+from tests.support.campaigns import store_campaign_id
 
 
 def test_links_are_made_for_every_creator_and_product_and_the_store_page(worlds, amazon_sandbox):

@@ -10,13 +10,14 @@ from django.test import Client
 from campaigns.models import TrackingPlan
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for, us_store
 from tests.factories import MembershipFactory
 from tests.support.amazon import sandbox_control
+from tests.support.campaigns import us_store_of
+from tests.support.queries import queries_for
 
 
 def test_create_a_plan_fetches_the_tag_from_amazon(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     client = tenant_a.client()
     page = client.get(f"/o/alpha/tracking-plans/new/?store={store.pk}")
     assert page.status_code == 200
@@ -47,7 +48,7 @@ def test_create_a_plan_fetches_the_tag_from_amazon(connected_stores, tenant_a, a
 
 
 def test_errors_are_shown_next_to_the_field(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     client = tenant_a.client()
     r = client.post("/o/alpha/tracking-plans/new/", {"store": store.pk, "publisher_id": "999"})
     assert r.status_code == 400
@@ -62,7 +63,7 @@ def test_errors_are_shown_next_to_the_field(connected_stores, tenant_a, amazon_s
 
 
 def test_amazon_failure_is_reported(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     sandbox_control(amazon_sandbox, "/sandbox/faults", {"fail": {"count": 10, "status": 503}})
     r = tenant_a.client().get(f"/o/alpha/tracking-plans/new/?store={store.pk}")
     assert r.status_code == 200

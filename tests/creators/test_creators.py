@@ -11,7 +11,7 @@ from django.test import Client
 
 from creators.models import CampaignCreator, Creator
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for
+from tests.support.queries import queries_for
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 
