@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 
 from tenancy.scoping import tenant_scope
+from tests.isolation import one_of_each
 from tests.support.amazon import LINKS, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, sandbox_control
 from tests.support.browser import DESKTOP, Page, chromium
 from tests.support.campaigns import build_world, us_store_of
@@ -128,6 +129,18 @@ def world_a(connected_stores, tenant_a):
 @pytest.fixture
 def world_b(connected_stores, tenant_b):
     return plain_world(tenant_b, connected_stores["bravo"])
+
+
+# --- one object of each kind per tenant (the isolation suites) -----------------------------
+
+
+@pytest.fixture
+def tenants(tenant_a, tenant_b):
+    """Both tenants with an invitation, a connection, a store, plan, campaign, product,
+    creator in it, link, export and API key: tests/isolation.py builds its URLs from them."""
+    for t in (tenant_a, tenant_b):
+        one_of_each(t)
+    return tenant_a, tenant_b
 
 
 # --- the campaigns world: made through the product's services -------------------------------

@@ -18,9 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from creators.portal.views.base import PortalView
 from tests.isolation import REGISTRY as STAFF_REGISTRY
+from tests.isolation import tenant_url as staff_url
 from tests.portal.world import BROWSER, Profile
-from tests.test_isolation import _url as staff_url
-from tests.test_isolation import tenants  # noqa: F401  (fixture: staff objects of both tenants)
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def test_the_home_lists_only_the_accounts_brands(portal):
 
 
 @pytest.mark.parametrize("entry", STAFF_REGISTRY, ids=lambda e: e.name)
-def test_brand_staff_urls_answer_404_to_a_creator(portal, tenants, entry):  # noqa: F811
+def test_brand_staff_urls_answer_404_to_a_creator(portal, tenants, entry):
     a, _ = tenants
     client = Client(HTTP_USER_AGENT=BROWSER)
     client.force_login(portal.users["jane"])
