@@ -12,6 +12,7 @@ from tests.isolation import one_of_each
 from tests.support.amazon import LINKS, SANDBOX_CLIENT_ID, SANDBOX_CLIENT_SECRET, sandbox_control
 from tests.support.browser import DESKTOP, Page, chromium
 from tests.support.campaigns import build_world, us_store_of
+from tests.support.portal import build_portal_world
 from tests.support.tenants import Tenant, make_tenant
 from tests.support.worlds import plain_world, spring_campaign
 
@@ -154,6 +155,15 @@ def worlds(connected_stores, tenant_a, tenant_b):
         t.org.slug: build_world(t, us_store_of(connected_stores[t.org.slug]))
         for t in (tenant_a, tenant_b)
     }
+
+
+# --- the creator portal's world ---------------------------------------------------------------
+
+
+@pytest.fixture
+def portal(tenant_a, tenant_b):
+    """Two brands, three creators (Jane in both); see tests/support/portal.py."""
+    return build_portal_world(tenant_a, tenant_b)
 
 
 # --- a browser (the `browser` marker) ---------------------------------------------------------

@@ -17,16 +17,10 @@ from creators.models import PortalInvitation
 from creators.portal.services import portal_invitation_token
 from tenancy.scoping import tenant_scope
 from tests.factories import PASSWORD
-from tests.portal.world import build_portal_world
 from tests.support.browser import DESKTOP, PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "a-long-creator-password-42"
-
-
-@pytest.fixture
-def portal(tenant_a, tenant_b):
-    return build_portal_world(tenant_a, tenant_b)
 
 
 def phone(page) -> None:
@@ -56,7 +50,7 @@ def test_sign_in_by_magic_link_and_set_a_password(page, portal, tenant_a):
     phone(page)
     # Lee is new: no account until the link is used
     from creators.models import CampaignCreator, Creator
-    from tests.portal.world import Profile
+    from tests.support.portal import Profile
 
     with tenant_scope(tenant_a.org):
         creator = Creator.objects.create(name="Lee Newman", email="lee@creators.test")

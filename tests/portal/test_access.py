@@ -20,7 +20,7 @@ from creators.portal.services import PORTAL_SALT
 from tenancy.models import Membership, Role, User
 from tenancy.scoping import tenant_scope, user_scope
 from tests.factories import PASSWORD, MembershipFactory
-from tests.portal.world import BROWSER
+from tests.support.portal import BROWSER
 
 NEW_PASSWORD = "a-long-creator-password-42"
 
@@ -65,7 +65,7 @@ def newcomer(portal, tenant_a):
             status="active",
             amazon_adgroup_id="lee",
         )
-    from tests.portal.world import Profile
+    from tests.support.portal import Profile
 
     return Profile(tenant_a, creator, cc)
 
@@ -171,7 +171,7 @@ def test_an_existing_account_signs_in_and_gains_the_brand(portal, tenant_a, tena
             status="active",
             amazon_adgroup_id="kim-alpha",
         )
-    from tests.portal.world import Profile
+    from tests.support.portal import Profile
 
     path = invite(tenant_a, Profile(tenant_a, creator, cc))
     kim = Client()
@@ -206,7 +206,7 @@ def test_within_a_brand_an_account_is_one_profile(portal, tenant_a, invite):
             status="active",
             amazon_adgroup_id="jane-new",
         )
-    from tests.portal.world import Profile
+    from tests.support.portal import Profile
 
     path = invite(tenant_a, Profile(tenant_a, other, cc))
     assert Client().post(path).status_code == 302

@@ -3,7 +3,7 @@ not theirs (another creator's in the same brand, a brand they are not linked to,
 object under their other brand's URL), answers 404; their own answers 200; brand staff URLs
 answer 404 to a creator, and portal URLs answer 404 to brand staff.
 
-Three creators in two brands (tests/portal/world.py): Omar (alpha), Kim (bravo) and Jane (both,
+Three creators in two brands (tests/support/portal.py): Omar (alpha), Kim (bravo) and Jane (both,
 one account). Every portal URL is listed below; a new one fails the suite until it is."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from creators.portal.views.base import PortalView
 from tests.isolation import REGISTRY as STAFF_REGISTRY
 from tests.isolation import tenant_url as staff_url
-from tests.portal.world import BROWSER, Profile
+from tests.support.portal import BROWSER, Profile
 
 
 @dataclass(frozen=True)

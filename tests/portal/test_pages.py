@@ -18,7 +18,7 @@ from commissions.models import Conversion, ConversionAdjustment
 from creators.models import CampaignCreator
 from creators.portal.selectors.numbers import Figures, threshold_note
 from tenancy.scoping import tenant_scope
-from tests.portal.world import RANGE, today_clicks
+from tests.support.portal import RANGE, today_clicks
 
 JANE_ALPHA_OCTOBER = Figures(
     link_clicks=(12 + 13 + 14) * 2,
