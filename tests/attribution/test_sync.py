@@ -15,6 +15,7 @@ from attribution.models import DailyMetric, MetricRevision, Store, SyncRun
 from attribution.sync import pull as pull_module
 from attribution.sync.lease import SyncBusy, lease_claim
 from tenancy.scoping import tenant_scope
+from tests.factories import DailyMetricFactory
 from tests.support.amazon import sandbox_control
 from tests.support.sync import WINDOW, Sleeps, amazon_rows, stored_rows, sync
 
@@ -71,18 +72,17 @@ def test_restatements_update_rows_and_keep_revisions(us_store, amazon_sandbox):
 
 def test_rows_amazon_no_longer_returns_are_removed(us_store):
     sync(us_store)
-    with tenant_scope(us_store.organization_id):
-        DailyMetric.objects.create(
-            store=us_store,
-            date=date(2026, 10, 25),
-            level="creative",
-            amazon_campaign_id="gone",
-            amazon_adgroup_id="gone",
-            amazon_creative_id="gone",
-            sales=Decimal("24.99"),
-            purchases=1,
-            clicks=12,
-        )
+    DailyMetricFactory(
+        store=us_store,
+        date=date(2026, 10, 25),
+        level="creative",
+        amazon_campaign_id="gone",
+        amazon_adgroup_id="gone",
+        amazon_creative_id="gone",
+        sales=Decimal("24.99"),
+        purchases=1,
+        clicks=12,
+    )
     run = sync(us_store, owner="again")
     assert run.rows_removed == 1
     assert stored_rows(us_store) == amazon_rows(us_store)

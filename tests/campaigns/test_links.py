@@ -15,6 +15,7 @@ from campaigns.services import links_sync
 from campaigns.tasks import links_generate_job
 from creators.services import campaign_creators_add, creator_create
 from tenancy.scoping import tenant_scope
+from tests.factories import AffiliateLinkFactory
 from tests.support.campaigns import store_campaign_id
 
 
@@ -97,11 +98,9 @@ def test_one_link_per_creator_and_product_and_one_store_page_link(worlds):
     with tenant_scope(world.org):
         for product in (link.product, None):
             with pytest.raises(IntegrityError), transaction.atomic():
-                AffiliateLink.objects.create(
-                    campaign=world.campaign,
+                AffiliateLinkFactory(
                     campaign_creator=link.campaign_creator,
                     product=product,
-                    store=world.store,
                     amazon_creative_id=f"dup-{product}",
                     code=f"DUPL{product is None:d}ABCDE",
                     destination_url=link.destination_url,

@@ -10,7 +10,7 @@ from django.test import Client
 from campaigns.models import TrackingPlan
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, TrackingPlanFactory
 from tests.support.amazon import sandbox_control
 from tests.support.campaigns import us_store_of
 from tests.support.queries import queries_for
@@ -120,15 +120,14 @@ def test_list_page_query_count_does_not_grow(worlds):
     world = worlds["alpha"]
     client = world.tenant.client()
     before = queries_for(client, "/o/alpha/tracking-plans/")
-    with tenant_scope(world.org):
-        for n in range(8):
-            TrackingPlan.objects.create(
-                store=world.store,
-                name=f"Plan {n}",
-                publisher_id="101",
-                template_tag=world.plan.template_tag,
-                tag_fetched_at=world.plan.tag_fetched_at,
-            )
+    for n in range(8):
+        TrackingPlanFactory(
+            store=world.store,
+            name=f"Plan {n}",
+            publisher_id="101",
+            template_tag=world.plan.template_tag,
+            tag_fetched_at=world.plan.tag_fetched_at,
+        )
     assert queries_for(client, "/o/alpha/tracking-plans/") == before
     page = client.get("/o/alpha/tracking-plans/").content.decode()
     assert len(re.findall(r'href="/o/alpha/tracking-plans/\d+/"', page)) == 9

@@ -11,6 +11,7 @@ from django.test import Client
 
 from creators.models import CampaignCreator, Creator
 from tenancy.scoping import tenant_scope
+from tests.factories import CreatorFactory
 from tests.support.queries import queries_for
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -175,10 +176,8 @@ def test_creator_page_lists_campaigns_and_the_list_has_a_fixed_query_count(world
     page = client.get(f"/o/alpha/creators/{world.creators[0].pk}/").content.decode()
     assert "Spring Launch" in page and ">3</a>" in page
     before = queries_for(client, "/o/alpha/creators/")
-    with tenant_scope(world.org):
-        Creator.objects.bulk_create(
-            [Creator(organization=world.org, name=f"Extra {n}") for n in range(20)]
-        )
+    for n in range(20):
+        CreatorFactory(organization=world.org, name=f"Extra {n}")
     assert queries_for(client, "/o/alpha/creators/") == before
     found = client.get("/o/alpha/creators/?q=extra 1").content.decode()
     assert (
