@@ -20,16 +20,7 @@ from api.views.base import TenantViewSet
 from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.factories import AffiliateLinkFactory, CampaignCreatorFactory, ConversionFactory
-from tests.support.api import client_for, key_for
-
-
-def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content[:400]
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["code"] == code, body
-    return body["error"]
-
+from tests.support.api import client_for, error, key_for
 
 # --- authentication and the tenant -----------------------------------------------------------
 

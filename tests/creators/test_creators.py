@@ -12,6 +12,7 @@ from django.test import Client
 from creators.models import CampaignCreator, Creator
 from tenancy.scoping import tenant_scope
 from tests.factories import CreatorFactory
+from tests.support.creators import names
 from tests.support.queries import queries_for
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
@@ -19,11 +20,6 @@ CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/13
 
 def csv_file(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("creators.csv", text.encode(), content_type="text/csv")
-
-
-def names(org) -> list[str]:
-    with tenant_scope(org):
-        return list(Creator.objects.order_by("name").values_list("name", flat=True))
 
 
 def test_add_and_edit_a_creator_with_errors_next_to_fields(tenant_a, tenant_b):

@@ -3,7 +3,6 @@ neutralisation, the CLI and its errors, and the background path with an expiring
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import subprocess
@@ -16,29 +15,22 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
-from django.http import StreamingHttpResponse
 
 from attribution.models import DailyMetric
 from campaigns.models import Product
 from commissions.models import Conversion
 from creators.models import CampaignCreator
-from reporting.exports.csv import HEADER
 from reporting.models import Export
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
 from tests.factories import (
     AffiliateLinkFactory,
-    AmazonConnectionFactory,
-    CampaignCreatorFactory,
-    CampaignFactory,
     ConversionAdjustmentFactory,
-    ConversionFactory,
-    DailyMetricFactory,
     LinkClickDailyFactory,
     ProductFactory,
-    StoreFactory,
 )
+from tests.support.reporting import export, read_csv
 from tests.support.sync import WINDOW, sync
 
 PERIOD = Period(WINDOW.start, WINDOW.end)
@@ -53,21 +45,6 @@ INTS = (
     "total_units_sold",
 )
 MONEY = ("sales", "total_sales", "brand_referral_bonus", "commission")
-
-
-def read_csv(content: bytes) -> list[dict[str, str]]:
-    text = content.decode("utf-8")
-    assert text.splitlines()[0] == ",".join(HEADER)
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def export(client, slug="alpha", **params) -> bytes:
-    data = {"start": WINDOW.start.isoformat(), "end": WINDOW.end.isoformat(), **params}
-    response = client.post(f"/o/{slug}/exports/", data)
-    assert response.status_code == 200, response.content[:500]
-    assert isinstance(response, StreamingHttpResponse)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return b"".join(response.streaming_content)
 
 
 def sums(rows, where=lambda r: True) -> dict[str, Decimal]:
@@ -210,87 +187,6 @@ def test_link_rows_come_from_the_creative_level_without_commission(traffic, camp
 def test_other_tenants_rows_never_appear(traffic, tenant_a, tenant_b):
     rows = read_csv(export(tenant_b.client(), slug="bravo", group_by="day"))
     assert sums(rows)["clicks"] == 0
-
-
-@pytest.fixture
-def formatted(tenant_a):
-    """A USD and a JPY store, names a spreadsheet would run, a clawback bigger than the
-    commission (a negative amount)."""
-    conn = AmazonConnectionFactory(organization=tenant_a.org, region="NA", status="active")
-    usd = StoreFactory(
-        connection=conn,
-        profile_id=1,
-        country_code="US",
-        currency_code="USD",
-        timezone="America/Los_Angeles",
-        advertiser_name="=Acme",
-    )
-    jpy = StoreFactory(
-        connection=conn,
-        profile_id=2,
-        country_code="JP",
-        currency_code="JPY",
-        timezone="Asia/Tokyo",
-        advertiser_name="Acme JP",
-    )
-    camp = CampaignFactory(
-        store=usd,
-        tracking_plan__name="P",
-        tracking_plan__publisher_id="1",
-        tracking_plan__template_tag="maas=x",
-        tracking_plan__tag_fetched_at="2026-01-01T00:00:00Z",
-        name="@SUM(1)",
-        starts_on=date(2026, 1, 1),
-        default_commission_rate=Decimal("10"),
-        amazon_campaign_id="c1",
-    )
-    ccs = [
-        CampaignCreatorFactory(campaign=camp, creator__name=name, amazon_adgroup_id=adgroup)
-        for name, adgroup in (('=HYPERLINK("http://x")', "a"), ("\tTabby", "b"), ("-5 tips", "c"))
-    ]
-    day = date(2026, 3, 2)
-    DailyMetricFactory(
-        store=usd,
-        date=day,
-        level="adgroup",
-        amazon_campaign_id="c1",
-        amazon_adgroup_id="a",
-        clicks=3,
-        purchases=1,
-        sales=Decimal("1234.50"),
-        total_sales=Decimal("1234.50"),
-    )
-    DailyMetricFactory(
-        store=usd,
-        date=day,
-        level="adgroup",
-        amazon_campaign_id="c1",
-        amazon_adgroup_id="b",
-    )
-    DailyMetricFactory(
-        store=jpy,
-        date=day,
-        level="adgroup",
-        amazon_campaign_id="zz",
-        amazon_adgroup_id="zz",
-        clicks=7,
-        purchases=2,
-        sales=Decimal("12345.00"),
-        total_sales=Decimal("20000.00"),
-    )
-    conversion = ConversionFactory(
-        campaign_creator=ccs[2],  # "-5 tips"
-        date=day,
-        currency="USD",
-        commission_rate=Decimal("10"),
-        commission=Decimal("0.50"),
-        settles_on=day,
-        status="approved",
-    )
-    ConversionAdjustmentFactory(
-        conversion=conversion, kind="clawback", included=False, commission=Decimal("-1.75")
-    )
-    return usd, jpy
 
 
 def test_money_decimals_rates_and_formula_cells(formatted, tenant_a):

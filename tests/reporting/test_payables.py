@@ -8,7 +8,6 @@ import io
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -16,41 +15,7 @@ from commissions.models import Conversion, PayoutBatch
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
 from tests.factories import ConversionAdjustmentFactory, ConversionFactory, MembershipFactory
-
-
-@pytest.fixture
-def owed(world_a, world_b, tenant_a):
-    """Alpha: Jane has an approved (Oct 22) conversion, Omar an approved one plus a clawback
-    after approval; one payable in September; pending/awaiting ones are not owed yet."""
-    jane_approved = world_a.conversions[2]
-    omar_approved = world_a.conversions[5]
-    ConversionAdjustmentFactory(
-        conversion=omar_approved, kind="clawback", included=False, commission=Decimal("-0.40")
-    )
-    # an adjustment already folded in (undecided) is never owed on top
-    ConversionAdjustmentFactory(
-        conversion=world_a.conversions[0],
-        kind="restatement",
-        included=True,
-        commission=Decimal("5.00"),
-    )
-    september = ConversionFactory(
-        campaign_creator=world_a.ccs[0],
-        date=date(2026, 9, 30),
-        currency="USD",
-        commission_rate=Decimal("10"),
-        commission=Decimal("3.33"),
-        sales=Decimal("33.30"),
-        settles_on=date(2026, 10, 30),
-        status="payable",
-    )
-    return jane_approved, omar_approved, september
-
-
-def lines(client) -> list[dict[str, str]]:
-    response = client.get("/o/alpha/payables/csv/")
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+from tests.support.reporting import lines
 
 
 def test_payables_per_creator_month_and_currency(owed, tenant_a):

@@ -1,4 +1,4 @@
-"""API keys and clients for the REST API tests."""
+"""API keys, clients and the error format of the REST API tests."""
 
 from __future__ import annotations
 
@@ -18,3 +18,12 @@ def client_for(raw: str) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
     return client
+
+
+def error(response, status: int, code: str) -> dict:
+    """The body of an error answer, checked to be in the API's one error format."""
+    assert response.status_code == status, response.content[:400]
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["code"] == code, body
+    return body["error"]

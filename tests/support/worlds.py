@@ -3,7 +3,8 @@ fixtures in tests/conftest.py build them for the two tenants.
 
 - `spring_campaign`: the campaign that the sandbox's tagged traffic of a store is for.
 - `plain_world`: a campaign with facts, our clicks and conversions in every state, as plain
-  rows (no sync): the API and payables tests."""
+  rows (no sync): the API and payables tests; `owed_conversions` adds what payables owe.
+- `formatted_stores`: a USD and a JPY store with names a spreadsheet would run (exports)."""
 
 from __future__ import annotations
 
@@ -17,12 +18,15 @@ from commissions.models import Conversion
 from creators.models import CampaignCreator, Creator
 from tests.factories import (
     AffiliateLinkFactory,
+    AmazonConnectionFactory,
     CampaignCreatorFactory,
     CampaignFactory,
+    ConversionAdjustmentFactory,
     ConversionFactory,
     DailyMetricFactory,
     LinkClickDailyFactory,
     ProductFactory,
+    StoreFactory,
 )
 from tests.support.campaigns import us_store_of
 
@@ -153,3 +157,112 @@ def plain_world(tenant, stores: list[Store]) -> PlainWorld:
         total_sales=Decimal("80.00"),
     )
     return w
+
+
+def formatted_stores(tenant) -> tuple[Store, Store]:
+    """A USD and a JPY store, names a spreadsheet would run, a clawback bigger than the
+    commission (a negative amount)."""
+    conn = AmazonConnectionFactory(organization=tenant.org, region="NA", status="active")
+    usd = StoreFactory(
+        connection=conn,
+        profile_id=1,
+        country_code="US",
+        currency_code="USD",
+        timezone="America/Los_Angeles",
+        advertiser_name="=Acme",
+    )
+    jpy = StoreFactory(
+        connection=conn,
+        profile_id=2,
+        country_code="JP",
+        currency_code="JPY",
+        timezone="Asia/Tokyo",
+        advertiser_name="Acme JP",
+    )
+    camp = CampaignFactory(
+        store=usd,
+        tracking_plan__name="P",
+        tracking_plan__publisher_id="1",
+        tracking_plan__template_tag="maas=x",
+        tracking_plan__tag_fetched_at="2026-01-01T00:00:00Z",
+        name="@SUM(1)",
+        starts_on=date(2026, 1, 1),
+        default_commission_rate=Decimal("10"),
+        amazon_campaign_id="c1",
+    )
+    ccs = [
+        CampaignCreatorFactory(campaign=camp, creator__name=name, amazon_adgroup_id=adgroup)
+        for name, adgroup in (('=HYPERLINK("http://x")', "a"), ("\tTabby", "b"), ("-5 tips", "c"))
+    ]
+    day = date(2026, 3, 2)
+    DailyMetricFactory(
+        store=usd,
+        date=day,
+        level="adgroup",
+        amazon_campaign_id="c1",
+        amazon_adgroup_id="a",
+        clicks=3,
+        purchases=1,
+        sales=Decimal("1234.50"),
+        total_sales=Decimal("1234.50"),
+    )
+    DailyMetricFactory(
+        store=usd,
+        date=day,
+        level="adgroup",
+        amazon_campaign_id="c1",
+        amazon_adgroup_id="b",
+    )
+    DailyMetricFactory(
+        store=jpy,
+        date=day,
+        level="adgroup",
+        amazon_campaign_id="zz",
+        amazon_adgroup_id="zz",
+        clicks=7,
+        purchases=2,
+        sales=Decimal("12345.00"),
+        total_sales=Decimal("20000.00"),
+    )
+    conversion = ConversionFactory(
+        campaign_creator=ccs[2],  # "-5 tips"
+        date=day,
+        currency="USD",
+        commission_rate=Decimal("10"),
+        commission=Decimal("0.50"),
+        settles_on=day,
+        status="approved",
+    )
+    ConversionAdjustmentFactory(
+        conversion=conversion, kind="clawback", included=False, commission=Decimal("-1.75")
+    )
+    return usd, jpy
+
+
+def owed_conversions(world: PlainWorld) -> tuple[Conversion, Conversion, Conversion]:
+    """What payables owe in a plain world: Jane's approved (Oct 22) conversion, Omar's approved
+    one plus a clawback after approval, and Jane's payable one in September (returned in that
+    order); pending/awaiting ones are not owed yet."""
+    jane_approved = world.conversions[2]
+    omar_approved = world.conversions[5]
+    ConversionAdjustmentFactory(
+        conversion=omar_approved, kind="clawback", included=False, commission=Decimal("-0.40")
+    )
+    # an adjustment already folded in (undecided) is never owed on top
+    ConversionAdjustmentFactory(
+        conversion=world.conversions[0],
+        kind="restatement",
+        included=True,
+        commission=Decimal("5.00"),
+    )
+    september = ConversionFactory(
+        campaign_creator=world.ccs[0],
+        date=date(2026, 9, 30),
+        currency="USD",
+        commission_rate=Decimal("10"),
+        commission=Decimal("3.33"),
+        sales=Decimal("33.30"),
+        settles_on=date(2026, 10, 30),
+        status="payable",
+    )
+    return jane_approved, omar_approved, september
