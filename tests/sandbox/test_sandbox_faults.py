@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 import requests
 
 from amazon_sandbox import SandboxServer
-from tests.sandbox.sandbox_testkit import Ctx, link, login, pin, token_request
+from tests.sandbox.sandbox_testkit import Ctx, faults, link, login, pin, token_request
 
 
 @pytest.fixture
 def ctx(sandbox: SandboxServer) -> Ctx:
     """Logged-in US advertiser."""
     return login(sandbox.url)
-
-
-def faults(url: str, **body: object) -> dict[str, Any]:
-    """POST /sandbox/faults."""
-    resp = requests.post(f"{url}/sandbox/faults", json=body, timeout=5)
-    assert resp.status_code == 200, resp.text
-    return dict(resp.json())
 
 
 def test_throttle_with_and_without_retry_after(ctx: Ctx) -> None:
