@@ -99,18 +99,13 @@ def test_a_pull_that_fails_part_way_changes_nothing(
     sandbox_control(amazon_sandbox, "/sandbox/clock", {"now": "2026-12-05T12:00:00Z"})
     monkeypatch.setattr(pull_module, "PAGE_SIZE", 20)
     settings.SYNC_MAX_RETRIES = 3
-    calls = []
-    original = amazon.AmazonAds.report_page
-
-    def page_then_outage(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:  # two pages in, Amazon starts failing for good
-            sandbox_control(
-                amazon_sandbox, "/sandbox/faults", {"fail": {"count": 50, "status": 503}}
-            )
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(amazon.AmazonAds, "report_page", page_then_outage)
+    # two pages in, Amazon starts failing for good (the first request of the pull is answered
+    # 401, as the month on the sandbox's clock expired the access token, and sent again)
+    sandbox_control(
+        amazon_sandbox,
+        "/sandbox/faults",
+        {"fail": {"count": 50, "status": 503, "after": 1 + 2, "paths": ["/attribution/report"]}},
+    )
     with pytest.raises(amazon.AmazonRetryable):
         sync(us_store, owner="doomed")
     assert stored_rows(us_store) == before
