@@ -20,12 +20,14 @@ class FaultConfigError(ValueError):
 
 @dataclass
 class CountedFault:
-    """A fault that hits the next ``remaining`` matching requests."""
+    """A fault that hits the next ``remaining`` matching requests, once ``after`` matching
+    requests have gone through untouched (Amazon failing part way through a pull)."""
 
     kind: str
     remaining: int
     value: float | int | None
     paths: tuple[str, ...] | None
+    after: int = 0
 
     def matches(self, path: str) -> bool:
         """Default scope: Ads API paths; the LWA token path only when listed explicitly."""
@@ -36,7 +38,18 @@ class CountedFault:
     def to_json(self) -> dict[str, Any]:
         """JSON view for ``/sandbox/state``."""
         key = {"throttle": "retry_after", "fail": "status", "delay": "seconds"}[self.kind]
-        return {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
+        view = {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
+        return {**view, "after": self.after} if self.after else view
+
+    def hits(self, path: str) -> bool:
+        """Whether this request gets the fault (counting it down); call under the lock."""
+        if self.remaining <= 0 or not self.matches(path):
+            return False
+        if self.after > 0:
+            self.after -= 1
+            return False
+        self.remaining -= 1
+        return True
 
 
 @dataclass
@@ -62,10 +75,10 @@ class FaultAction:
     retry_after: float | int | None = None
 
 
-def _count(spec: dict[str, Any]) -> int:
-    count = spec.get("count", 1)
+def _count(spec: dict[str, Any], key: str = "count", default: int = 1) -> int:
+    count = spec.get(key, default)
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise FaultConfigError("count must be a non-negative integer")
+        raise FaultConfigError(f"{key} must be a non-negative integer")
     return count
 
 
@@ -134,7 +147,9 @@ class Faults:
                 value = _number(spec.get("seconds", 1), "seconds")
                 if value > MAX_DELAY_SECONDS:
                     raise FaultConfigError(f"seconds must be <= {MAX_DELAY_SECONDS}")
-            parsed[kind] = CountedFault(kind, _count(spec), value, _paths(spec))
+            parsed[kind] = CountedFault(
+                kind, _count(spec), value, _paths(spec), _count(spec, "after", 0)
+            )
         sets = {}
         for key in ("forbid_profiles", "revoke_refresh_tokens"):
             items = body.get(key)
@@ -168,13 +183,11 @@ class Faults:
         with self._lock:
             delay = 0.0
             fault = self.counted.get("delay")
-            if fault and fault.remaining > 0 and fault.matches(path):
-                fault.remaining -= 1
+            if fault and fault.hits(path):
                 delay = float(fault.value or 0)
             for kind in ("throttle", "fail"):
                 fault = self.counted.get(kind)
-                if fault and fault.remaining > 0 and fault.matches(path):
-                    fault.remaining -= 1
+                if fault and fault.hits(path):
                     if kind == "throttle":
                         return FaultAction(delay, 429, fault.value)
                     return FaultAction(delay, int(fault.value or 500))
