@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.attribution.test_sync import sync
-from tests.attribution.test_sync_review import conversions, metric_rows
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import conversions, metric_rows, sync
 
 LATER = {"now": "2026-12-05T12:00:00Z"}  # a month on: late conversions, returns restated
 

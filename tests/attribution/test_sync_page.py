@@ -15,9 +15,8 @@ from attribution.sync.runs import sync_run_start
 from commissions.models import Conversion
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, stored_rows
-from tests.attribution.test_sync_review import snapshot
 from tests.factories import MembershipFactory
+from tests.support.sync import WINDOW, snapshot, stored_rows
 
 
 def test_the_sync_page_and_the_dashboards_show_a_held_sync(held, tenant_a):

@@ -18,8 +18,8 @@ from attribution.sync.runs import sync_run_start
 from attribution.sync.service import store_sync
 from attribution.tasks import sync_due_stores
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, Sleeps, amazon_rows, stored_rows, sync
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, Sleeps, amazon_rows, stored_rows, sync
 
 REPORT = "/attribution/report"
 

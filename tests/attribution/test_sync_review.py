@@ -15,38 +15,9 @@ from django.utils import timezone
 from attribution import amazon
 from attribution.models import DailyMetric, MetricRevision, Store, SyncPage, SyncRun
 from attribution.sync.schedule import stores_due
-from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, amazon_rows, stored_rows, sync
-from tests.conftest import sandbox_control
-
-
-def conversions(store: Store) -> list[dict]:
-    """Every conversion with its amounts and adjustments: what a creator is owed."""
-    with tenant_scope(store.organization_id):
-        return [
-            {
-                **c,
-                "adjustments": list(
-                    Conversion.objects.get(pk=c["id"]).adjustments.values_list(
-                        "kind", "sales", "commission"
-                    )
-                ),
-            }
-            for c in Conversion.objects.filter(store=store).order_by("pk").values()
-        ]
-
-
-def metric_rows(store: Store) -> list[dict]:
-    """DailyMetric rows as stored, every column (ids and update times included)."""
-    with tenant_scope(store.organization_id):
-        return list(DailyMetric.objects.filter(store=store).order_by("pk").values())
-
-
-def snapshot(store: Store) -> tuple:
-    with tenant_scope(store.organization_id):
-        s = Store.objects.get(pk=store.pk)
-    return metric_rows(store), conversions(store), s.data_through, s.last_synced_at
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, amazon_rows, conversions, snapshot, stored_rows, sync
 
 
 def test_an_empty_report_is_held_and_changes_no_stored_number(synced, amazon_sandbox):

@@ -11,6 +11,7 @@ from attribution.sync import pull as pull_module
 from attribution.sync.pull import row_values
 from attribution.sync.service import store_sync
 from attribution.sync.windows import Window
+from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
 
 WINDOW = Window(date(2026, 10, 20), date(2026, 11, 14))
@@ -52,3 +53,31 @@ def stored_rows(store: Store) -> set[tuple]:
     with tenant_scope(store.organization_id):
         qs = DailyMetric.objects.filter(store=store).values_list(*pull_module.COLUMNS)
         return {tuple(str(v) for v in row) for row in qs}
+
+
+def conversions(store: Store) -> list[dict]:
+    """Every conversion with its amounts and adjustments: what a creator is owed."""
+    with tenant_scope(store.organization_id):
+        return [
+            {
+                **c,
+                "adjustments": list(
+                    Conversion.objects.get(pk=c["id"]).adjustments.values_list(
+                        "kind", "sales", "commission"
+                    )
+                ),
+            }
+            for c in Conversion.objects.filter(store=store).order_by("pk").values()
+        ]
+
+
+def metric_rows(store: Store) -> list[dict]:
+    """DailyMetric rows as stored, every column (ids and update times included)."""
+    with tenant_scope(store.organization_id):
+        return list(DailyMetric.objects.filter(store=store).order_by("pk").values())
+
+
+def snapshot(store: Store) -> tuple:
+    with tenant_scope(store.organization_id):
+        s = Store.objects.get(pk=store.pk)
+    return metric_rows(store), conversions(store), s.data_through, s.last_synced_at
