@@ -81,3 +81,17 @@ def test_no_test_module_imports_another_test_module():
                     offenders.add(f"{path.relative_to(ROOT)} imports {'.'.join(parts[: n + 1])}")
                     break
     assert not offenders, "move what they share to tests/support/:\n" + "\n".join(sorted(offenders))
+
+
+def test_row_locks_are_taken_only_in_each_apps_lock_objects_module():
+    """Locks in one order: every `select_for_update()` lives in an app's lock_objects.py,
+    where the order is written down (Saleor's pattern)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in ROOT.glob("*/**/*.py")
+        if path.relative_to(ROOT).parts[0] not in {*OUTSIDE_THE_PRODUCT, ".venv", "node_modules"}
+        and path.name != "lock_objects.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ".select_for_update(" in line
+    ]
+    assert offenders == []

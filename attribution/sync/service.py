@@ -29,6 +29,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from attribution import amazon
+from attribution.lock_objects import sync_run_lock
 from attribution.models import Store, SyncRun
 from attribution.services import store_ads_client
 from attribution.signals import sync_applied
@@ -246,7 +247,7 @@ def held_run_apply(*, run_id: int, user: Any) -> SyncRun:
             raise SyncBusy("A sync of this store is running; apply the held one after it ends.")
     try:
         with tenant_scope(run.organization_id):
-            run = SyncRun.objects.select_for_update().get(pk=run.pk)
+            run = sync_run_lock(run_id=run.pk)
             if run.status != SyncRun.Status.HELD:
                 raise HeldRunGone("This sync is no longer held for review.")
             store = Store.objects.get(pk=run.store_id)
