@@ -175,6 +175,12 @@ class Store(TenantModel):
 
 
 class MetricLevel(models.TextChoices):
+    """Amazon's report levels (`groupBy`). Totals of a store or campaign come from CAMPAIGN
+    rows, a creator's numbers from ADGROUP rows, a link's from CREATIVE rows: Amazon masks each
+    row whose tag group has under 10 lifetime clicks, so the coarser level hides least (its
+    how-to: request the level you show rather than summing finer rows yourself)."""
+
+    CAMPAIGN = "campaign", "Campaign"
     CREATIVE = "creative", "Link (creative)"
     ADGROUP = "adgroup", "Creator (ad group)"
 
@@ -188,9 +194,9 @@ class DailyMetric(TenantModel):
     date = models.DateField()
     level = models.CharField(max_length=8, choices=MetricLevel.choices)
     amazon_campaign_id = models.CharField(max_length=255)
-    amazon_adgroup_id = models.CharField(max_length=255)
-    amazon_creative_id = models.CharField(max_length=255, blank=True)  # '' at ad-group level
-    publisher = models.CharField(max_length=120, blank=True)
+    amazon_adgroup_id = models.CharField(max_length=255)  # '' at campaign level
+    amazon_creative_id = models.CharField(max_length=255, blank=True)  # '' above creative level
+    publisher = models.CharField(max_length=120, blank=True)  # '' at campaign level
     clicks = models.IntegerField(default=0)
     detail_page_views = models.IntegerField(default=0)
     add_to_cart = models.IntegerField(default=0)

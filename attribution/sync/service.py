@@ -2,11 +2,11 @@
 
 1. Claim the store's lease (attribution.sync.lease) and open its run (attribution.sync.runs);
    runs of the store whose worker is gone are marked interrupted.
-2. Pull every page of both report levels into the run's checkpoint (attribution.sync.
-   checkpoint: pages saved as they arrive, no transaction held open), continuing from the
-   pages of an earlier attempt at the same days. Retries are per page, under the run's
-   deadline (attribution.sync.pull).
-3. Once both levels are complete, in one transaction: measure the pull against the stored
+2. Pull every page of every report level (attribution.sync.pull.GROUP_BY: ad group, creative,
+   campaign) into the run's checkpoint (attribution.sync.checkpoint: pages saved as they
+   arrive, no transaction held open), continuing from the pages of an earlier attempt at the
+   same days. Retries are per page, under the run's deadline (attribution.sync.pull).
+3. Once every level is complete, in one transaction: measure the pull against the stored
    rows and hold it for review when it would lower too much (attribution.sync.review), or
    replace the window's rows with it (attribution.sync.write), announce it
    (attribution.signals.sync_applied: conversions settle), record the run. A pull that
