@@ -130,6 +130,11 @@ class Store(TenantModel):
     # Report metrics Amazon refused for this profile (400 "Invalid metric <name>"), left out of
     # its report requests: [{"metric": name, "dropped_at": ISO time, "message": Amazon's}].
     dropped_metrics = models.JSONField(default=list, blank=True)
+    # Days whose reports the store still owes a re-pull (attribution.sync.history): a tag group
+    # passed Amazon's 10-click threshold, so Amazon now shows its older rows too. Both set or
+    # neither; the scheduled sync pulls them after its usual window, newest days first.
+    history_due_from = models.DateField(null=True, blank=True)
+    history_due_to = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["country_code", "account_name"]
@@ -172,6 +177,11 @@ class Store(TenantModel):
         if days:
             return min(days)
         return django_timezone.localdate(now) - timedelta(days=1)
+
+
+# Amazon shows a tag group's report rows once it has this many lifetime clicks (Amazon
+# Attribution API how-to, "Reports resource": rows of groups under it read 0).
+AMAZON_MASK_CLICKS = 10
 
 
 class MetricLevel(models.TextChoices):
@@ -256,6 +266,9 @@ class SyncRun(TenantModel):
         SCHEDULE = "schedule", "Schedule"
         MANUAL = "manual", "Sync now"
         COMMAND = "command", "Operator command"
+        # Days before the usual window, re-pulled because a tag group passed Amazon's 10-click
+        # threshold and its older rows are no longer masked (attribution.sync.history).
+        HISTORY = "history", "History re-pull"
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)
