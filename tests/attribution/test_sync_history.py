@@ -21,6 +21,7 @@ from attribution.tasks import sync_store
 from commissions.models import Conversion
 from core import clock
 from tenancy.scoping import tenant_scope
+from tests.factories import CampaignCreatorFactory, CampaignFactory
 from tests.support.amazon import sandbox_control
 from tests.support.sync import Sleeps, sync
 
@@ -105,24 +106,23 @@ def stored_level(store: Store, level: str, window: Window, adgroup: str) -> set[
 
 @pytest.fixture
 def autumn(campaign, us_store, tenant_a):
-    """Alpha's "autumn" campaign since 1 August, with creator Kim (12 %) and her link."""
-    from campaigns.models import Campaign, CampaignCreator
-    from creators.models import Creator
-
-    with tenant_scope(tenant_a.org):
-        autumn = Campaign.objects.create(
-            store=us_store,
-            tracking_plan=campaign.tracking_plan,
-            name="Autumn",
-            starts_on=date(2026, 8, 1),
-            status="active",
-            default_commission_rate=Decimal("12.00"),
-            amazon_campaign_id="autumn",
-        )
-        kim = Creator.objects.create(name="Kim", email="kim@creators.test")
-        CampaignCreator.objects.create(
-            campaign=autumn, creator=kim, status="active", amazon_adgroup_id="kim"
-        )
+    """Alpha's "autumn" campaign since 1 August, with creator Kim (12 %)."""
+    autumn = CampaignFactory(
+        store=us_store,
+        tracking_plan=campaign.tracking_plan,
+        name="Autumn",
+        starts_on=date(2026, 8, 1),
+        status="active",
+        default_commission_rate=Decimal("12.00"),
+        amazon_campaign_id="autumn",
+    )
+    CampaignCreatorFactory(
+        campaign=autumn,
+        creator__name="Kim",
+        creator__email="kim@creators.test",
+        status="active",
+        amazon_adgroup_id="kim",
+    )
     return autumn
 
 
