@@ -12,7 +12,7 @@ from pathlib import Path
 from types import TracebackType
 from urllib.parse import parse_qs, urlsplit
 
-from . import ads, control, lwa
+from . import ads, control, lwa, masking
 from .faults import TOKEN_PATH
 from .state import SandboxState
 from .web import HttpError, Request, Response, lwa_error, maas_error
@@ -45,6 +45,8 @@ ROUTES: tuple[tuple[tuple[str, ...], re.Pattern[str], Handler], ...] = tuple(
         (("POST",), r"^/sandbox/faults$", control.set_faults),
         (("POST",), r"^/sandbox/reset$", control.reset),
         (("POST",), r"^/sandbox/traffic$", control.traffic),
+        (("POST",), r"^/sandbox/masked_history$", masking.post_masked_history),
+        (("POST",), r"^/sandbox/unmask$", masking.post_unmask),
         (("GET", "HEAD"), r"^/(?:[^?]+/)?dp/(?P<asin>[^/]+)/?$", control.product_page),
         (("GET", "HEAD"), r"^/stores/(?:[^/]+/)?page/(?P<store>[^/]+)/?$", control.store_page),
     )

@@ -130,6 +130,11 @@ class Store(TenantModel):
     # Report metrics Amazon refused for this profile (400 "Invalid metric <name>"), left out of
     # its report requests: [{"metric": name, "dropped_at": ISO time, "message": Amazon's}].
     dropped_metrics = models.JSONField(default=list, blank=True)
+    # Days whose reports the store still owes a re-pull (attribution.sync.history): a tag group
+    # passed Amazon's 10-click threshold, so Amazon now shows its older rows too. Both set or
+    # neither; the scheduled sync pulls them after its usual window, newest days first.
+    history_due_from = models.DateField(null=True, blank=True)
+    history_due_to = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["country_code", "account_name"]
@@ -174,7 +179,18 @@ class Store(TenantModel):
         return django_timezone.localdate(now) - timedelta(days=1)
 
 
+# Amazon shows a tag group's report rows once it has this many lifetime clicks (Amazon
+# Attribution API how-to, "Reports resource": rows of groups under it read 0).
+AMAZON_MASK_CLICKS = 10
+
+
 class MetricLevel(models.TextChoices):
+    """Amazon's report levels (`groupBy`). Totals of a store or campaign come from CAMPAIGN
+    rows, a creator's numbers from ADGROUP rows, a link's from CREATIVE rows: Amazon masks each
+    row whose tag group has under 10 lifetime clicks, so the coarser level hides least (its
+    how-to: request the level you show rather than summing finer rows yourself)."""
+
+    CAMPAIGN = "campaign", "Campaign"
     CREATIVE = "creative", "Link (creative)"
     ADGROUP = "adgroup", "Creator (ad group)"
 
@@ -188,9 +204,9 @@ class DailyMetric(TenantModel):
     date = models.DateField()
     level = models.CharField(max_length=8, choices=MetricLevel.choices)
     amazon_campaign_id = models.CharField(max_length=255)
-    amazon_adgroup_id = models.CharField(max_length=255)
-    amazon_creative_id = models.CharField(max_length=255, blank=True)  # '' at ad-group level
-    publisher = models.CharField(max_length=120, blank=True)
+    amazon_adgroup_id = models.CharField(max_length=255)  # '' at campaign level
+    amazon_creative_id = models.CharField(max_length=255, blank=True)  # '' above creative level
+    publisher = models.CharField(max_length=120, blank=True)  # '' at campaign level
     clicks = models.IntegerField(default=0)
     detail_page_views = models.IntegerField(default=0)
     add_to_cart = models.IntegerField(default=0)
@@ -250,6 +266,9 @@ class SyncRun(TenantModel):
         SCHEDULE = "schedule", "Schedule"
         MANUAL = "manual", "Sync now"
         COMMAND = "command", "Operator command"
+        # Days before the usual window, re-pulled because a tag group passed Amazon's 10-click
+        # threshold and its older rows are no longer masked (attribution.sync.history).
+        HISTORY = "history", "History re-pull"
 
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="sync_runs")
     trigger = models.CharField(max_length=10, choices=Trigger.choices)

@@ -1,4 +1,4 @@
-"""What the Amazon side announces to the layers above it, which subscribe in their
+"""What the Amazon side announces to (or asks of) the layers above it, which subscribe in their
 `AppConfig.ready()`; attribution itself imports none of them."""
 
 from django.dispatch import Signal
@@ -9,3 +9,11 @@ from django.dispatch import Signal
 # (attribution.SyncRun, whose window_start..window_end is the window written). The sender is
 # the Store class.
 sync_applied = Signal()
+
+# A sync asks how far back the history of tag groups Amazon just stopped masking goes
+# (attribution.sync.history). Sent inside the sync's tenant scope with `store`
+# (attribution.Store) and `campaign_ids` (a set of Amazon campaign ids); a receiver returns
+# {Amazon campaign id: the campaign's first day} for the ids it knows (campaigns.apps connects
+# one). Ids nobody knows go back to the first day held for the store. The sender is the Store
+# class.
+campaign_starts = Signal()

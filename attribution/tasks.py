@@ -8,6 +8,7 @@ from celery import shared_task
 
 from attribution import amazon
 from attribution.models import SyncRun
+from attribution.sync.history import store_history_sync
 from attribution.sync.lease import SyncBusy
 from attribution.sync.runs import sync_runs_interrupt_expired
 from attribution.sync.schedule import stores_due
@@ -49,4 +50,8 @@ def sync_store(
         raise self.retry(
             countdown=max(60, exc.wait_seconds(self.request.retries)), exc=exc
         ) from exc
+    if run is not None and run.status == SyncRun.Status.SUCCEEDED:
+        # days a tag group revealed by passing Amazon's 10-click threshold (still owed when
+        # this stops part-way: the next sync goes on)
+        store_history_sync(organization_id=organization_id, store_id=store_id, owner=owner)
     return run.status if run else "gone"

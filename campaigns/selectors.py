@@ -168,3 +168,14 @@ def campaign_creators_of(*, creator: Creator) -> QuerySet[CampaignCreator]:
         .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
         .order_by("-campaign__starts_on")
     )
+
+
+def campaign_starts(*, store: Store, campaign_ids: set[str], **_signal: object) -> dict[str, date]:
+    """{Amazon campaign id: first day} of the store's campaigns among `campaign_ids`: how far
+    back the sync re-pulls a tag group's history once Amazon stops masking it (the receiver of
+    attribution.signals.campaign_starts, connected in campaigns.apps)."""
+    return dict(
+        Campaign.objects.filter(store=store, amazon_campaign_id__in=campaign_ids).values_list(
+            "amazon_campaign_id", "starts_on"
+        )
+    )

@@ -10,10 +10,10 @@ from attribution.models import Store
 from reporting.exports.query import GROUPINGS
 
 GROUP_LABELS = {
-    "day": "Day: one row per date and store",
-    "campaign": "Campaign: per date, store and campaign",
-    "creator": "Creator: per date, store and creator",
-    "link": "Link: per date, store and link (Amazon's creative level, masked more)",
+    "day": "Day: one row per date and store (Amazon's campaign level)",
+    "campaign": "Campaign: per date, store and campaign (Amazon's campaign level)",
+    "creator": "Creator: per date, store and creator (Amazon's ad-group level, masked more)",
+    "link": "Link: per date, store and link (Amazon's creative level, masked most)",
 }
 
 

@@ -21,8 +21,9 @@ class MetricsQuerySerializer(serializers.Serializer):
         choices=GROUPINGS,
         default="day",
         help_text="day: per date and store; campaign/creator/link: per date, store and that. "
-        "day, campaign and creator come from Amazon's ad-group level, link from the creative "
-        "level (masked more by Amazon).",
+        "day and campaign come from Amazon's campaign level (the store's and campaigns' "
+        "totals), creator (and any query filtered by creator) from the ad-group level, link "
+        "from the creative level (each finer level masked more by Amazon).",
     )
     store = serializers.ListField(
         child=Id(), required=False, default=list, help_text="Store ids (default: all)."

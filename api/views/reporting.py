@@ -88,9 +88,11 @@ def _decode_cursor(cursor: str) -> tuple[date, int, int]:
         summary="Daily metrics, grouped like the export",
         description="Rows per date and store (`group_by=day`), or per date, store and "
         "campaign/creator/link: Amazon's figures (`clicks` to `sales`, `total_*` = brand totals "
-        "incl. halo), our first-party `link_clicks`, and the commission owed. `day`, "
-        "`campaign` and `creator` rows come from Amazon's ad-group (creator) level, `link` "
-        "rows from the creative level, which Amazon masks more (under 10 clicks). Amazon rows "
+        "incl. halo), our first-party `link_clicks`, and the commission owed. `day` and "
+        "`campaign` rows come from Amazon's campaign level (the store's and campaigns' totals, "
+        "as on the dashboards), `creator` rows (and any query filtered by `creator`) from the "
+        "ad-group level, `link` rows from the creative level; Amazon masks a finer level more "
+        "(a tag group under 10 lifetime clicks reads 0), so its sums can be lower. Amazon rows "
         "that match no campaign/creator/link have null there, so per-store sums equal "
         "Amazon's. Ordered by date, store, then id (unmatched last); paginated by `cursor`.",
         parameters=[s.MetricsQuerySerializer],

@@ -1,5 +1,5 @@
-"""Pull: every page of the CREATIVE and ADGROUP reports for a window, parsed to integers and
-Decimal money, each page handed to a checkpoint as CSV as it arrives (attribution.sync.
+"""Pull: every page of the CAMPAIGN, ADGROUP and CREATIVE reports for a window, parsed to
+integers and Decimal money, each page handed to a checkpoint as CSV as it arrives (attribution.sync.
 checkpoint keeps them in the database, so memory stays flat and a pull that stops part-way
 resumes at the next page).
 
@@ -57,7 +57,16 @@ KEY_COLUMNS = [
 ]
 METRIC_COLUMNS = [column for column, _ in METRICS.values()]
 COLUMNS = KEY_COLUMNS + METRIC_COLUMNS
-GROUP_BY = {MetricLevel.CREATIVE: "CREATIVE", MetricLevel.ADGROUP: "ADGROUP"}
+# The levels pulled, in this order, with Amazon's `groupBy` for each. CAMPAIGN rows are the
+# store's and campaigns' totals: Amazon's how-to says to request the level shown rather than
+# sum finer rows, because its 10-click mask hides least there (attribution.models.MetricLevel).
+GROUP_BY = {
+    MetricLevel.ADGROUP: "ADGROUP",
+    MetricLevel.CREATIVE: "CREATIVE",
+    MetricLevel.CAMPAIGN: "CAMPAIGN",
+}
+# brb_bonus_amount: only with groupBy CAMPAIGN or ADGROUP (Amazon answers 400 otherwise).
+BRB_LEVELS = (MetricLevel.CAMPAIGN, MetricLevel.ADGROUP)
 PAGE_SIZE = 5000  # Amazon's maximum `count`
 MIN_PAGE_SIZE = 100  # halving stops here
 HALVE_AFTER = 2  # server errors in a row on one page before its size is halved
@@ -199,13 +208,17 @@ class PageFailed(amazon.AmazonRetryable):
     """One page kept failing through the per-page budget; the pages before it are kept."""
 
 
-LEVEL_NAMES = {MetricLevel.ADGROUP: "creator (ad group)", MetricLevel.CREATIVE: "link (creative)"}
+LEVEL_NAMES = {
+    MetricLevel.ADGROUP: "creator (ad group)",
+    MetricLevel.CREATIVE: "link (creative)",
+    MetricLevel.CAMPAIGN: "campaign",
+}
 
 
 def report_body(
     level: str, start: date, end: date, advertiser_id: str, count: int | None = None
 ) -> dict[str, Any]:
-    metrics = [m for m in METRICS if m != "brb_bonus_amount" or level == MetricLevel.ADGROUP]
+    metrics = [m for m in METRICS if m != "brb_bonus_amount" or level in BRB_LEVELS]
     body: dict[str, Any] = {
         "reportType": "PERFORMANCE",
         "groupBy": GROUP_BY[MetricLevel(level)],
@@ -248,11 +261,11 @@ def pull(
     sleep: Callable[[float], None] = time.sleep,
     on_page: Callable[[], None] | None = None,
 ) -> None:
-    """Pull both levels into `checkpoint`, continuing where it stands (see the module
+    """Pull every level into `checkpoint`, continuing where it stands (see the module
     docstring). Raises PageFailed (budget spent on one page), PullStopped (deadline) or
     a terminal AmazonError; pages already saved stay saved."""
     places = minor_unit(currency)
-    for level in (MetricLevel.ADGROUP, MetricLevel.CREATIVE):
+    for level in GROUP_BY:
         body = report_body(level, start, end, advertiser_id)
         # Metrics Amazon refused for the store are left out by the client: another request.
         left_out = sorted(ads.left_out.names) if ads.left_out is not None else []

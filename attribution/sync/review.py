@@ -29,13 +29,14 @@ from typing import Any
 
 from django.conf import settings
 
-from attribution.models import MetricLevel, SyncRun
+from attribution.models import SyncRun
 from attribution.sync.checkpoint import pages_delete
+from attribution.sync.pull import LEVEL_NAMES
 from attribution.sync.write import GUARDED, Impact
 
 AGREE_SHARE = Decimal("0.02")
 LABELS = {"clicks": "clicks", "sales": "sales", "total_sales": "brand sales"}
-LEVEL_LABELS = {MetricLevel.ADGROUP: "creator (ad group)", MetricLevel.CREATIVE: "link (creative)"}
+LEVEL_LABELS = LEVEL_NAMES  # every pulled level, in our words
 
 
 @dataclass(frozen=True)

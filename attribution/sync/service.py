@@ -2,15 +2,16 @@
 
 1. Claim the store's lease (attribution.sync.lease) and open its run (attribution.sync.runs);
    runs of the store whose worker is gone are marked interrupted.
-2. Pull every page of both report levels into the run's checkpoint (attribution.sync.
-   checkpoint: pages saved as they arrive, no transaction held open), continuing from the
-   pages of an earlier attempt at the same days. Retries are per page, under the run's
-   deadline (attribution.sync.pull).
-3. Once both levels are complete, in one transaction: measure the pull against the stored
+2. Pull every page of every report level (attribution.sync.pull.GROUP_BY: ad group, creative,
+   campaign) into the run's checkpoint (attribution.sync.checkpoint: pages saved as they
+   arrive, no transaction held open), continuing from the pages of an earlier attempt at the
+   same days. Retries are per page, under the run's deadline (attribution.sync.pull).
+3. Once every level is complete, in one transaction: measure the pull against the stored
    rows and hold it for review when it would lower too much (attribution.sync.review), or
    replace the window's rows with it (attribution.sync.write), announce it
    (attribution.signals.sync_applied: conversions settle), record the run. A pull that
-   fails, stops or is held changes no stored number.
+   fails, stops or is held changes no stored number. Tag groups it shows data for the first
+   time leave the store owing a re-pull of their history (attribution.sync.history).
 
 Each step opens its own tenant scope (a transaction), so progress is visible while it runs.
 """
@@ -34,6 +35,7 @@ from attribution.models import Store, SyncRun
 from attribution.services import store_ads_client
 from attribution.signals import sync_applied
 from attribution.sync.checkpoint import DatabaseCheckpoint, pages_delete, pages_write_to
+from attribution.sync.history import history_owe, history_revealed
 from attribution.sync.lease import SyncBusy, lease_claim, lease_release
 from attribution.sync.pull import Deadline, PullStats, pull
 from attribution.sync.review import (
@@ -191,6 +193,7 @@ def _apply(run: SyncRun, store: Store, *, review: bool) -> tuple[WriteStats, Dec
     with tempfile.TemporaryFile("w+", newline="") as spool:
         pages_write_to(run, spool)
         spool.seek(0)
+        revealed = history_revealed(store=store, run=run, rows_csv=spool)
         written = apply_pull(
             organization_id=run.organization_id,
             store_id=store.pk,
@@ -201,6 +204,8 @@ def _apply(run: SyncRun, store: Store, *, review: bool) -> tuple[WriteStats, Dec
             previously_synced_through=store.data_through,
             accept=accept if review else None,
         )
+    if not written.held:
+        history_owe(store=store, revealed=revealed)
     return written, decision
 
 

@@ -1,11 +1,13 @@
 """The export's rows, in SQL: Amazon's facts, our first-party clicks and the commission owed,
 summed per (date, store, dimension), streamed from a server-side cursor.
 
-Which Amazon level: `day`, `campaign` and `creator` rows come from ad-group rows (what the
-dashboards show: Amazon's 10-click privacy mask hides less there); `link` rows from creative
-rows, which Amazon masks more, so their sums can be lower than the others'. Facts are matched
-to our campaigns, creators and links by Amazon ids at read time, exactly as the dashboards do;
-rows that match nothing keep an empty dimension so that per-store totals equal Amazon's.
+Which Amazon level (reporting.selectors.levels), as the dashboards: `day` and `campaign` rows
+come from campaign rows, the store's and campaigns' totals (Amazon's 10-click privacy mask
+hides least there); `creator` rows (and any export filtered by creator) from ad-group rows;
+`link` rows from creative rows. A finer level is masked more, so its sums can be lower. Facts
+are matched to our campaigns, creators and links by Amazon ids at read time, exactly as the
+dashboards do; rows that match nothing keep an empty dimension so that per-store totals equal
+Amazon's.
 
 Commission is what the dashboards show: what the day's conversions owe, compiled from the one
 definition (commissions.models: `Conversion.objects.owing().with_owed()`), so this SQL cannot
@@ -22,8 +24,9 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from attribution.models import MetricLevel, Store
+from attribution.models import Store
 from commissions.models import Conversion
+from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from tenancy.scoping import current_tenant_id
 
 GROUPINGS = ("day", "campaign", "creator", "link")
@@ -66,7 +69,11 @@ class ExportQuery:
 
     @property
     def level(self) -> str:
-        return MetricLevel.CREATIVE if self.group_by == "link" else MetricLevel.ADGROUP
+        if self.group_by == "link":
+            return LINK_LEVEL
+        if self.group_by == "creator" or self.creator_id is not None:
+            return CREATOR_LEVEL
+        return TOTALS_LEVEL
 
 
 @dataclass

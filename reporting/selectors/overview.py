@@ -1,6 +1,9 @@
 """The organisation's workflow dashboard: sales per currency (never summed across currencies),
 per store and per campaign, conversions awaiting approval, and every store's freshness.
-A fixed number of queries whatever the number of stores, campaigns or days."""
+A fixed number of queries whatever the number of stores, campaigns or days.
+
+Store and campaign figures are Amazon's campaign level (reporting.selectors.levels); what the
+creators' ad groups do not add up to is shown as not yet attributed to a creator."""
 
 from __future__ import annotations
 
@@ -10,10 +13,11 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from attribution.models import DailyMetric, MetricLevel, Store
+from attribution.models import DailyMetric, Store
 from campaigns.models import Campaign, LinkClickDaily
 from commissions.models import Conversion
 from reporting.selectors.freshness import Freshness, store_freshness
+from reporting.selectors.levels import CREATOR_LEVEL, TOTALS_LEVEL
 from reporting.selectors.performance import METRICS, ZERO, Period, Totals
 
 TOP_CAMPAIGNS = 10
@@ -24,12 +28,14 @@ class StoreLine:
     store: Store
     totals: Totals
     unmatched: Totals
+    not_attributed: Totals = field(default_factory=Totals)  # campaign rows less ad groups
 
 
 @dataclass
 class CampaignLine:
     campaign: Campaign
     totals: Totals
+    not_attributed: Totals = field(default_factory=Totals)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class CurrencyLine:
     currency: str
     totals: Totals = field(default_factory=Totals)
     stores: int = 0
+    not_attributed: Totals = field(default_factory=Totals)
 
 
 @dataclass
@@ -59,6 +66,10 @@ class Overview:
     def has_data(self) -> bool:
         return any(line.totals.clicks or line.totals.total_sales for line in self.stores)
 
+    @property
+    def has_not_attributed(self) -> bool:
+        return any(line.not_attributed.has_amazon_counts for line in self.stores)
+
 
 def organization_overview(*, period: Period) -> Overview:
     stores = list(Store.objects.select_related("connection").order_by("country_code", "pk"))
@@ -67,18 +78,25 @@ def organization_overview(*, period: Period) -> Overview:
         (c.store_id, c.amazon_campaign_id): c for c in Campaign.objects.select_related("store")
     }
 
-    # Amazon's ad-group rows per (store, campaign id): one query
+    # Amazon's campaign rows and the sum of their ad groups per (store, campaign id): one query
     per_campaign_id = (
-        DailyMetric.objects.filter(in_period, level=MetricLevel.ADGROUP)
-        .values("store_id", "amazon_campaign_id")
+        DailyMetric.objects.filter(in_period, level__in=(TOTALS_LEVEL, CREATOR_LEVEL))
+        .values("store_id", "amazon_campaign_id", "level")
         .annotate(**{m: Sum(m) for m in METRICS})
     )
     store_totals: dict[int, Totals] = defaultdict(Totals)
     unmatched: dict[int, Totals] = defaultdict(Totals)
     campaign_totals: dict[int, Totals] = defaultdict(Totals)
+    store_creators: dict[int, Totals] = defaultdict(Totals)
+    campaign_creators: dict[int, Totals] = defaultdict(Totals)
     for row in per_campaign_id:
-        store_totals[row["store_id"]].add(row)
         campaign = campaigns.get((row["store_id"], row["amazon_campaign_id"]))
+        if row["level"] == CREATOR_LEVEL:
+            store_creators[row["store_id"]].add(row)
+            if campaign is not None:
+                campaign_creators[campaign.pk].add(row)
+            continue
+        store_totals[row["store_id"]].add(row)
         if campaign is None:
             unmatched[row["store_id"]].add(row)
         else:
@@ -110,10 +128,15 @@ def organization_overview(*, period: Period) -> Overview:
         totals = store_totals.get(store.pk, Totals())
         for name in ("link_clicks", *METRICS, "commission"):
             setattr(line.totals, name, getattr(line.totals, name) + getattr(totals, name))
+        line.not_attributed.add(vars(totals.amazon_minus(store_creators[store.pk])))
 
     top = sorted(
         (
-            CampaignLine(c, campaign_totals[c.pk])
+            CampaignLine(
+                c,
+                campaign_totals[c.pk],
+                campaign_totals[c.pk].amazon_minus(campaign_creators[c.pk]),
+            )
             for c in campaigns.values()
             if c.pk in campaign_totals and c.store_id in by_store_id
         ),
@@ -132,7 +155,12 @@ def organization_overview(*, period: Period) -> Overview:
         period=period,
         currencies=sorted(currencies.values(), key=lambda c: c.currency),
         stores=[
-            StoreLine(s, store_totals.get(s.pk, Totals()), unmatched.get(s.pk, Totals()))
+            StoreLine(
+                s,
+                store_totals.get(s.pk, Totals()),
+                unmatched.get(s.pk, Totals()),
+                store_totals.get(s.pk, Totals()).amazon_minus(store_creators[s.pk]),
+            )
             for s in stores
         ],
         campaigns=top,

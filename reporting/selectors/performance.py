@@ -2,24 +2,25 @@
 per-creator and per-link tables. Reads stored facts and rollups only, in a fixed number of
 queries whatever the number of creators, links or days.
 
-Which Amazon level answers what: campaign totals and creators come from ad-group rows
-(Amazon's 10-click mask hides less there), links from creative rows.
+Which Amazon level answers what (reporting.selectors.levels): campaign totals and the daily
+series from campaign rows, creators from ad-group rows, links from creative rows; the campaign's
+total less its creators' is shown as not yet attributed to a creator.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, Q, Sum
 
-from attribution.models import DailyMetric, MetricLevel, MetricRevision, Store, SyncRun
+from attribution.models import AMAZON_MASK_CLICKS, DailyMetric, MetricRevision, Store, SyncRun
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
 from commissions.models import Conversion
+from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 
-AMAZON_MASK_CLICKS = 10
 RESTATEMENT_DAYS = 28
 METRICS = (
     "clicks",
@@ -35,6 +36,7 @@ METRICS = (
     "total_sales",
     "brand_referral_bonus",
 )
+MONEY_METRICS = ("sales", "total_sales", "brand_referral_bonus")
 ZERO = Decimal("0")
 
 
@@ -72,6 +74,17 @@ class Totals:
             value = row.get(prefix + name)
             if value:
                 setattr(self, name, getattr(self, name) + value)
+
+    def amazon_minus(self, other: Totals) -> Totals:
+        """Amazon's figures of self less other's (ours, link clicks and commission, stay 0)."""
+        return Totals(**{name: getattr(self, name) - getattr(other, name) for name in METRICS})
+
+    @property
+    def has_amazon_counts(self) -> bool:
+        """Any of Amazon's counts is not zero. What a masked group hides always has some (a
+        sale comes with its purchase); money alone can differ by a cent between two levels,
+        each row being Amazon's float amount rounded on its own."""
+        return any(getattr(self, name) for name in METRICS if name not in MONEY_METRICS)
 
 
 @dataclass(frozen=True)
@@ -133,6 +146,8 @@ class Performance:
     creators: list[Row]
     links: list[Row]
     changes: list[MetricRevision]
+    # the campaign's Amazon figures less its ad groups': not yet attributed to a creator
+    not_attributed: Totals = field(default_factory=Totals)
 
     @property
     def currency(self) -> str:
@@ -177,20 +192,28 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     facts = DailyMetric.objects.filter(
         store_id=store.pk, amazon_campaign_id=campaign.amazon_campaign_id
     )
-    adgroup = facts.filter(level=MetricLevel.ADGROUP)
 
-    # Amazon per ad group: both periods and lifetime clicks; campaign totals are their sums
-    # (unknown ad groups included, so the totals equal Amazon's).
-    per_adgroup = {
-        r["amazon_adgroup_id"]: r
-        for r in adgroup.values("amazon_adgroup_id").annotate(
+    # Amazon's campaign row and each ad group: both periods and lifetime clicks (one query).
+    # The totals are the campaign level's; what its ad groups do not add up to is not yet
+    # attributed to a creator.
+    per_adgroup: dict[str, dict[str, Any]] = {}
+    current, previous = Totals(), Totals()
+    for r in (
+        facts.filter(level__in=(TOTALS_LEVEL, CREATOR_LEVEL))
+        .values("level", "amazon_adgroup_id")
+        .annotate(
             **_sums("c_", in_current), **_sums("p_", in_previous), lifetime_clicks=Sum("clicks")
         )
-    }
-    current, previous = Totals(), Totals()
+    ):
+        if r["level"] == TOTALS_LEVEL:
+            current.add(r, "c_")
+            previous.add(r, "p_")
+        else:
+            per_adgroup[r["amazon_adgroup_id"]] = r
+    creators_sum = Totals()
     for row in per_adgroup.values():
-        current.add(row, "c_")
-        previous.add(row, "p_")
+        creators_sum.add(row, "c_")
+    not_attributed = current.amazon_minus(creators_sum)
 
     # Our clicks (bots excluded) per campaign creator: both periods and lifetime.
     in_current_link = Q(date__gte=period.start, date__lte=period.end)
@@ -221,10 +244,10 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     current.commission = sum((o["c"] for o in owed.values()), ZERO)
     previous.commission = sum((o["p"] for o in owed.values()), ZERO)
 
-    # Daily series: Amazon per day and our clicks per day.
+    # Daily series: Amazon per day (campaign level) and our clicks per day.
     by_day = {
         r["date"]: r
-        for r in adgroup.filter(in_current)
+        for r in facts.filter(in_current, level=TOTALS_LEVEL)
         .values("date")
         .annotate(day_sales=Sum("sales"), day_purchases=Sum("purchases"), day_clicks=Sum("clicks"))
     }
@@ -278,8 +301,9 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
         previous=previous,
         series=series,
         creators=creators,
-        links=_link_rows(campaign, facts.filter(level=MetricLevel.CREATIVE), period),
+        links=_link_rows(campaign, facts.filter(level=LINK_LEVEL), period),
         changes=_last_changes(campaign),
+        not_attributed=not_attributed,
     )
 
 
@@ -334,7 +358,7 @@ def _last_changes(campaign: Campaign, limit: int = 20) -> list[MetricRevision]:
         MetricRevision.objects.filter(
             sync_run_id__in=last,
             amazon_campaign_id=campaign.amazon_campaign_id,
-            level=MetricLevel.ADGROUP,
+            level=CREATOR_LEVEL,
         ).order_by("date")[:limit]
     )
 

@@ -22,8 +22,8 @@ def synced(campaign, amazon_sandbox):
 
 @pytest.fixture
 def held(synced, amazon_sandbox):
-    """A sync of `synced` held for review: Amazon answered both levels with no rows."""
-    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 2}})
+    """A sync of `synced` held for review: Amazon answered every level with no rows."""
+    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 3}})
     run = sync(synced, owner="empty")
     assert run.status == "held"
     return run

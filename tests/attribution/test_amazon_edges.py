@@ -191,7 +191,7 @@ def amazon_rows_without(store: Store, refused: set[str]) -> set[tuple]:
     with tenant_scope(store.organization_id):
         ads = ads_client(reload(store).connection)
     rows = set()
-    for level in ("adgroup", "creative"):
+    for level in pull_module.GROUP_BY:
         body = pull_module.report_body(level, WINDOW.start, WINDOW.end, store.advertiser_id)
         body["metrics"] = ",".join(m for m in body["metrics"].split(",") if m not in refused)
         for page in ads.report_pages(store.profile_id, body):
@@ -234,7 +234,7 @@ def test_a_refused_metric_asks_again_without_it_only_once(us_store, amazon_sandb
     sync(us_store)
     before = requests_to(amazon_sandbox, "/attribution/report")
     run = sync(us_store, owner="again")
-    assert requests_to(amazon_sandbox, "/attribution/report") - before == run.pages == 2
+    assert requests_to(amazon_sandbox, "/attribution/report") - before == run.pages == 3
 
 
 # --- item 6: `message` as often as `details` ---------------------------------------------------

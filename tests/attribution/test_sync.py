@@ -26,14 +26,16 @@ def test_a_sync_stores_exactly_what_amazon_says(us_store, tenant_b):
     expected = amazon_rows(us_store)
     assert stored_rows(us_store) == expected
     assert run.rows_received == len(expected) == run.rows_inserted
-    assert (run.rows_updated, run.rows_removed, run.pages) == (0, 0, 2)
+    assert (run.rows_updated, run.rows_removed, run.pages) == (0, 0, 3)
     with tenant_scope(us_store.organization_id):
         levels = set(DailyMetric.objects.values_list("level", flat=True))
         store = Store.objects.get(pk=us_store.pk)
-        brb = DailyMetric.objects.filter(level="adgroup", brand_referral_bonus__gt=0).count()
-    assert levels == {"adgroup", "creative"}
+        brb = set(
+            DailyMetric.objects.filter(brand_referral_bonus__gt=0).values_list("level", flat=True)
+        )
+    assert levels == {"campaign", "adgroup", "creative"}
     assert store.data_through == WINDOW.end and store.last_synced_at is not None
-    assert brb > 0  # BRB only exists at ad-group level
+    assert brb == {"campaign", "adgroup"}  # Amazon has no BRB at creative level
     # money is Decimal, at the currency's minor unit
     with tenant_scope(us_store.organization_id):
         sale = DailyMetric.objects.filter(sales__gt=0).first()

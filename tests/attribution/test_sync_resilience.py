@@ -290,4 +290,6 @@ def test_an_unexpected_error_fails_the_run_with_the_error_recorded(us_store, mon
     assert run.status == "failed" and run.finished_at is not None
     assert run.error == "The sync failed unexpectedly: RuntimeError: disk full"
     assert store.sync_lease_owner == ""
-    assert pages(run) == 2  # kept: the next attempt applies them without asking Amazon again
+    assert (
+        pages(run) == 3
+    )  # kept (one per level): the next attempt applies them without asking Amazon again

@@ -22,7 +22,7 @@ from tests.support.sync import WINDOW, amazon_rows, conversions, snapshot, store
 
 def test_an_empty_report_is_held_and_changes_no_stored_number(synced, amazon_sandbox):
     before = snapshot(synced)
-    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 2}})
+    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 3}})
     run = sync(synced, owner="empty")
     assert run.status == "held"
     assert snapshot(synced) == before  # facts, conversions, adjustments, freshness
@@ -33,11 +33,11 @@ def test_an_empty_report_is_held_and_changes_no_stored_number(synced, amazon_san
     levels = run.review["levels"]
     stored = len(before[0])
     assert levels["adgroup"]["rows"][1:] == [0, levels["adgroup"]["rows"][0]]
-    assert levels["adgroup"]["rows"][0] + levels["creative"]["rows"][0] == stored
+    assert sum(levels[level]["rows"][0] for level in ("campaign", "adgroup", "creative")) == stored
     assert run.review["share"] == 20
     metrics = ("clicks", "sales", "total_sales")
     assert sorted(run.review["exceeding"]) == sorted(
-        [[level, m] for level in ("adgroup", "creative") for m in metrics]
+        [[level, m] for level in ("campaign", "adgroup", "creative") for m in metrics]
     )
     assert run.error.startswith("Held for review: this pull would lower more than 20% of the")
     assert "creator (ad group) clicks" in run.error and "(100% removed or reduced)" in run.error
@@ -62,7 +62,7 @@ def test_an_empty_report_is_held_and_changes_no_stored_number(synced, amazon_san
 
 def test_two_empty_reports_in_a_row_are_not_a_confirmation(synced, amazon_sandbox):
     before = snapshot(synced)
-    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 4}})
+    sandbox_control(amazon_sandbox, "/sandbox/faults", {"empty_report": {"count": 6}})
     first = sync(synced, owner="empty-1")
     second = sync(synced, owner="empty-2")
     assert (first.status, second.status) == ("held", "held")

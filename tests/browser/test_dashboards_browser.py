@@ -23,7 +23,7 @@ def test_campaign_performance_in_a_browser(page, campaign, us_store, tenant_a, t
     sync(us_store)
     with tenant_scope(tenant_a.org):
         facts = DailyMetric.objects.filter(
-            level="adgroup", amazon_campaign_id="spring", date__range=(WINDOW.start, WINDOW.end)
+            level="campaign", amazon_campaign_id="spring", date__range=(WINDOW.start, WINDOW.end)
         )
         sales = facts.aggregate(s=Sum("sales"))["s"] or Decimal("0")
         purchases = facts.aggregate(s=Sum("purchases"))["s"] or 0

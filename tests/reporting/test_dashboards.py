@@ -30,7 +30,7 @@ def test_campaign_kpis_equal_the_stored_facts(campaign, us_store, tenant_a):
     sync(us_store)
     with tenant_scope(tenant_a.org):
         facts = DailyMetric.objects.filter(
-            level="adgroup", amazon_campaign_id="spring", date__range=(WINDOW.start, WINDOW.end)
+            level="campaign", amazon_campaign_id="spring", date__range=(WINDOW.start, WINDOW.end)
         )
         expected = facts.aggregate(
             clicks=Sum("clicks"),
@@ -56,7 +56,9 @@ def test_campaign_kpis_equal_the_stored_facts(campaign, us_store, tenant_a):
     assert sum(Decimal(d["sales"]) for d in perf.series) == cur.sales
     assert len(perf.series) == WINDOW.days
     assert {r.label for r in perf.creators} == {"Jane", "Omar"}
+    # every creator of this traffic has passed Amazon's threshold: nothing is unattributed
     assert sum(r.totals.sales for r in perf.creators) == cur.sales
+    assert perf.not_attributed.has_amazon_counts is False
 
     page = tenant_a.client().get(f"/o/alpha/campaigns/{campaign.pk}/performance/", RANGE)
     assert page.status_code == 200
@@ -151,19 +153,20 @@ def test_workflow_dashboard_never_sums_currencies(
 ):
     sync(us_store)
     ca = next(s for s in connected_stores["alpha"] if s.country_code == "CA")
-    DailyMetricFactory(
-        store=ca,
-        date=WINDOW.end,
-        level="adgroup",
-        amazon_campaign_id="x",
-        amazon_adgroup_id="y",
-        clicks=12,
-        sales=Decimal("100.00"),
-        total_sales=Decimal("100.00"),
-    )
+    for level, adgroup in (("adgroup", "y"), ("campaign", "")):
+        DailyMetricFactory(
+            store=ca,
+            date=WINDOW.end,
+            level=level,
+            amazon_campaign_id="x",
+            amazon_adgroup_id=adgroup,
+            clicks=12,
+            sales=Decimal("100.00"),
+            total_sales=Decimal("100.00"),
+        )
     with tenant_scope(tenant_a.org):
         usd = DailyMetric.objects.filter(
-            store=us_store, level="adgroup", date__range=(WINDOW.start, WINDOW.end)
+            store=us_store, level="campaign", date__range=(WINDOW.start, WINDOW.end)
         ).aggregate(s=Sum("sales"))["s"]
     html = numbers(tenant_a.client().get("/o/alpha/", RANGE).content.decode())
     assert f"${usd:,.2f}" in html and "CA$100.00" in html

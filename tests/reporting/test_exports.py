@@ -117,7 +117,7 @@ def test_day_rows_are_exactly_the_stored_facts(traffic, tenant_a):
         facts = {
             r["date"].isoformat(): r
             for r in DailyMetric.objects.filter(
-                store=traffic, level="adgroup", date__range=(WINDOW.start, WINDOW.end)
+                store=traffic, level="campaign", date__range=(WINDOW.start, WINDOW.end)
             )
             .values("date")
             .annotate(

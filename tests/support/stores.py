@@ -70,4 +70,24 @@ def campaign_with_sales(tenant, store: Store, *, sales: Decimal, name: str) -> C
         sales=sales,
         total_sales=sales * 2,
     )
+    campaign_rows(store)
     return campaign
+
+
+def campaign_rows(store: Store) -> None:
+    """Amazon's campaign-level rows for the store's ad-group rows, as a sync would store them:
+    their sums (no creator of these worlds is under Amazon's 10-click threshold)."""
+    from django.db.models import Sum
+
+    from attribution.models import DailyMetric
+    from attribution.sync.pull import METRIC_COLUMNS
+    from tenancy.scoping import tenant_scope
+
+    with tenant_scope(store.organization_id):
+        rows = list(
+            DailyMetric.objects.filter(store=store, level="adgroup")
+            .values("date", "amazon_campaign_id")
+            .annotate(**{m: Sum(m) for m in METRIC_COLUMNS})
+        )
+    for row in rows:
+        DailyMetricFactory(store=store, level="campaign", amazon_adgroup_id="", **row)

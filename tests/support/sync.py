@@ -42,7 +42,7 @@ def amazon_rows(store: Store, window: Window = WINDOW) -> set[tuple]:
     rows = set()
     with tenant_scope(store.organization_id):
         ads = ads_client(Store.objects.select_related("connection").get(pk=store.pk).connection)
-    for level in ("adgroup", "creative"):
+    for level in pull_module.GROUP_BY:
         body = pull_module.report_body(level, window.start, window.end, store.advertiser_id)
         for page in ads.report_pages(store.profile_id, body):
             rows |= {tuple(str(v) for v in row_values(level, r, 2)) for r in page}

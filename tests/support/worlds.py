@@ -29,6 +29,7 @@ from tests.factories import (
     StoreFactory,
 )
 from tests.support.campaigns import us_store_of
+from tests.support.stores import campaign_rows
 
 
 def spring_campaign(store: Store) -> Campaign:
@@ -156,6 +157,7 @@ def plain_world(tenant, stores: list[Store]) -> PlainWorld:
         sales=Decimal("77.70"),
         total_sales=Decimal("80.00"),
     )
+    campaign_rows(store)
     return w
 
 
@@ -236,6 +238,8 @@ def formatted_stores(tenant) -> tuple[Store, Store]:
     ConversionAdjustmentFactory(
         conversion=conversion, kind="clawback", included=False, commission=Decimal("-1.75")
     )
+    campaign_rows(usd)
+    campaign_rows(jpy)
     return usd, jpy
 
 

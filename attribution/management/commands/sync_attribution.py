@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from attribution import amazon
 from attribution.models import Store, SyncRun
 from attribution.services import store_access_recheck
+from attribution.sync.history import store_history_sync
 from attribution.sync.lease import SyncBusy
 from attribution.sync.service import store_sync
 from attribution.sync.windows import Window, backfill_windows, default_window
@@ -64,6 +65,8 @@ class Command(BaseCommand):
             ok = True
             for window in windows:
                 ok = self._sync_one(organization.pk, store, window) and ok
+            if ok:
+                ok = self._history(organization.pk, store)
             failed += 0 if ok else 1
         if failed:
             raise CommandError(f"{failed} of {len(plans)} store(s) failed; see above.")
@@ -110,6 +113,14 @@ class Command(BaseCommand):
         self.stdout.write(self.style.ERROR(f"store #{store.pk} {store}: {store.status_message}"))
         return False
 
+    def _history(self, organization_id: int, store: Store) -> bool:
+        """The days a tag group revealed by passing Amazon's 10-click threshold, as the
+        scheduled sync pulls them after its window (attribution.sync.history)."""
+        runs = store_history_sync(
+            organization_id=organization_id, store_id=store.pk, owner=f"command-{uuid.uuid4()}"
+        )
+        return all([self._report(store, run, "history re-pull ") for run in runs])
+
     def _sync_one(self, organization_id: int, store: Store, window: Window) -> bool:
         label = f"store #{store.pk} {store} {window.start}..{window.end}"
         try:
@@ -127,6 +138,10 @@ class Command(BaseCommand):
             self.stdout.write(self.style.ERROR(f"{label}: failed — {exc.message}"))
             return False
         assert run is not None
+        return self._report(store, run)
+
+    def _report(self, store: Store, run: SyncRun, what: str = "") -> bool:
+        label = f"store #{store.pk} {store} {what}{run.window_start}..{run.window_end}"
         line = (
             f"{label}: {run.status}, {run.pages} page(s), {run.rows_received} row(s) "
             f"(+{run.rows_inserted} ~{run.rows_updated} -{run.rows_removed}), "
