@@ -19,6 +19,7 @@ from api.views.base import TenantViewSet, valid
 from campaigns.models import Campaign
 from creators import services as creator_services
 from creators.models import CampaignCreator, Creator
+from creators.selectors import campaign_creators_all
 
 
 @extend_schema_view(
@@ -59,7 +60,7 @@ class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return CampaignCreator.objects.select_related("campaign")
+        return campaign_creators_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.CampaignCreatorCreateSerializer, request)
