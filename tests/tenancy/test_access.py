@@ -89,9 +89,7 @@ def test_among_rows_already_read_without_a_query(tenant_a, creators, django_asse
                 access_among([mine], value)
 
 
-def test_a_missing_organisation_and_one_without_membership_are_the_same_404(
-    tenant_a, tenant_b
-):
+def test_a_missing_organisation_and_one_without_membership_are_the_same_404(tenant_a, tenant_b):
     with transaction.atomic():
         for slug in (tenant_b.org.slug, "does-not-exist"):
             with pytest.raises(Http404) as raised:
