@@ -8,8 +8,9 @@ from django import forms
 
 from attribution.models import SyncRun
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
+from commissions.models import Conversion
 from creators.models import CampaignCreator, Creator
-from reporting.models import Conversion, Export
+from reporting.models import Export
 from tenancy.emails import email_canonical_or_none
 
 

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from attribution.models import Store
-from reporting.services import conversions_advance
 from tenancy.tasks import for_each_tenant, tenant_task
-
-
-@shared_task(name="reporting.conversions_advance_all", ignore_result=True)
-def conversions_advance_all() -> None:
-    """Daily: settlement dates pass and months close even on days without a sync."""
-    for _ in for_each_tenant():
-        for store in Store.objects.all():
-            conversions_advance(store=store)
 
 
 @tenant_task(name="reporting.export_run", atomic=False, max_retries=0)

@@ -204,8 +204,8 @@ def _world(tenant, stores):
 
     from attribution.models import DailyMetric
     from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
+    from commissions.models import Conversion
     from creators.models import CampaignCreator, Creator
-    from reporting.models import Conversion
 
     store = next(s for s in stores if s.country_code == "US")
     w = type("World", (), {})()

@@ -7,7 +7,7 @@ from django.core.management import call_command
 
 from attribution.models import DailyMetric, Store, SyncRun
 from campaigns.models import AffiliateLink, Campaign
-from reporting.models import Conversion
+from commissions.models import Conversion
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 

@@ -7,8 +7,9 @@ from rest_framework import serializers
 
 from api.serializers.common import Id
 from attribution.models import SyncRun
+from commissions.models import Conversion
 from reporting.exports.query import GROUPINGS
-from reporting.models import Conversion, Export
+from reporting.models import Export
 
 DECIMAL_STRING = r"^-?\d+(\.\d+)?$"
 
@@ -100,9 +101,8 @@ class ConversionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_owed(self, conversion: Conversion) -> str:
-        """Commission plus the adjustments not folded into it."""
-        extra = getattr(conversion, "owed_extra", None) or 0
-        return str(conversion.commission + extra)
+        """Commission plus the adjustments owed on top (conversions_list: with_owed)."""
+        return str(conversion.owed)
 
 
 class DecideSerializer(serializers.Serializer):

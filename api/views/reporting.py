@@ -26,6 +26,9 @@ from api.views.base import TenantViewSet
 from attribution.models import Store, SyncRun
 from attribution.sync.schedule import store_request_sync
 from campaigns.models import AffiliateLink, Campaign
+from commissions.models import Conversion
+from commissions.selectors.conversions import conversions_list
+from commissions.services import conversions_decide
 from core.money import money_text
 from creators.models import Creator
 from reporting.exports.jobs import export_create, export_is_large
@@ -35,10 +38,8 @@ from reporting.exports.query import (
     export_query_build,
     row_cursor_key,
 )
-from reporting.models import Conversion, Export
-from reporting.selectors import conversions_list
+from reporting.models import Export
 from reporting.selectors.performance import conversion_rate
-from reporting.services import conversions_decide
 from tenancy.models import ANY_ROLE, MANAGE_CAMPAIGNS, User
 
 

@@ -3,7 +3,8 @@
 1. Claim the store's lease (attribution.sync.lease) and open its run (attribution.sync.runs).
 2. Pull every page of both report levels to a temporary file (no transaction held open).
 3. In one transaction: replace the window's rows with the pull (attribution.sync.write),
-   settle conversions, record the run. A pull that fails part-way writes nothing.
+   announce it (attribution.signals.sync_applied: conversions settle), record the run. A pull
+   that fails part-way writes nothing.
 
 Each step opens its own tenant scope (a transaction), so progress is visible while it runs.
 """
@@ -21,6 +22,7 @@ from django.utils import timezone
 from attribution import amazon
 from attribution.models import Store, SyncRun
 from attribution.services import store_ads_client
+from attribution.signals import sync_applied
 from attribution.sync.lease import lease_claim, lease_release
 from attribution.sync.pull import PullStats, pull
 from attribution.sync.runs import (
@@ -154,7 +156,6 @@ def _sync(run: SyncRun, sleep: Callable[[float], None]) -> SyncRun:
 
 
 def _after_write(*, store: Store, run: SyncRun) -> None:
-    """Everything derived from the facts, in the same transaction (conversions settle)."""
-    from reporting.services import conversions_settle
-
-    conversions_settle(store=store, sync_run=run)
+    """Everything derived from the facts, in the same transaction: the subscribers of
+    `sync_applied` (conversions settle, commissions.apps)."""
+    sync_applied.send(sender=Store, store=store, sync_run=run)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "attribution",
     "campaigns",
     "creators",
+    "commissions",
     "reporting",
     "api",
 ]
@@ -240,7 +241,7 @@ SPECTACULAR_SETTINGS = {
         "StoreStatusEnum": "attribution.models.Store.Status",
         "CampaignStatusEnum": "campaigns.models.Campaign.Status",
         "CampaignCreatorStatusEnum": "creators.models.CampaignCreator.Status",
-        "ConversionStatusEnum": "reporting.models.Conversion.Status",
+        "ConversionStatusEnum": "commissions.models.Conversion.Status",
         "SyncRunStatusEnum": "attribution.models.SyncRun.Status",
         "ExportStatusEnum": "reporting.models.Export.Status",
         "LinkJobStatusEnum": "campaigns.models.LinkJob.Status",

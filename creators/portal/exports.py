@@ -13,9 +13,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from commissions.selectors.earnings import EarningLine, earnings_page
 from core.csv import csv_stream, neutralise
-from creators.portal.selectors.earnings import EarningLine, earnings_page
-from reporting.models import Conversion
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 
@@ -57,7 +56,7 @@ def safe_cell(value: Any) -> Any:
 
 def _rows(brand: str, line: EarningLine) -> Iterator[list[Any]]:
     c = line.conversion
-    denied = c.status == Conversion.Status.DENIED
+    denied = not c.is_owing  # what is owed: commissions.models
     yield [
         brand,
         c.date,
@@ -79,7 +78,7 @@ def _rows(brand: str, line: EarningLine) -> Iterator[list[Any]]:
         c.decision_reason,
     ]
     for a in line.adjustments:
-        counts = not a.included and not denied
+        counts = a.is_on_top and not denied
         yield [
             brand,
             c.date,

@@ -7,9 +7,9 @@ rows, which Amazon masks more, so their sums can be lower than the others'. Fact
 to our campaigns, creators and links by Amazon ids at read time, exactly as the dashboards do;
 rows that match nothing keep an empty dimension so that per-store totals equal Amazon's.
 
-Commission is what the dashboards show: conversions of the day that were not denied, plus the
-adjustments not folded into them. Conversions are per creator and day, so `link` rows carry no
-commission.
+Commission is what the dashboards show: what the day's conversions owe, compiled from the one
+definition (commissions.models: `Conversion.objects.owing().with_owed()`), so this SQL cannot
+drift from it. Conversions are per creator and day, so `link` rows carry no commission.
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection
 
 from attribution.models import MetricLevel, Store
+from commissions.models import Conversion
 from tenancy.scoping import current_tenant_id
 
 GROUPINGS = ("day", "campaign", "creator", "link")
@@ -178,16 +178,28 @@ def _clicks(q: ExportQuery) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def _owing() -> tuple[str, list[Any]]:
+    """What each conversion of the tenant owes, as SQL compiled from the queryset that defines
+    it (organization_id, date, store_id, campaign_id, creator_id, owed)."""
+    owing = (
+        Conversion.objects.owing()
+        .with_owed()
+        .order_by()
+        .values("organization_id", "date", "store_id", "campaign_id", "creator_id", "owed")
+    )
+    sql, params = owing.query.sql_with_params()
+    return sql, list(params)
+
+
 def _commission(q: ExportQuery) -> tuple[str, list[Any]]:
     key = {"day": "NULL::bigint", "campaign": "v.campaign_id", "creator": "v.creator_id"}
-    where, params = _common("v", q)
-    where.append("v.status <> 'denied'")
+    owing, params = _owing()
+    where, common = _common("v", q)
+    params += common
     where += _filters(q, campaign="v.campaign_id", creator="v.creator_id", link=None, params=params)
     sql = (
         f"SELECT v.date, v.store_id, {key[q.group_by]} AS key_id, 0 AS link_clicks, "
-        f"{_ZEROS_FACTS}, v.commission + COALESCE((SELECT sum(a.commission) FROM "
-        "reporting_conversionadjustment a WHERE a.conversion_id = v.id AND NOT a.included), 0) "
-        f"AS commission FROM reporting_conversion v WHERE {' AND '.join(where)}"
+        f"{_ZEROS_FACTS}, v.owed AS commission FROM ({owing}) v WHERE {' AND '.join(where)}"
     )
     return sql, params
 
@@ -307,7 +319,3 @@ def export_estimate(q: ExportQuery) -> int:
         )
         (count,) = cursor.fetchone()
     return int(count)
-
-
-def decimal_or_zero(value: Any) -> Decimal:
-    return value if isinstance(value, Decimal) else Decimal(value or 0)

@@ -12,7 +12,7 @@ from django.db.models import Count, Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, Store
 from campaigns.models import Campaign, LinkClickDaily
-from reporting.models import Conversion, ConversionAdjustment
+from commissions.models import Conversion
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.performance import METRICS, ZERO, Period, Totals
 
@@ -91,16 +91,10 @@ def organization_overview(*, period: Period) -> Overview:
         .annotate(Sum("clicks"))
     ):
         campaign_totals[campaign_id].link_clicks = clicks or 0
-    # commission owed per campaign for the period: two queries
-    owing = Conversion.objects.filter(in_period).exclude(status=Conversion.Status.DENIED)
-    for campaign_id, commission in owing.values_list("campaign_id").annotate(Sum("commission")):
-        campaign_totals[campaign_id].commission += commission or ZERO
-    for campaign_id, extra in (
-        ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
-        .values_list("conversion__campaign_id")
-        .annotate(Sum("commission"))
-    ):
-        campaign_totals[campaign_id].commission += extra or ZERO
+    # commission owed per campaign for the period: one query
+    owing = Conversion.objects.filter(in_period).owing().with_owed()
+    for campaign_id, owed in owing.values_list("campaign_id").annotate(Sum("owed")):
+        campaign_totals[campaign_id].commission += owed or ZERO
 
     by_store_id = {s.pk: s for s in stores}
     for campaign in campaigns.values():

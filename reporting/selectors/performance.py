@@ -17,8 +17,8 @@ from django.db.models import F, Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, MetricRevision, Store, SyncRun
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
+from commissions.models import Conversion
 from creators.models import CampaignCreator
-from reporting.models import Conversion, ConversionAdjustment
 
 AMAZON_MASK_CLICKS = 10
 RESTATEMENT_DAYS = 28
@@ -170,7 +170,7 @@ def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
 
 
 def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> Performance:
-    """Eleven queries whatever the number of creators, links or days."""
+    """Ten queries whatever the number of creators, links or days."""
     store: Store = campaign.store
     prev = period.previous()
     in_current = Q(date__gte=period.start, date__lte=period.end)
@@ -208,29 +208,17 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     current.link_clicks = sum(r["c"] or 0 for r in ours.values())
     previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
 
-    # Commission owed per campaign creator: conversions plus adjustments not folded into them.
+    # Commission owed per campaign creator (commissions.models: what is owed).
     owed: dict[int, dict[str, Decimal]] = {}
-    owing = Conversion.objects.filter(
-        campaign=campaign, date__gte=prev.start, date__lte=period.end
-    ).exclude(status=Conversion.Status.DENIED)
-    adjustments = (
-        ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
-        .values(cc=F("conversion__campaign_creator_id"))
-        .annotate(
-            c=Sum("commission", filter=Q(conversion__date__gte=period.start)),
-            p=Sum("commission", filter=Q(conversion__date__lt=period.start)),
-        )
+    owing = (
+        Conversion.objects.filter(campaign=campaign, date__gte=prev.start, date__lte=period.end)
+        .owing()
+        .with_owed()
     )
-    for rows in (
-        owing.values(cc=F("campaign_creator_id")).annotate(
-            c=Sum("commission", filter=in_current), p=Sum("commission", filter=in_previous)
-        ),
-        adjustments,
+    for r in owing.values(cc=F("campaign_creator_id")).annotate(
+        c=Sum("owed", filter=in_current), p=Sum("owed", filter=in_previous)
     ):
-        for r in rows:
-            slot = owed.setdefault(r["cc"], {"c": ZERO, "p": ZERO})
-            slot["c"] += r["c"] or ZERO
-            slot["p"] += r["p"] or ZERO
+        owed[r["cc"]] = {"c": r["c"] or ZERO, "p": r["p"] or ZERO}
     current.commission = sum((o["c"] for o in owed.values()), ZERO)
     previous.commission = sum((o["p"] for o in owed.values()), ZERO)
 

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from reporting.models import Conversion
-from reporting.selectors import conversion_status_counts, conversions_list
-from reporting.services import conversions_decide
+from commissions.models import Conversion
+from commissions.selectors.conversions import conversion_status_counts, conversions_list
+from commissions.services import conversions_decide
 from tenancy.models import MANAGE_CAMPAIGNS, User
 from tenancy.views.base import OrgView
 

@@ -13,16 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 
-from core.csv import csv_download, csv_stream, neutralise
-from core.money import money_format, money_text
-from core.months import month_parse
-from reporting.selectors.payables import (
+from commissions.selectors.payables import (
     PayableKey,
     payables_detail,
     payables_list,
     payout_batches_recent,
 )
-from reporting.services import payout_batch_pay
+from commissions.services import payout_batch_pay
+from core.csv import csv_download, csv_stream, neutralise
+from core.money import money_format, money_text
+from core.months import month_parse
 from tenancy.models import VIEW_FINANCE, User
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView

@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 from api.models import ApiKey
 from api.views.base import TenantViewSet
 from campaigns.models import AffiliateLink
-from reporting.models import Conversion
+from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.api.conftest import client_for, key_for
 

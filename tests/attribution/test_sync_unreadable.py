@@ -9,7 +9,7 @@ import re
 import pytest
 
 from attribution.models import MetricRevision, Store, SyncRun
-from reporting.models import Conversion
+from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import WINDOW, amazon_rows, stored_rows, sync
 from tests.conftest import sandbox_control

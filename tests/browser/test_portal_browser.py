@@ -12,9 +12,9 @@ from django.db.models import Sum
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from commissions.models import Conversion
 from creators.models import PortalInvitation
 from creators.portal.services import portal_invitation_token
-from reporting.models import Conversion, ConversionAdjustment
 from tenancy.scoping import tenant_scope
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD
@@ -180,26 +180,12 @@ def test_earnings_on_a_phone_match_the_database(page, portal, tenant_a, tenant_b
     page.open("/portal/b/bravo/earnings/")
     kim = portal.profiles["kim@bravo"]
     with tenant_scope(tenant_b.org):
+        mine = Conversion.objects.filter(creator=kim.creator).with_owed()
         for status in Conversion.Status.values:
-            conversions = Conversion.objects.filter(creator=kim.creator, status=status)
-            amount = (conversions.aggregate(s=Sum("commission"))["s"] or Decimal("0")) + (
-                ConversionAdjustment.objects.filter(
-                    conversion__in=conversions, included=False
-                ).aggregate(s=Sum("commission"))["s"]
-                or Decimal("0")
-            )
+            amount = mine.filter(status=status).aggregate(s=Sum("owed"))["s"] or Decimal("0")
             tile = page.driver.find_element(By.CSS_SELECTOR, f'[data-status="{status}"]')
             assert f"${amount:,.2f}" in tile.text, (status, tile.text)
-        total = (
-            (
-                Conversion.objects.filter(creator=kim.creator)
-                .exclude(status="denied")
-                .aggregate(s=Sum("commission"))["s"]
-            )
-            + ConversionAdjustment.objects.filter(
-                conversion__creator=kim.creator, included=False
-            ).aggregate(s=Sum("commission"))["s"]
-        )
+        total = mine.owing().aggregate(s=Sum("owed"))["s"]
     assert page.text('[data-total="USD"]') == f"${total:,.2f}"
     page.screenshot("portal-earnings-phone")
     assert not page.overflows_horizontally()

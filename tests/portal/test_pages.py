@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 
 from attribution.models import DailyMetric
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product
+from commissions.models import Conversion, ConversionAdjustment
 from creators.models import CampaignCreator
 from creators.portal.selectors.numbers import Figures, threshold_note
-from reporting.models import Conversion, ConversionAdjustment
 from tenancy.scoping import tenant_scope
 from tests.portal.world import RANGE, today_clicks
 
@@ -190,17 +190,13 @@ def test_the_qr_code_is_the_creators_link(portal):
 
 
 def _owed_by_status(profile) -> dict[str, Decimal]:
-    """Straight from the tables: commission plus adjustments not folded in, per status."""
+    """Straight from the ledger's one definition of owed, per status."""
     with tenant_scope(profile.org):
-        result = {}
-        for status in Conversion.Status.values:
-            conversions = Conversion.objects.filter(creator=profile.creator, status=status)
-            base = conversions.aggregate(s=Sum("commission"))["s"] or Decimal("0")
-            extra = ConversionAdjustment.objects.filter(
-                conversion__in=conversions, included=False
-            ).aggregate(s=Sum("commission"))["s"] or Decimal("0")
-            result[status] = base + extra
-        return result
+        mine = Conversion.objects.filter(creator=profile.creator).with_owed()
+        return {
+            status: mine.filter(status=status).aggregate(s=Sum("owed"))["s"] or Decimal("0")
+            for status in Conversion.Status.values
+        }
 
 
 def test_earnings_by_status_and_month_match_the_database(portal):

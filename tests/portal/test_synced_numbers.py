@@ -9,8 +9,8 @@ from django.db.models import Sum
 from django.test import Client
 
 from attribution.models import DailyMetric
+from commissions.models import Conversion
 from creators.models import Creator
-from reporting.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import WINDOW, sync
 from tests.factories import PASSWORD, UserFactory

@@ -13,8 +13,8 @@ from django.utils import timezone
 from attribution.models import DailyMetric, SyncRun
 from attribution.sync.service import store_today
 from campaigns.models import Campaign
-from reporting.models import Conversion, ConversionAdjustment
-from reporting.services import commission_for, conversions_advance, conversions_decide
+from commissions.models import Conversion, ConversionAdjustment
+from commissions.services import commission_for, conversions_advance, conversions_decide
 from tenancy.scoping import tenant_scope
 from tests.attribution.test_sync import WINDOW, sync
 from tests.conftest import sandbox_control
@@ -39,19 +39,14 @@ def facts_by_creator_day(store) -> dict:
     }
 
 
-def owed(conversion: Conversion) -> Decimal:
-    extra = conversion.adjustments.filter(included=False).aggregate(s=Sum("commission"))["s"]
-    return conversion.commission + (extra or Decimal("0"))
-
-
 def assert_reconciles(store) -> None:
     """Every conversion that is not denied owes exactly rate x Amazon's current sales."""
     facts = facts_by_creator_day(store)
     conversions = Conversion.objects.select_related("campaign_creator").filter(store=store)
-    for c in conversions.exclude(status="denied"):
+    for c in conversions.owing().with_owed():
         row = facts.get((c.campaign_creator.amazon_adgroup_id, c.date))
         sales = row["sales"] if row else Decimal("0")
-        assert owed(c) == commission_for(sales, c.commission_rate, "USD"), (c.pk, c.status)
+        assert c.owed == commission_for(sales, c.commission_rate, "USD"), (c.pk, c.status)
     seen = {(c.campaign_creator.amazon_adgroup_id, c.date) for c in conversions}
     assert set(facts) <= seen
 

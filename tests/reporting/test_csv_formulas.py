@@ -11,9 +11,9 @@ import io
 import pytest
 
 from campaigns.models import Campaign
+from commissions.models import Conversion
 from core.csvsafe import neutralise
 from creators.models import Creator
-from reporting.models import Conversion
 from tenancy.scoping import tenant_scope
 from tests.portal.world import build_portal_world
 from tests.reporting.test_exports import export, formatted, read_csv  # noqa: F401

@@ -20,9 +20,10 @@ from django.http import StreamingHttpResponse
 
 from attribution.models import AmazonConnection, DailyMetric, Store
 from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
+from commissions.models import Conversion, ConversionAdjustment
 from creators.models import CampaignCreator, Creator
 from reporting.exports.csv import HEADER
-from reporting.models import Conversion, ConversionAdjustment, Export
+from reporting.models import Export
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope

@@ -12,7 +12,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from reporting.models import Conversion, ConversionAdjustment, PayoutBatch
+from commissions.models import Conversion, ConversionAdjustment, PayoutBatch
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
 from tests.factories import MembershipFactory

@@ -14,8 +14,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from commissions.selectors.earnings import earnings_summary
 from creators.portal.selectors import portal_brands_for_user
-from creators.portal.selectors.earnings import earnings_summary
 from creators.portal.services import (
     PortalInvitationInvalid,
     portal_invitation_check,

@@ -9,11 +9,11 @@ from django.utils import timezone
 from campaigns.clicks.handoff import SUB_RE
 from campaigns.models import AffiliateLink
 from campaigns.qr import qr_png, qr_svg, short_url
+from commissions.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
 from core.csv import csv_download
 from core.months import month_parse
 from creators.portal.exports import earnings_csv
 from creators.portal.selectors import portal_campaigns, portal_link_get
-from creators.portal.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
 from creators.portal.selectors.numbers import creator_numbers, link_numbers
 from creators.portal.views.base import PortalView
 from reporting.periods import PRESETS, period_from

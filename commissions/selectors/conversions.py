@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, QuerySet
 
-from reporting.models import Conversion
+from commissions.models import Conversion
 
 
 def conversions_list(*, status: str | None = None) -> QuerySet[Conversion]:
-    """Conversions of the tenant in scope with what a list shows, in a fixed number of queries."""
-    qs = Conversion.objects.select_related("campaign", "creator", "store").annotate(
-        adjustment_count=Count("adjustments"),
-        owed_extra=Sum("adjustments__commission", filter=Q(adjustments__included=False)),
+    """Conversions of the tenant in scope with what a list shows (the adjustments' count, what
+    is owed on top and in all), in a fixed number of queries."""
+    qs = (
+        Conversion.objects.select_related("campaign", "creator", "store")
+        .annotate(adjustment_count=Count("adjustments"))
+        .with_owed()
     )
     if status:
         qs = qs.filter(status=status)

@@ -13,9 +13,9 @@ from decimal import Decimal
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 
+from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from core.months import month_parse, month_range
 from creators.models import Creator
-from reporting.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 
 OWING_UNPAID = (Conversion.Status.APPROVED, Conversion.Status.PAYABLE)
 
@@ -67,8 +67,8 @@ def payable_conversions(key: PayableKey | None = None) -> QuerySet[Conversion]:
 
 
 def payable_adjustments(key: PayableKey | None = None) -> QuerySet[ConversionAdjustment]:
-    qs = ConversionAdjustment.objects.filter(
-        included=False, payout_batch__isnull=True, conversion__status__in=Conversion.DECIDED_OWING
+    qs = ConversionAdjustment.objects.on_top().filter(
+        payout_batch__isnull=True, conversion__status__in=Conversion.DECIDED_OWING
     )
     if key:
         qs = qs.filter(

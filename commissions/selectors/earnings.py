@@ -1,10 +1,11 @@
-"""A creator's earnings in one brand (tenant in scope): their own conversions and the
-adjustments on them, by status and month, per currency (never summed across currencies).
+"""A creator's earnings in one brand (tenant in scope, the creator portal): their own
+conversions and the adjustments on them, by status and month, per currency (never summed across
+currencies).
 
-What a conversion is worth to the creator ("amount") is its commission plus the adjustments
-not folded into it (clawbacks and top-ups after approval), as in
-reporting.services.commission_owed. Restatements before approval are already folded in; they
-are shown as lines of their own for the record."""
+What a conversion is worth to the creator ("amount") is what it owes
+(ConversionQuerySet.with_owed): its commission plus the adjustments owed on top (clawbacks and
+top-ups after approval). Restatements before approval are already folded in; they are shown as
+lines of their own for the record."""
 
 from __future__ import annotations
 
@@ -15,8 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from commissions.models import Conversion, ConversionAdjustment
 from core.months import month_range
-from reporting.models import Conversion, ConversionAdjustment
 
 ZERO = Decimal("0")
 S = Conversion.Status
@@ -81,19 +82,14 @@ class Summary:
 
 
 def earnings_summary(*, creator_id: int) -> Summary:
-    """Per currency and per (month of the sale, currency), the amount in each status. Two
-    queries whatever the number of conversions."""
+    """Per currency and per (month of the sale, currency), the amount in each status. One
+    query whatever the number of conversions."""
     conversions = (
         Conversion.objects.filter(creator_id=creator_id)
+        .with_owed()
         .annotate(month=TruncMonth("date"))
         .values("currency", "status", "month")
-        .annotate(n=Count("pk"), commission=Sum("commission"))
-    )
-    extras = (
-        ConversionAdjustment.objects.filter(conversion__creator_id=creator_id, included=False)
-        .annotate(month=TruncMonth("conversion__date"))
-        .values("conversion__currency", "conversion__status", "month")
-        .annotate(commission=Sum("commission"))
+        .annotate(n=Count("pk"), amount=Sum("owed"))
     )
     currencies: dict[str, CurrencyEarnings] = {}
     months: dict[tuple[date, str], MonthEarnings] = {}
@@ -108,15 +104,7 @@ def earnings_summary(*, creator_id: int) -> Summary:
             line.amount += amount
 
     for row in conversions:
-        add(row["currency"], row["status"], row["month"], row["commission"] or ZERO, row["n"])
-    for row in extras:
-        add(
-            row["conversion__currency"],
-            row["conversion__status"],
-            row["month"],
-            row["commission"] or ZERO,
-            0,
-        )
+        add(row["currency"], row["status"], row["month"], row["amount"] or ZERO, row["n"])
     return Summary(
         currencies=[currencies[c] for c in sorted(currencies)],
         months=sorted(months.values(), key=lambda m: (m.month, m.currency), reverse=True),
@@ -125,13 +113,12 @@ def earnings_summary(*, creator_id: int) -> Summary:
 
 @dataclass
 class EarningLine:
-    conversion: Conversion
+    conversion: Conversion  # annotated by ConversionQuerySet.with_owed
     adjustments: list[ConversionAdjustment]
 
     @property
     def amount(self) -> Decimal:
-        extra = sum((a.commission for a in self.adjustments if not a.included), ZERO)
-        return self.conversion.commission + extra
+        return self.conversion.owed
 
 
 def earnings_month(*, creator_id: int, month: date) -> list[EarningLine]:
@@ -139,6 +126,7 @@ def earnings_month(*, creator_id: int, month: date) -> list[EarningLine]:
     queries."""
     conversions = (
         Conversion.objects.filter(creator_id=creator_id, date__range=month_range(month))
+        .with_owed()
         .select_related("campaign", "store")
         .prefetch_related("adjustments")
         .order_by("date", "campaign__name", "pk")
@@ -156,7 +144,8 @@ def earnings_page(
     if after is not None:
         conversions = conversions.filter(Q(date__gt=after[0]) | Q(date=after[0], pk__gt=after[1]))
     page = (
-        conversions.select_related("campaign", "store")
+        conversions.with_owed()
+        .select_related("campaign", "store")
         .prefetch_related("adjustments")
         .order_by("date", "pk")[:size]
     )

@@ -1,24 +1,26 @@
-"""Writes of the reporting side: conversions settle from the synced facts, managers decide."""
+"""Writes of the ledger: conversions settle from the synced facts, states advance, managers
+decide, finance pays. Rows are locked only through commissions.lock_objects (one order)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
-from attribution.sync.pull import minor_unit
-from attribution.sync.service import store_today
 from campaigns.models import Campaign
+from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
+from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
+from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
+from core.money import money_round
 from creators.models import CampaignCreator
-from reporting.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from tenancy.models import User
 
 AMOUNTS = ("purchases", "units_sold", "sales", "commission", "brand_referral_bonus")
@@ -43,10 +45,8 @@ class Amounts:
 
 
 def commission_for(sales: Decimal, rate: Decimal, currency: str) -> Decimal:
-    """Sales x rate%, rounded half-up to the currency's minor unit (the one rounding)."""
-    return (sales * rate / Decimal(100)).quantize(
-        Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP
-    )
+    """Sales x rate%, rounded half-up to the currency's minor unit (core.money's rounding)."""
+    return money_round(sales * rate / Decimal(100), currency)
 
 
 def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tuple, dict]:
@@ -90,8 +90,15 @@ def _amounts(row: dict, rate: Decimal, currency: str) -> Amounts:
 
 
 def _owed(conversion: Conversion) -> Amounts:
-    extra = {f: getattr(conversion, f"extra_{f}") or 0 for f in AMOUNTS}
-    return Amounts(*(getattr(conversion, f) + extra[f] for f in AMOUNTS))
+    """Where the conversion stands: its amounts plus the adjustments owed on top (annotated by
+    ConversionQuerySet.with_owed: `owed` for the commission, `owed_<amount>` for the rest)."""
+    names = {f: "owed" if f == "commission" else f"owed_{f}" for f in AMOUNTS}
+    return Amounts(*(getattr(conversion, names[f]) for f in AMOUNTS))
+
+
+def conversions_settle_after_sync(*, store: Store, sync_run: SyncRun, **kwargs: Any) -> None:
+    """Receiver of attribution.signals.sync_applied (connected in CommissionsConfig.ready)."""
+    conversions_settle(store=store, sync_run=sync_run)
 
 
 def conversions_settle(
@@ -99,7 +106,7 @@ def conversions_settle(
 ) -> None:
     """Make the store's conversions agree with its ad-group facts (for the run's window), then
     advance their states. Runs in the sync's write transaction."""
-    today = today or store_today(store)
+    today = today or store.today()
     start = sync_run.window_start if sync_run else None
     end = sync_run.window_end if sync_run else None
     days = _creator_days(store, start, end)
@@ -108,12 +115,9 @@ def conversions_settle(
     )
     if start and end:
         existing_qs = existing_qs.filter(date__range=(start, end))
-    unincluded = Q(adjustments__included=False)
     existing = {
         (c.campaign_creator_id, c.date): c
-        for c in existing_qs.annotate(
-            **{f"extra_{f}": Sum(f"adjustments__{f}", filter=unincluded) for f in AMOUNTS}
-        )
+        for c in existing_qs.with_owed(*(f for f in AMOUNTS if f != "commission"))
     }
     currency = store.currency_code
     new_conversions, adjustments = [], []
@@ -186,7 +190,7 @@ def conversions_settle(
 def conversions_advance(*, store: Store, today: date | None = None) -> None:
     """Pending past its settlement date -> awaiting approval; approved in a month that has
     closed -> payable."""
-    today = today or store_today(store)
+    today = today or store.today()
     Conversion.objects.filter(
         store=store, status=Conversion.Status.PENDING, settles_on__lte=today
     ).update(status=Conversion.Status.AWAITING, updated_at=timezone.now())
@@ -209,11 +213,12 @@ def conversions_decide(
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError({"reason": "Say why the conversion is denied; the creator sees it."})
-    conversions = list(Conversion.objects.select_for_update().filter(pk__in=conversion_ids))
+    conversions = list(conversions_select_for_update().filter(pk__in=conversion_ids))
     found = {c.pk for c in conversions}
     skipped = {pk: "not found" for pk in conversion_ids if pk not in found}
     decided = []
-    for conversion in conversions:
+    # Locked by pk; decided (and reported) in the order the list shows them.
+    for conversion in sorted(conversions, key=lambda c: (-c.date.toordinal(), c.pk)):
         if conversion.status == Conversion.Status.PENDING:
             skipped[conversion.pk] = f"still pending until {conversion.settles_on:%d %b %Y}"
             continue
@@ -230,31 +235,13 @@ def conversions_decide(
     return Decision(decided=len(decided), skipped=skipped)
 
 
-def _field_sum(qs: Any, field: str) -> Decimal:
-    return qs.aggregate(total=Sum(field))["total"] or ZERO
-
-
-def commission_owed(*, creator_id: int, month_start: date, month_end: date) -> Decimal:
-    """Commission owed to a creator for conversions dated in [month_start, month_end]:
-    approved/payable/paid conversions plus every adjustment not folded into them."""
-    owing = Conversion.objects.filter(
-        creator_id=creator_id,
-        date__range=(month_start, month_end),
-        status__in=Conversion.DECIDED_OWING,
-    )
-    extra = ConversionAdjustment.objects.filter(conversion__in=owing, included=False)
-    return _field_sum(owing, "commission") + _field_sum(extra, "commission")
-
-
 def payout_batch_pay(
-    *, lines: list[tuple[Any, Decimal]], user: User | None, reference: str = ""
+    *, lines: list[tuple[PayableKey, Decimal]], user: User | None, reference: str = ""
 ) -> PayoutBatch:
     """Mark payables lines paid as one batch: each (PayableKey, owed the person saw). Their
     approved/payable conversions become `paid` (paid_at, the batch = who and when) and their
     unpaid adjustments are covered by the batch. Refused when an amount changed meanwhile
     (a restatement, an approval): nothing is marked then."""
-    from reporting.selectors.payables import payable_adjustments, payable_conversions
-
     if not lines:
         raise ValidationError({"lines": "Tick at least one line to mark paid."})
     reference = (reference or "").strip()
@@ -268,12 +255,14 @@ def payout_batch_pay(
         adjustment_ids: list[int] = []
         for key, expected in lines:
             conversions = list(
-                payable_conversions(key).select_for_update().values_list("pk", "commission")
+                conversions_select_for_update(payable_conversions(key)).values_list(
+                    "pk", "commission"
+                )
             )
             adjustments = list(
-                payable_adjustments(key)
-                .select_for_update(of=("self",))
-                .values_list("pk", "commission")
+                adjustments_select_for_update(payable_adjustments(key)).values_list(
+                    "pk", "commission"
+                )
             )
             owed = sum((c for _, c in conversions), ZERO) + sum((a for _, a in adjustments), ZERO)
             if owed != expected or not (conversions or adjustments):

@@ -1,0 +1,228 @@
+"""The money ledger: what creators earn from Amazon's numbers, and how it settles like money.
+
+A conversion is one (store, campaign creator, date) from Amazon's ad-group rows. It is
+`pending` until its date plus the campaign's settlement days, then `awaiting` a manager's
+decision; `approved` ones become `payable` when their approval month has closed, then `paid`.
+Restatements change an undecided conversion (and leave an adjustment saying so); once decided,
+a restatement only adds an adjustment (clawback or top-up), never edits the approved amount.
+
+What is owed is defined here and nowhere else:
+- a conversion owes unless it was denied (`ConversionQuerySet.owing`, `Conversion.is_owing`);
+- an adjustment is owed on top of its conversion unless it is already folded into the
+  conversion's amounts (`ConversionAdjustmentQuerySet.on_top`, `ConversionAdjustment.is_on_top`);
+- owed = commission + the adjustments owed on top (`ConversionQuerySet.with_owed`).
+Every reader (dashboards, payables, the export's SQL, the portal, the API) goes through these.
+
+The tables keep the names they had when this lived in `reporting`.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import ClassVar, Self
+
+from django.conf import settings
+from django.db import models
+from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+
+from tenancy.models import TenantManager, TenantModel, TenantQuerySet
+
+ZERO = Decimal("0")
+
+
+class ConversionQuerySet(TenantQuerySet):
+    def owing(self) -> Self:
+        """Conversions that owe their creator something: every status but denied."""
+        return self.exclude(status=Conversion.Status.DENIED)
+
+    def with_owed(self, *amounts: str) -> Self:
+        """Annotate `owed_extra` (the commission of the adjustments owed on top; 0 without
+        any) and `owed` (commission + owed_extra): what the conversion is worth to its creator.
+        With `amounts` ("sales", "purchases", ...), also `owed_<amount>` for each: that amount
+        plus the same adjustments' (the settle compares them with Amazon's figures).
+
+        A subquery per conversion, so `Sum("owed")` over any grouping counts each conversion
+        once however many adjustments it has."""
+        qs = self.annotate(owed_extra=_on_top_total("commission")).annotate(
+            owed=ExpressionWrapper(
+                F("commission") + F("owed_extra"), output_field=_field("commission")
+            )
+        )
+        for amount in amounts:
+            qs = qs.annotate(
+                **{
+                    f"owed_{amount}": ExpressionWrapper(
+                        F(amount) + _on_top_total(amount), output_field=_field(amount)
+                    )
+                }
+            )
+        return qs
+
+
+def _field(amount: str) -> models.Field:
+    """An unbound copy of the amount's field (an expression's output_field)."""
+    field = ConversionAdjustment._meta.get_field(amount)
+    assert isinstance(field, models.Field)
+    return field.clone()
+
+
+def _on_top_total(amount: str) -> Coalesce:
+    """Sum of `amount` over the adjustments owed on top of the conversion in the outer query."""
+    total = (
+        ConversionAdjustment.objects.on_top()
+        .filter(conversion=OuterRef("pk"))
+        .order_by()
+        .values("conversion")
+        .annotate(total=Sum(amount))
+        .values("total")
+    )
+    return Coalesce(Subquery(total), Value(0), output_field=_field(amount))
+
+
+class ConversionManager(TenantManager.from_queryset(ConversionQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class ConversionAdjustmentQuerySet(TenantQuerySet):
+    def on_top(self) -> Self:
+        """Adjustments owed on top of their conversion (clawbacks and top-ups after approval);
+        restatements before approval are already folded into the conversion's amounts."""
+        return self.filter(included=False)
+
+
+class ConversionAdjustmentManager(TenantManager.from_queryset(ConversionAdjustmentQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class Conversion(TenantModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        AWAITING = "awaiting", "Awaiting approval"
+        APPROVED = "approved", "Approved"
+        DENIED = "denied", "Denied"
+        PAYABLE = "payable", "Payable"
+        PAID = "paid", "Paid"
+
+    UNDECIDED = (Status.PENDING, Status.AWAITING)
+    DECIDED_OWING = (Status.APPROVED, Status.PAYABLE, Status.PAID)
+
+    store = models.ForeignKey("attribution.Store", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
+    campaign_creator = models.ForeignKey(
+        "creators.CampaignCreator", on_delete=models.PROTECT, related_name="conversions"
+    )
+    creator = models.ForeignKey("creators.Creator", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    source = models.CharField(max_length=16, default="amazon")
+    currency = models.CharField(max_length=3)
+    purchases = models.IntegerField(default=0)
+    units_sold = models.IntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
+    commission = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    brand_referral_bonus = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    settles_on = models.DateField()
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    # The batch that paid it (who and when); set together with status `paid`.
+    payout_batch = models.ForeignKey(
+        "commissions.PayoutBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conversions",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects: ClassVar[ConversionManager] = ConversionManager()
+    # Set on the rows of ConversionQuerySet.with_owed() only.
+    owed: Decimal
+    owed_extra: Decimal
+
+    class Meta:
+        db_table = "reporting_conversion"
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["store", "campaign_creator", "date", "source"], name="conversion_unique_day"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status", "date"], name="conversion_status"),
+            models.Index(fields=["creator", "date"], name="conversion_creator_date"),
+        ]
+
+    @property
+    def is_owing(self) -> bool:
+        """`ConversionQuerySet.owing` for one conversion in hand."""
+        return self.status != self.Status.DENIED
+
+
+class ConversionAdjustment(TenantModel):
+    class Kind(models.TextChoices):
+        RESTATEMENT = "restatement", "Restated by Amazon (before approval)"
+        CLAWBACK = "clawback", "Clawback (after approval)"
+        TOP_UP = "top_up", "Top-up (after approval)"
+
+    conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="adjustments")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # True: already folded into the conversion's amounts (undecided); False: owed on top.
+    included = models.BooleanField()
+    purchases = models.IntegerField(default=0)
+    units_sold = models.IntegerField(default=0)
+    sales = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    commission = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    brand_referral_bonus = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    sync_run = models.ForeignKey(
+        "attribution.SyncRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # An adjustment owed on top (included=False) is paid by at most one batch; a restatement
+    # after that batch is owed again, in the next one.
+    payout_batch = models.ForeignKey(
+        "commissions.PayoutBatch",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[ConversionAdjustmentManager] = ConversionAdjustmentManager()
+
+    class Meta:
+        db_table = "reporting_conversionadjustment"
+        ordering = ["created_at", "pk"]
+
+    @property
+    def is_on_top(self) -> bool:
+        """`ConversionAdjustmentQuerySet.on_top` for one adjustment in hand."""
+        return not self.included
+
+
+class PayoutBatch(TenantModel):
+    """Creators paid together: who marked it paid, when, with what reference, and the totals
+    per currency at that moment (never summed across currencies)."""
+
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField()
+    reference = models.CharField(max_length=200, blank=True)
+    conversions_count = models.PositiveIntegerField(default=0)
+    adjustments_count = models.PositiveIntegerField(default=0)
+    # {"USD": "1234.50", "EUR": "80.00"}
+    totals = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "reporting_payoutbatch"
+        ordering = ["-paid_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Payout {self.pk} on {self.paid_at:%Y-%m-%d}"
