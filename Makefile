@@ -21,7 +21,7 @@ test: $(STAMP)  ## the whole test suite against real PostgreSQL and Redis
 	@$(PY) -m scripts.dev test $(ARGS)
 
 lint: $(STAMP)
-	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && $(VENV)/bin/lint-imports
 
 format: $(STAMP)
 	@$(VENV)/bin/ruff check --fix . && $(VENV)/bin/ruff format .

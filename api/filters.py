@@ -7,9 +7,9 @@ import django_filters
 from django import forms
 
 from attribution.models import SyncRun
-from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
 from commissions.models import Conversion
-from creators.models import CampaignCreator, Creator
+from creators.models import Creator
 from reporting.models import Export
 from tenancy.emails import email_canonical_or_none
 

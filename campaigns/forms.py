@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
-from campaigns.models import Campaign, TrackingPlan
+from campaigns.models import PERCENT_VALIDATORS, Campaign, CampaignCreator, TrackingPlan
 
 NEW_PLAN = "new"
 
@@ -139,3 +139,42 @@ class ProductsForm(forms.Form):
             asin, _, title = line.partition(sep)
             out.append((asin.strip(), title.strip()))
         return out
+
+
+class CreatorChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}{' · ' + obj.handle if obj.handle else ''}"
+
+
+class CampaignCreatorsAddForm(forms.Form):
+    creators = CreatorChoiceField(queryset=None, widget=forms.CheckboxSelectMultiple)
+    status = forms.ChoiceField(
+        choices=[
+            (CampaignCreator.Status.INVITED, "Invited"),
+            (CampaignCreator.Status.ACTIVE, "Active"),
+        ]
+    )
+    commission_rate_override = forms.DecimalField(
+        label="Commission override (%)",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
+        help_text="Leave empty to use the campaign's default.",
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+    )
+
+    def __init__(self, *args: Any, available: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["creators"].queryset = available  # type: ignore[attr-defined]
+
+
+class CampaignCreatorForm(forms.Form):
+    status = forms.ChoiceField(choices=CampaignCreator.Status.choices)
+    commission_rate_override = forms.DecimalField(
+        label="Commission override (%)",
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        validators=PERCENT_VALIDATORS,
+    )

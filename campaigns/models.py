@@ -148,6 +148,52 @@ class MintedCampaignId(models.Model):
         return self.digest
 
 
+class CampaignCreator(TenantModel):
+    """A creator on a campaign: the commission override, the status and the Amazon ad-group id."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", "Invited"
+        ACTIVE = "active", "Active"
+        REMOVED = "removed", "Removed"
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="campaign_creators"
+    )
+    creator = models.ForeignKey(
+        "creators.Creator", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    commission_rate_override = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    # aa_adgroupid: unique within the campaign, stable forever.
+    amazon_adgroup_id = models.CharField(
+        max_length=255, validators=[validate_amazon_id], editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "creators_campaigncreator"  # the table it has had since the creators app
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "creator"], name="campaigncreator_unique_creator"
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "amazon_adgroup_id"], name="campaigncreator_unique_adgroup"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_id} in {self.campaign_id}"
+
+    @property
+    def commission_rate(self) -> Decimal:
+        if self.commission_rate_override is not None:
+            return self.commission_rate_override
+        return self.campaign.default_commission_rate
+
+
 class Product(TenantModel):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="products")
     asin = models.CharField(max_length=10, validators=[ASIN_VALIDATOR])
@@ -176,7 +222,7 @@ class AffiliateLink(TenantModel):
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="links")
     campaign_creator = models.ForeignKey(
-        "creators.CampaignCreator", on_delete=models.CASCADE, related_name="links"
+        CampaignCreator, on_delete=models.CASCADE, related_name="links"
     )
     product = models.ForeignKey(
         Product, null=True, blank=True, on_delete=models.PROTECT, related_name="links"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from attribution.models import Store
@@ -15,13 +15,14 @@ from campaigns.amazon_ids import campaign_id_digest
 from campaigns.models import (
     AffiliateLink,
     Campaign,
+    CampaignCreator,
     LinkClickDaily,
     LinkJob,
     MintedCampaignId,
     Product,
     TrackingPlan,
 )
-from creators.models import CampaignCreator, Creator
+from creators.models import Creator
 from tenancy.access import access_by_id
 
 
@@ -133,6 +134,20 @@ def campaign_creators_list(*, campaign: Campaign) -> QuerySet[CampaignCreator]:
     )
 
 
+def campaign_creators_all() -> QuerySet[CampaignCreator]:
+    return CampaignCreator.objects.select_related("campaign")
+
+
+def campaign_creator_get(*, campaign_id: int, campaign_creator_id: object) -> CampaignCreator:
+    """A creator in this campaign, with the creator and the campaign (404 for any other)."""
+    return access_by_id(
+        CampaignCreator.objects.select_related("creator", "campaign").filter(
+            campaign_id=campaign_id
+        ),
+        campaign_creator_id,
+    )
+
+
 def campaign_links(
     *, campaign: Campaign, campaign_creator_id: int | None = None
 ) -> QuerySet[AffiliateLink]:
@@ -215,4 +230,13 @@ def link_sub_ids(*, link: AffiliateLink) -> list[dict]:
         .values("sub_id")
         .annotate(clicks=Sum("clicks"), raw_hits=Sum("raw_hits"), bot_hits=Sum("bot_hits"))
         .order_by("-clicks", "sub_id")
+    )
+
+
+def campaign_creators_of(*, creator: Creator) -> QuerySet[CampaignCreator]:
+    return (
+        CampaignCreator.objects.filter(creator=creator)
+        .select_related("campaign__store")
+        .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
+        .order_by("-campaign__starts_on")
     )

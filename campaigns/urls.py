@@ -1,6 +1,13 @@
 from django.urls import path
 
-from campaigns.views import campaign_creators, campaigns, links, products, tracking_plans
+from campaigns.views import (
+    campaign_creators,
+    campaigns,
+    creators,
+    links,
+    products,
+    tracking_plans,
+)
 
 # Under /o/<org_slug>/
 urlpatterns = [
@@ -55,4 +62,13 @@ urlpatterns = [
     ),
     path("links/<int:link_id>/", links.LinkView.as_view(), name="link"),
     path("links/<int:link_id>/qr.<str:fmt>", links.LinkQRView.as_view(), name="link-qr"),
+    # Creators (the tenant's profiles) and their portal invitations
+    path("creators/", creators.CreatorsView.as_view(), name="creators"),
+    path("creators/import/", creators.CreatorsImportView.as_view(), name="creators-import"),
+    path("creators/<int:creator_id>/", creators.CreatorView.as_view(), name="creator"),
+    path(
+        "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/portal-invite/",
+        creators.CampaignCreatorPortalInviteView.as_view(),
+        name="campaign-creator-portal-invite",
+    ),
 ]

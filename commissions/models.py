@@ -110,7 +110,7 @@ class Conversion(TenantModel):
     store = models.ForeignKey("attribution.Store", on_delete=models.PROTECT, related_name="+")
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
     campaign_creator = models.ForeignKey(
-        "creators.CampaignCreator", on_delete=models.PROTECT, related_name="conversions"
+        "campaigns.CampaignCreator", on_delete=models.PROTECT, related_name="conversions"
     )
     creator = models.ForeignKey("creators.Creator", on_delete=models.PROTECT, related_name="+")
     date = models.DateField()

@@ -15,12 +15,11 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
-from campaigns.models import Campaign
+from campaigns.models import Campaign, CampaignCreator
 from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
 from core.money import money_round
-from creators.models import CampaignCreator
 from tenancy.models import User
 
 AMOUNTS = ("purchases", "units_sold", "sales", "commission", "brand_referral_bonus")

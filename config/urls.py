@@ -4,6 +4,7 @@ from django.urls import include, path
 from attribution.views import amazon_callback
 from campaigns.views.redirect import short_link
 from config.health import healthz
+from portal.views import access as portal_access
 from reporting.views.exports import export_download
 from tenancy.forms import EmailAuthenticationForm, LimitedPasswordResetForm
 from tenancy.views import accounts
@@ -12,7 +13,7 @@ urlpatterns = [
     # The public short link, first: the busiest URL (no tenant in it; campaigns/views/redirect.py)
     path("l/<str:code>", short_link, name="short-link"),
     path("healthz", healthz, name="healthz"),
-    path("", accounts.home, name="home"),
+    path("", portal_access.home, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(
@@ -29,7 +30,7 @@ urlpatterns = [
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),
     path("amazon/callback/", amazon_callback, name="amazon-callback"),
     # The creator portal: a creator's own links, numbers and earnings, brand by brand.
-    path("portal/", include("creators.portal.urls")),
+    path("portal/", include("portal.urls")),
     # A finished export's file by signed, expiring link (the signature names the tenant).
     path("exports/<str:token>/download/", export_download, name="export-download"),
     # The REST API: /api/v1/ (tenant from the API key or X-Organization), schema and docs.
@@ -38,7 +39,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("tenancy.urls")),
     path("o/<slug:org_slug>/", include("attribution.urls")),
     path("o/<slug:org_slug>/", include("campaigns.urls")),
-    path("o/<slug:org_slug>/", include("creators.urls")),
     path("o/<slug:org_slug>/", include("reporting.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
 ]

@@ -1,17 +1,13 @@
-"""Creators (a tenant's influencer and affiliate profiles) and their membership in campaigns,
-which carries the commission override and the Amazon ad-group id."""
+"""Creators (a tenant's influencer and affiliate profiles) and their portal invitations. A
+creator's place in a campaign (CampaignCreator) is the campaigns app's."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
-from campaigns.amazon_ids import validate_amazon_id
-from campaigns.models import PERCENT_VALIDATORS
 from tenancy.emails import CanonicalEmailField
 from tenancy.models import TenantModel
 
@@ -73,47 +69,6 @@ class Creator(TenantModel):
         return [labels.get(c, c) for c in self.channels]
 
 
-class CampaignCreator(TenantModel):
-    class Status(models.TextChoices):
-        INVITED = "invited", "Invited"
-        ACTIVE = "active", "Active"
-        REMOVED = "removed", "Removed"
-
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.CASCADE, related_name="campaign_creators"
-    )
-    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="campaigns")
-    commission_rate_override = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
-    )
-    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
-    # aa_adgroupid: unique within the campaign, stable forever.
-    amazon_adgroup_id = models.CharField(
-        max_length=255, validators=[validate_amazon_id], editable=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["campaign", "creator"], name="campaigncreator_unique_creator"
-            ),
-            models.UniqueConstraint(
-                fields=["campaign", "amazon_adgroup_id"], name="campaigncreator_unique_adgroup"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.creator_id} in {self.campaign_id}"
-
-    @property
-    def commission_rate(self) -> Decimal:
-        if self.commission_rate_override is not None:
-            return self.commission_rate_override
-        return self.campaign.default_commission_rate
-
-
 class PortalInvitation(TenantModel):
     """A magic link to the creator portal, emailed to the creator from one of the brand's
     campaigns. The emailed token is signed and expires (settings.PORTAL_INVITATION_MAX_AGE);
@@ -125,7 +80,11 @@ class PortalInvitation(TenantModel):
     )
     # The campaign the invitation was sent from (the email names it); context only.
     campaign_creator = models.ForeignKey(
-        CampaignCreator, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "campaigns.CampaignCreator",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # The address it went to (the creator's email then): who may spend it.
     email = CanonicalEmailField()

@@ -4,11 +4,14 @@ and another tenant's alike (tenancy.access); `*_all` are the API's querysets."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from creators.models import CampaignCreator, Creator, PortalInvitation
+from creators.models import Creator, PortalInvitation
 from tenancy.access import access_by_id
+from tenancy.models import Organization, User
+from tenancy.scoping import user_scope
 
 
 def creators_all() -> QuerySet[Creator]:
@@ -24,20 +27,6 @@ def creators_with_ids(*, creator_ids: Iterable[int]) -> list[Creator]:
     return list(Creator.objects.filter(pk__in=creator_ids))
 
 
-def campaign_creators_all() -> QuerySet[CampaignCreator]:
-    return CampaignCreator.objects.select_related("campaign")
-
-
-def campaign_creator_get(*, campaign_id: int, campaign_creator_id: object) -> CampaignCreator:
-    """A creator in this campaign, with the creator and the campaign (404 for any other)."""
-    return access_by_id(
-        CampaignCreator.objects.select_related("creator", "campaign").filter(
-            campaign_id=campaign_id
-        ),
-        campaign_creator_id,
-    )
-
-
 def creators_list(*, query: str = "") -> QuerySet[Creator]:
     creators = Creator.objects.annotate(
         campaign_count=Count("campaigns", filter=~Q(campaigns__status="removed"))
@@ -49,15 +38,6 @@ def creators_list(*, query: str = "") -> QuerySet[Creator]:
     return creators.order_by("name", "pk")
 
 
-def creator_campaigns(*, creator: Creator) -> QuerySet[CampaignCreator]:
-    return (
-        CampaignCreator.objects.filter(creator=creator)
-        .select_related("campaign__store")
-        .annotate(link_count=Count("links", filter=Q(links__is_active=True)))
-        .order_by("-campaign__starts_on")
-    )
-
-
 def portal_invitations_latest(*, creator_ids: list[int]) -> dict[int, PortalInvitation]:
     """The latest portal invitation of each of these creators (one query)."""
     latest: dict[int, PortalInvitation] = {}
@@ -66,3 +46,30 @@ def portal_invitations_latest(*, creator_ids: list[int]) -> dict[int, PortalInvi
     ):
         latest.setdefault(invitation.creator_id, invitation)
     return latest
+
+
+@dataclass(frozen=True)
+class Brand:
+    """One of the account's creator profiles, with its organisation."""
+
+    organization: Organization
+    creator_id: int
+    creator_name: str
+
+
+def portal_brands_for_user(*, user: User) -> list[Brand]:
+    """The account's creator profiles in every organisation, by brand name. The only read
+    across tenants in the portal: row-level security lets a creators_creator row through
+    when its user is `app.user_id` (creators/migrations/0003_portal)."""
+    with user_scope(user.pk):
+        # unscoped: the signed-in account's own profiles across brands (RLS-bound as above).
+        profiles = list(
+            Creator.unscoped.filter(user=user)
+            .select_related("organization")
+            .order_by("organization__name", "pk")
+        )
+    return [Brand(p.organization, p.pk, p.name) for p in profiles]
+
+
+def portal_creator_ids(*, user: User) -> list[int]:
+    return sorted(b.creator_id for b in portal_brands_for_user(user=user))

@@ -15,10 +15,11 @@ from django.utils import timezone
 
 from attribution.models import Store
 from campaigns.clicks.flush import clicks_write
-from campaigns.models import AffiliateLink, Campaign, TrackingPlan
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, TrackingPlan
 from campaigns.services import campaign_create, products_add, tracking_plan_create
-from creators.models import CampaignCreator, Creator
-from creators.services import campaign_creators_add, creator_create
+from campaigns.services.campaign_creators import campaign_creators_add
+from creators.models import Creator
+from creators.services import creator_create
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 

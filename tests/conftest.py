@@ -159,8 +159,8 @@ def campaign(us_store, tenant_a):
 
     from django.utils import timezone
 
-    from campaigns.models import Campaign, TrackingPlan
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import Campaign, CampaignCreator, TrackingPlan
+    from creators.models import Creator
 
     with tenant_scope(tenant_a.org):
         plan = TrackingPlan.objects.create(
@@ -203,9 +203,16 @@ def _world(tenant, stores):
     from decimal import Decimal
 
     from attribution.models import DailyMetric
-    from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
+    from campaigns.models import (
+        AffiliateLink,
+        Campaign,
+        CampaignCreator,
+        LinkClickDaily,
+        Product,
+        TrackingPlan,
+    )
     from commissions.models import Conversion
-    from creators.models import CampaignCreator, Creator
+    from creators.models import Creator
 
     store = next(s for s in stores if s.country_code == "US")
     w = type("World", (), {})()

@@ -31,8 +31,8 @@ def _campaign_objects(t):
     from decimal import Decimal
 
     from attribution.models import Store
-    from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
+    from creators.models import Creator
 
     store = Store.objects.create(
         connection=t.connection,

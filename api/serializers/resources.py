@@ -8,9 +8,9 @@ from rest_framework import serializers
 
 from api.serializers.common import Email, Id
 from attribution.models import Store
-from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
 from campaigns.qr import short_url
-from creators.models import CampaignCreator, Channel, Creator
+from creators.models import Channel, Creator
 
 
 class StoreSerializer(serializers.ModelSerializer):

@@ -16,10 +16,10 @@ from api import filters
 from api.serializers import resources as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, valid
-from campaigns.models import Campaign
-from creators import services as creator_services
-from creators.models import CampaignCreator, Creator
-from creators.selectors import campaign_creators_all
+from campaigns.models import Campaign, CampaignCreator
+from campaigns.selectors import campaign_creators_all
+from campaigns.services import campaign_creators as campaign_creator_services
+from creators.models import Creator
 
 
 @extend_schema_view(
@@ -66,7 +66,7 @@ class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
         data = valid(s.CampaignCreatorCreateSerializer, request)
         campaign = tenant_object(Campaign, data["campaign"], "campaign")
         creator = tenant_object(Creator, data["creator"], "creator")
-        (cc,) = creator_services.campaign_creators_add(
+        (cc,) = campaign_creator_services.campaign_creators_add(
             campaign=campaign,
             creators=[creator],
             commission_rate_override=data.get("commission_rate_override"),
@@ -77,7 +77,7 @@ class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
     def partial_update(self, request: Request, pk: Any = None) -> Response:
         cc = self.get_object()
         data = valid(s.CampaignCreatorUpdateSerializer, request)
-        cc = creator_services.campaign_creator_update(
+        cc = campaign_creator_services.campaign_creator_update(
             campaign_creator=cc,
             status=data.get("status", cc.status),
             commission_rate_override=data.get(

@@ -18,9 +18,8 @@ from api.serializers import resources as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, raise_field, valid
 from campaigns import services as campaign_services
-from campaigns.models import AffiliateLink, Campaign, Product
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product
 from campaigns.selectors import links_all
-from creators.models import CampaignCreator
 from creators.selectors import creators_with_ids
 
 

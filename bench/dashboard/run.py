@@ -91,8 +91,8 @@ def seed(orgs: int) -> None:
     from django.utils import timezone
 
     from attribution.models import AmazonConnection, Store
-    from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
+    from creators.models import Creator
     from tenancy.models import Organization
     from tenancy.scoping import tenant_scope
 

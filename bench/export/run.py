@@ -58,8 +58,8 @@ def admin_connection():  # type: ignore[no-untyped-def]
 def seed(rows: int) -> tuple[int, int, int]:
     """(organization id, store id, days): a campaign with links and their facts."""
     from attribution.models import AmazonConnection, Store
-    from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
+    from creators.models import Creator
     from tenancy.models import Organization
     from tenancy.scoping import tenant_scope
 

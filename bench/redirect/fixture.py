@@ -12,9 +12,9 @@ django.setup()
 
 from attribution.models import AmazonConnection, Store  # noqa: E402
 from campaigns.clicks.routes import routes_publish  # noqa: E402
-from campaigns.models import AffiliateLink, Campaign, TrackingPlan  # noqa: E402
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, TrackingPlan  # noqa: E402
 from campaigns.services import links_generate, products_add  # noqa: E402
-from creators.models import CampaignCreator, Creator  # noqa: E402
+from creators.models import Creator  # noqa: E402
 from tenancy.models import Organization  # noqa: E402
 from tenancy.scoping import tenant_scope  # noqa: E402
 

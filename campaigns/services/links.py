@@ -17,8 +17,8 @@ from django.utils import timezone
 from campaigns import amazon_ids
 from campaigns.clicks.routes import routes_publish, routes_publish_on_commit
 from campaigns.lock_objects import store_amazon_ids_lock
-from campaigns.models import AffiliateLink, Campaign, LinkJob, Product
-from creators.models import CampaignCreator, Creator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkJob, Product
+from creators.models import Creator
 
 CODE_ALPHABET = string.ascii_letters + string.digits
 CODE_LENGTH = 10
@@ -258,8 +258,8 @@ def links_bulk_make(
     """Add `products` (ASIN, title) and `creators` to the campaign, then make every missing
     link: inline up to the limit, else in a background job. Returns how many links exist now
     that did not before, and the job when one started."""
+    from campaigns.services.campaign_creators import campaign_creators_add
     from campaigns.services.campaigns import products_add
-    from creators.services import campaign_creators_add
 
     before = AffiliateLink.objects.filter(campaign=campaign).count()
     if products:

@@ -6,12 +6,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
-from campaigns.selectors import creators_available, link_job_latest
+from campaigns.forms import CampaignCreatorForm, CampaignCreatorsAddForm
+from campaigns.selectors import campaign_creator_get, creators_available, link_job_latest
+from campaigns.services.campaign_creators import campaign_creator_update, campaign_creators_add
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors, error_text
-from creators.forms import CampaignCreatorForm, CampaignCreatorsAddForm
-from creators.selectors import campaign_creator_get
-from creators.services import campaign_creator_update, campaign_creators_add
 from tenancy.models import MANAGE_CAMPAIGNS
 
 

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from attribution.models import Store
 from campaigns.checker import links_check
-from campaigns.forms import NEW_PLAN, CampaignForm, ProductsForm
-from campaigns.models import Campaign, LinkJob, TrackingPlan
+from campaigns.forms import NEW_PLAN, CampaignCreatorsAddForm, CampaignForm, ProductsForm
+from campaigns.models import Campaign, CampaignCreator, LinkJob, TrackingPlan
 from campaigns.selectors import (
     campaign_click_totals,
     campaign_creators_list,
@@ -34,8 +34,6 @@ from campaigns.services import (
     tracking_plan_create,
 )
 from campaigns.views.common import ManagerView, apply_errors, error_text, store_chosen
-from creators.forms import CampaignCreatorsAddForm
-from creators.models import CampaignCreator
 from creators.selectors import portal_invitations_latest
 from tenancy.models import MANAGE_CAMPAIGNS
 

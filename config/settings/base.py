@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "commissions",
     "reporting",
     "api",
+    "portal",
 ]
 
 MIDDLEWARE = [

@@ -16,9 +16,8 @@ from typing import Any
 from django.db.models import F, Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, MetricRevision, Store, SyncRun
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
 from commissions.models import Conversion
-from creators.models import CampaignCreator
 
 AMAZON_MASK_CLICKS = 10
 RESTATEMENT_DAYS = 28

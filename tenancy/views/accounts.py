@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,32 +11,13 @@ from django.views.decorators.http import require_http_methods
 
 from tenancy.forms import SignupForm
 from tenancy.scoping import tenant_scope
-from tenancy.selectors import invitation_open_get, memberships_for_user, user_get_by_email
+from tenancy.selectors import invitation_open_get, user_get_by_email
 from tenancy.services import (
     InvitationInvalid,
     invitation_accept,
     invitation_accept_signup,
     invitation_from_token,
 )
-
-
-@login_required
-def home(request: HttpRequest) -> HttpResponse:
-    """One organisation: go there. A creator with no organisation: the creator portal.
-    Several places (or none): pick one."""
-    from creators.portal.selectors import portal_brands_for_user
-
-    memberships = memberships_for_user(user=request.user)  # type: ignore[arg-type]
-    has_portal = bool(portal_brands_for_user(user=request.user))  # type: ignore[arg-type]
-    if len(memberships) == 1 and not has_portal:
-        return redirect("org-home", org_slug=memberships[0].organization.slug)
-    if not memberships and has_portal:
-        return redirect("portal-home")
-    return render(
-        request,
-        "tenancy/pick_organization.html",
-        {"memberships": memberships, "has_portal": has_portal},
-    )
 
 
 @require_http_methods(["GET", "POST"])

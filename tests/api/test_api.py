@@ -371,7 +371,8 @@ def test_list_endpoints_use_a_fixed_number_of_queries(world_a, api_a, tenant_a):
     from datetime import timedelta
     from decimal import Decimal
 
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import CampaignCreator
+    from creators.models import Creator
 
     paths = [
         "/api/v1/links/",

@@ -13,8 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from commissions.models import Conversion
+from creators.invitations import portal_invitation_token
 from creators.models import PortalInvitation
-from creators.portal.services import portal_invitation_token
 from tenancy.scoping import tenant_scope
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.factories import PASSWORD
@@ -55,7 +55,8 @@ def sign_in_by_link(page, portal, tenant, key: str) -> None:
 def test_sign_in_by_magic_link_and_set_a_password(page, portal, tenant_a):
     phone(page)
     # Lee is new: no account until the link is used
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import CampaignCreator
+    from creators.models import Creator
     from tests.portal.world import Profile
 
     with tenant_scope(tenant_a.org):

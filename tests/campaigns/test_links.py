@@ -12,8 +12,9 @@ from campaigns.models import AffiliateLink, LinkJob
 from campaigns.qr import qr_png, qr_svg, short_url
 from campaigns.services import links as link_services
 from campaigns.services import links_sync
+from campaigns.services.campaign_creators import campaign_creators_add
 from campaigns.tasks import links_generate_job
-from creators.services import campaign_creators_add, creator_create
+from creators.services import creator_create
 from tenancy.scoping import tenant_scope
 from tests.campaigns.world import store_campaign_id
 

@@ -11,10 +11,11 @@ from decimal import Decimal
 import pytest
 
 from attribution.models import Store
-from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
 from campaigns.services import campaign_create, products_add, tracking_plan_create
-from creators.models import CampaignCreator, Creator
-from creators.services import campaign_creators_add, creator_create
+from campaigns.services.campaign_creators import campaign_creators_add
+from creators.models import Creator
+from creators.services import creator_create
 from tenancy.scoping import tenant_scope
 
 INFLUENCER_PUBLISHER = "105"  # the sandbox's "Influencer / affiliate (other)"

@@ -13,7 +13,7 @@ import pytest
 from django.db.models import Sum
 
 from commissions.models import Conversion, ConversionAdjustment
-from creators.portal.exports import earnings_csv
+from portal.exports import earnings_csv
 from reporting.exports.query import export_query_build, export_rows
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance

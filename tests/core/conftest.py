@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from attribution.models import AmazonConnection, DailyMetric, Store
-from campaigns.models import Campaign, TrackingPlan
-from creators.models import CampaignCreator, Creator
+from campaigns.models import Campaign, CampaignCreator, TrackingPlan
+from creators.models import Creator
 from tenancy.scoping import tenant_scope
 
 DAY = date(2026, 10, 20)

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from creators.models import CampaignCreator, Creator
+from campaigns.models import CampaignCreator
+from creators.models import Creator
 from tenancy.scoping import tenant_scope
 from tests.campaigns.world import queries_for
 

@@ -15,8 +15,8 @@ from django.test import Client
 from campaigns.clicks import flush
 from campaigns.clicks.handoff import CREATOR_SESSION_KEY
 from campaigns.models import ClickEvent, LinkClickDaily
+from creators.invitations import PORTAL_SALT
 from creators.models import Creator, PortalInvitation
-from creators.portal.services import PORTAL_SALT
 from tenancy.models import Membership, Role, User
 from tenancy.scoping import tenant_scope, user_scope
 from tests.factories import PASSWORD, MembershipFactory
@@ -55,7 +55,7 @@ def invite(django_capture_on_commit_callbacks):
 @pytest.fixture
 def newcomer(portal, tenant_a):
     """A creator in alpha's campaign without any account yet."""
-    from creators.models import CampaignCreator
+    from campaigns.models import CampaignCreator
 
     with tenant_scope(tenant_a.org):
         creator = Creator.objects.create(name="Lee Newman", email="lee@creators.test")
@@ -161,7 +161,7 @@ def test_a_changed_creator_email_voids_the_link(portal, tenant_a, newcomer, invi
 def test_an_existing_account_signs_in_and_gains_the_brand(portal, tenant_a, tenant_b, invite):
     """Kim (bravo) is also in alpha's campaign now: the alpha invitation signs her existing
     account in, and she sees both brands, each on its own."""
-    from creators.models import CampaignCreator
+    from campaigns.models import CampaignCreator
 
     with tenant_scope(tenant_a.org):
         creator = Creator.objects.create(name="Kim P.", email="kim@creators.test")
@@ -195,7 +195,7 @@ def test_within_a_brand_an_account_is_one_profile(portal, tenant_a, invite):
     """The newest invitation wins: a second profile in the same brand with the same email
     (after an email change) takes the account over."""
     jane = portal.profiles["jane@alpha"]
-    from creators.models import CampaignCreator
+    from campaigns.models import CampaignCreator
 
     with tenant_scope(tenant_a.org):
         Creator.objects.filter(pk=jane.creator.pk).update(email="jane.old@creators.test")
@@ -216,7 +216,7 @@ def test_within_a_brand_an_account_is_one_profile(portal, tenant_a, invite):
 
 
 def test_inviting_needs_an_email_a_live_campaign_row_and_a_manager(portal, tenant_a):
-    from creators.models import CampaignCreator
+    from campaigns.models import CampaignCreator
 
     omar = portal.profiles["omar@alpha"]
     url = f"/o/alpha/campaigns/{omar.cc.campaign_id}/creators/{omar.cc.pk}/portal-invite/"

@@ -18,8 +18,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from creators.models import CampaignCreator, Creator, PortalInvitation
-from creators.portal.selectors import portal_brands_for_user
+from campaigns.models import CampaignCreator
+from creators.models import Creator, PortalInvitation
+from creators.selectors import portal_brands_for_user
 from tenancy.models import Role, User
 from tenancy.scoping import tenant_scope
 from tenancy.selectors import memberships_for_user

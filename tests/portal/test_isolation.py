@@ -16,7 +16,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
-from creators.portal.views.base import PortalView
+from portal.views.base import PortalView
 from tests.isolation import REGISTRY as STAFF_REGISTRY
 from tests.portal.world import BROWSER, Profile
 from tests.test_isolation import _url as staff_url

@@ -13,10 +13,9 @@ from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from attribution.models import DailyMetric
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily, Product
 from commissions.models import Conversion, ConversionAdjustment
-from creators.models import CampaignCreator
-from creators.portal.selectors.numbers import Figures, threshold_note
+from portal.selectors.numbers import Figures, threshold_note
 from tenancy.scoping import tenant_scope
 from tests.portal.world import RANGE, today_clicks
 
@@ -298,7 +297,7 @@ def test_the_earnings_csv_is_the_creators_own_and_safe_in_a_spreadsheet(portal):
 
 
 def test_the_csv_streams_every_page(portal, tenant_a, monkeypatch):
-    from creators.portal import exports
+    from portal import exports
 
     monkeypatch.setattr(exports, "PAGE", 2)
     text = b"".join(portal.client("jane").get("/portal/b/alpha/earnings.csv").streaming_content)
@@ -306,7 +305,7 @@ def test_the_csv_streams_every_page(portal, tenant_a, monkeypatch):
 
 
 def test_cells_starting_like_a_formula_are_defused():
-    from creators.portal.exports import safe_cell
+    from portal.exports import safe_cell
 
     for text in ("=1+2", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert safe_cell(text) == "'" + text

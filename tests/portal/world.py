@@ -18,9 +18,16 @@ from django.utils import timezone
 
 from attribution.models import AmazonConnection, DailyMetric, Store
 from campaigns.clicks.handoff import CREATOR_SESSION_KEY
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
+from campaigns.models import (
+    AffiliateLink,
+    Campaign,
+    CampaignCreator,
+    LinkClickDaily,
+    Product,
+    TrackingPlan,
+)
 from commissions.models import Conversion, ConversionAdjustment
-from creators.models import CampaignCreator, Creator
+from creators.models import Creator
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
 from tests.conftest import Tenant

@@ -63,7 +63,8 @@ def test_campaign_kpis_equal_the_stored_facts(campaign, us_store, tenant_a):
 
 def test_masked_rows_say_why(campaign, us_store, tenant_a):
     """A creator with few clicks shows the threshold status from our own count."""
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import CampaignCreator
+    from creators.models import Creator
 
     with tenant_scope(tenant_a.org):
         newbie = Creator.objects.create(name="Newbie", email="new@creators.test")
@@ -122,7 +123,8 @@ def count_queries(client, url, params) -> int:
 
 def test_performance_query_count_is_constant(campaign, us_store, tenant_a):
     """The same number of queries for 2 or 27 creators, 26 or 86 days."""
-    from creators.models import CampaignCreator, Creator
+    from campaigns.models import CampaignCreator
+    from creators.models import Creator
 
     sync(us_store)
     client = tenant_a.client()

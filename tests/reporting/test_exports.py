@@ -19,9 +19,16 @@ from django.db.models import Sum
 from django.http import StreamingHttpResponse
 
 from attribution.models import AmazonConnection, DailyMetric, Store
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily, Product, TrackingPlan
+from campaigns.models import (
+    AffiliateLink,
+    Campaign,
+    CampaignCreator,
+    LinkClickDaily,
+    Product,
+    TrackingPlan,
+)
 from commissions.models import Conversion, ConversionAdjustment
-from creators.models import CampaignCreator, Creator
+from creators.models import Creator
 from reporting.exports.csv import HEADER
 from reporting.models import Export
 from reporting.selectors.overview import organization_overview

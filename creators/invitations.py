@@ -1,5 +1,4 @@
-"""Writes of the creator portal: invitations (magic links) and signing in with them, and the
-session's list of the account's creator profiles (which keeps their own clicks uncounted).
+"""Creator portal invitations (magic links) and signing in with them.
 
 An invitation is emailed from a campaign, to the creator profile's email (canonical form,
 tenancy.emails). Its token is signed and expires (PORTAL_INVITATION_MAX_AGE); the
@@ -11,23 +10,24 @@ password it did not get through the portal (portal_invitation_spend).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.dispatch import receiver
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.clicks.handoff import CREATOR_SESSION_KEY
-from creators.models import CampaignCreator, Creator, PortalInvitation
-from creators.portal.selectors import portal_creator_ids
+from creators.models import Creator, PortalInvitation
+from creators.selectors import portal_creator_ids
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
 from tenancy.selectors import memberships_for_user
+
+if TYPE_CHECKING:  # a type only: campaigns sits above creators
+    from campaigns.models import CampaignCreator
 
 PORTAL_SALT = "creators.portal.invitation"
 PASSWORD_ACCOUNT = (
@@ -50,7 +50,7 @@ def portal_invitation_send(
         raise ValidationError(
             f"Add {creator.name}'s email address first: the invitation goes there."
         )
-    if campaign_creator.status == CampaignCreator.Status.REMOVED:
+    if campaign_creator.status == campaign_creator.Status.REMOVED:
         raise ValidationError(f"{creator.name} is removed from this campaign.")
     organization = campaign_creator.campaign.organization
     with transaction.atomic():
@@ -184,26 +184,3 @@ def portal_invitation_spend(*, token: str, signed_in: User | None = None) -> Use
         invitation.used_by = user
         invitation.save(update_fields=["used_at", "used_by"])
     return user
-
-
-def portal_session_remember(*, request: HttpRequest, user: User) -> list[int]:
-    """Put the account's creator profiles (every brand) in the session: the short-link
-    redirect reads them to leave the creator's own clicks uncounted."""
-    ids = portal_creator_ids(user=user)
-    if request.session.get(CREATOR_SESSION_KEY) != ids:
-        request.session[CREATOR_SESSION_KEY] = ids
-    return ids
-
-
-def portal_may_set_password_freely(*, user: User) -> bool:
-    """Setting a password without typing the old one: only for an account that has none yet
-    (made by a sign-in link). A link never replaces a password."""
-    return not user.has_usable_password()
-
-
-@receiver(user_logged_in, dispatch_uid="creators.portal.session")
-def _remember_profiles_on_login(
-    sender: object, request: HttpRequest | None, user: User, **_: object
-) -> None:
-    if request is not None and hasattr(request, "session"):
-        portal_session_remember(request=request, user=user)

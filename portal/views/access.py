@@ -15,16 +15,33 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commissions.selectors.earnings import earnings_summary
-from creators.portal.selectors import portal_brands_for_user
-from creators.portal.services import (
+from creators.invitations import (
     PortalInvitationInvalid,
     portal_invitation_check,
     portal_invitation_spend,
-    portal_may_set_password_freely,
-    portal_session_remember,
 )
+from creators.selectors import portal_brands_for_user
+from portal.services import portal_may_set_password_freely, portal_session_remember
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
+from tenancy.selectors import memberships_for_user
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """One organisation: go there. A creator with no organisation: the creator portal.
+    Several places (or none): pick one."""
+    memberships = memberships_for_user(user=request.user)  # type: ignore[arg-type]
+    has_portal = bool(portal_brands_for_user(user=request.user))  # type: ignore[arg-type]
+    if len(memberships) == 1 and not has_portal:
+        return redirect("org-home", org_slug=memberships[0].organization.slug)
+    if not memberships and has_portal:
+        return redirect("portal-home")
+    return render(
+        request,
+        "tenancy/pick_organization.html",
+        {"memberships": memberships, "has_portal": has_portal},
+    )
 
 
 @login_required

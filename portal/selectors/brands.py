@@ -6,38 +6,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from campaigns.models import AffiliateLink, Campaign
-from creators.models import CampaignCreator, Creator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator
+from creators.models import Creator
 from tenancy.access import access_by_id
-from tenancy.models import Organization, User
-from tenancy.scoping import user_scope
-
-
-@dataclass(frozen=True)
-class Brand:
-    """One of the account's creator profiles, with its organisation."""
-
-    organization: Organization
-    creator_id: int
-    creator_name: str
-
-
-def portal_brands_for_user(*, user: User) -> list[Brand]:
-    """The account's creator profiles in every organisation, by brand name. The only read
-    across tenants in the portal: row-level security lets a creators_creator row through
-    when its user is `app.user_id` (creators/migrations/0003_portal)."""
-    with user_scope(user.pk):
-        # unscoped: the signed-in account's own profiles across brands (RLS-bound as above).
-        profiles = list(
-            Creator.unscoped.filter(user=user)
-            .select_related("organization")
-            .order_by("organization__name", "pk")
-        )
-    return [Brand(p.organization, p.pk, p.name) for p in profiles]
-
-
-def portal_creator_ids(*, user: User) -> list[int]:
-    return sorted(b.creator_id for b in portal_brands_for_user(user=user))
+from tenancy.models import User
 
 
 def portal_creator_for_user(*, user: User) -> Creator | None:

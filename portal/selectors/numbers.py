@@ -21,8 +21,8 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from attribution.models import DailyMetric, MetricLevel, Store
-from campaigns.models import AffiliateLink, Campaign, LinkClickDaily
-from creators.models import CampaignCreator, Creator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
+from creators.models import Creator
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.performance import AMAZON_MASK_CLICKS, RESTATEMENT_DAYS, Period
 

@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.views import View
 
 from creators.models import Creator
-from creators.portal.selectors import portal_brands_for_user, portal_creator_for_user
+from creators.selectors import portal_brands_for_user
+from portal.selectors import portal_creator_for_user
 from tenancy.access import organization_activate
 from tenancy.models import Organization, User
 

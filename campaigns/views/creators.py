@@ -10,10 +10,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from campaigns.selectors import campaign_creator_get, campaign_creators_of
 from campaigns.views.common import ManagerView, apply_errors, error_text
 from creators.forms import CreatorForm, CreatorImportForm
-from creators.portal.services import portal_invitation_send
-from creators.selectors import campaign_creator_get, creator_campaigns, creator_get, creators_list
+from creators.invitations import portal_invitation_send
+from creators.selectors import creator_get, creators_list
 from creators.services import creator_create, creator_update, creators_import_csv
 from tenancy.models import MANAGE_CAMPAIGNS, User
 
@@ -54,7 +55,7 @@ class CreatorView(ManagerView):
             {
                 "creator": creator,
                 "form": form,
-                "memberships": list(creator_campaigns(creator=creator)),
+                "memberships": list(campaign_creators_of(creator=creator)),
             },
             status=status,
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from creators.portal.views import access, brand
+from portal.views import access, brand
 
 # Under /portal/
 urlpatterns = [

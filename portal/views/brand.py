@@ -12,10 +12,10 @@ from campaigns.qr import qr_png, qr_svg, short_url
 from commissions.selectors.earnings import STATUS_ORDER, earnings_month, earnings_summary
 from core.csv import csv_download
 from core.months import month_parse
-from creators.portal.exports import earnings_csv
-from creators.portal.selectors import portal_campaigns, portal_link_get
-from creators.portal.selectors.numbers import creator_numbers, link_numbers
-from creators.portal.views.base import PortalView
+from portal.exports import earnings_csv
+from portal.selectors import portal_campaigns, portal_link_get
+from portal.selectors.numbers import creator_numbers, link_numbers
+from portal.views.base import PortalView
 from reporting.periods import PRESETS, period_from
 
 SUB_HELP = "1 to 64 letters, digits, hyphens or underscores, e.g. ig-bio or tiktok-0412."
