@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -131,9 +132,13 @@ def report(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
         parsed = reports.parse_request(req.json(), profile, today, state.seed)
     except reports.ReportError as exc:
         return maas_error(400, str(exc))
+    failure = state.faults.report_failure(parsed.group_by, parsed.count)
+    if failure:
+        return maas_error(failure, "Internal Server Error")
     rows = build_rows(state, parsed, profile, now)
     page = reports.paginate(parsed, rows, state.seed, profile.profile_id)
     state.faults.take_bad_metric(page["reports"])
+    state.faults.reshape_report(page)
     if not page.get("cursorId") and state.faults.take_omit_cursor():
         del page["cursorId"]  # Amazon sometimes leaves the key out on the last page
     return json_response(200, page)
@@ -152,5 +157,10 @@ def _invalid_metric(state: SandboxState, req: Request) -> Response | None:
 def build_rows(
     state: SandboxState, parsed: reports.ReportRequest, profile: Profile, now: datetime
 ) -> list[dict[str, str]]:
-    """All rows of a report (handy for tests that skip HTTP)."""
-    return reports.build_report(parsed, profile, state.clicks, state.journey, now, state.seed)
+    """All rows of a report (handy for tests that skip HTTP). Built once per report and
+    clock reading, then served from `reports.REPORT_CACHE` page after page."""
+    return reports.REPORT_CACHE.rows(
+        (profile.profile_id, replace(parsed, offset=0, count=0), now, state.seed),
+        state.clicks,
+        lambda: reports.build_report(parsed, profile, state.clicks, state.journey, now, state.seed),
+    )

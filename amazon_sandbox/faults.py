@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .edge_faults import EdgeConfigError, EdgeFaults
+from .report_faults import ReportFaultError, ReportFaults
 
 FAIL_STATUSES = (500, 502, 503, 504)
 TOKEN_PATH = "/auth/o2/token"
@@ -19,12 +20,14 @@ class FaultConfigError(ValueError):
 
 @dataclass
 class CountedFault:
-    """A fault that hits the next ``remaining`` matching requests."""
+    """A fault that hits the next ``remaining`` matching requests, once ``after`` matching
+    requests have gone through untouched (Amazon failing part way through a pull)."""
 
     kind: str
     remaining: int
     value: float | int | None
     paths: tuple[str, ...] | None
+    after: int = 0
 
     def matches(self, path: str) -> bool:
         """Default scope: Ads API paths; the LWA token path only when listed explicitly."""
@@ -35,7 +38,18 @@ class CountedFault:
     def to_json(self) -> dict[str, Any]:
         """JSON view for ``/sandbox/state``."""
         key = {"throttle": "retry_after", "fail": "status", "delay": "seconds"}[self.kind]
-        return {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
+        view = {"count": self.remaining, key: self.value, "paths": list(self.paths or []) or None}
+        return {**view, "after": self.after} if self.after else view
+
+    def hits(self, path: str) -> bool:
+        """Whether this request gets the fault (counting it down); call under the lock."""
+        if self.remaining <= 0 or not self.matches(path):
+            return False
+        if self.after > 0:
+            self.after -= 1
+            return False
+        self.remaining -= 1
+        return True
 
 
 @dataclass
@@ -61,10 +75,10 @@ class FaultAction:
     retry_after: float | int | None = None
 
 
-def _count(spec: dict[str, Any]) -> int:
-    count = spec.get("count", 1)
+def _count(spec: dict[str, Any], key: str = "count", default: int = 1) -> int:
+    count = spec.get(key, default)
     if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-        raise FaultConfigError("count must be a non-negative integer")
+        raise FaultConfigError(f"{key} must be a non-negative integer")
     return count
 
 
@@ -106,6 +120,7 @@ class Faults:
         self.omit_cursor = 0  # last report pages to send without a `cursorId` key
         self.bad_metric: BadMetric | None = None
         self.edges = EdgeFaults()  # Amazon's edges: revoked profiles, removed endpoints, ...
+        self.report = ReportFaults()  # throttle_share, large_page_errors, empty/null reports
 
     def configure(self, body: dict[str, Any]) -> None:
         """Apply a ``POST /sandbox/faults`` body (``expire_tokens`` is handled by the caller)."""
@@ -132,7 +147,9 @@ class Faults:
                 value = _number(spec.get("seconds", 1), "seconds")
                 if value > MAX_DELAY_SECONDS:
                     raise FaultConfigError(f"seconds must be <= {MAX_DELAY_SECONDS}")
-            parsed[kind] = CountedFault(kind, _count(spec), value, _paths(spec))
+            parsed[kind] = CountedFault(
+                kind, _count(spec), value, _paths(spec), _count(spec, "after", 0)
+            )
         sets = {}
         for key in ("forbid_profiles", "revoke_refresh_tokens"):
             items = body.get(key)
@@ -146,7 +163,12 @@ class Faults:
             raise FaultConfigError("omit_cursor must be an object")
         bad = body.get("bad_metric")
         bad_metric = None if bad is None else _bad_metric(bad)
+        try:
+            report = self.report.parse(body)
+        except ReportFaultError as exc:
+            raise FaultConfigError(str(exc)) from None
         with self._lock:
+            self.report.apply(report)
             if omit is not None:
                 self.omit_cursor = _count(omit)
             if bad_metric is not None:
@@ -161,16 +183,17 @@ class Faults:
         with self._lock:
             delay = 0.0
             fault = self.counted.get("delay")
-            if fault and fault.remaining > 0 and fault.matches(path):
-                fault.remaining -= 1
+            if fault and fault.hits(path):
                 delay = float(fault.value or 0)
             for kind in ("throttle", "fail"):
                 fault = self.counted.get(kind)
-                if fault and fault.remaining > 0 and fault.matches(path):
-                    fault.remaining -= 1
+                if fault and fault.hits(path):
                     if kind == "throttle":
                         return FaultAction(delay, 429, fault.value)
                     return FaultAction(delay, int(fault.value or 500))
+            shared = self.report.take_share(path)
+            if shared is not None:
+                return FaultAction(delay, *shared)
             return FaultAction(delay)
 
     def take_omit_cursor(self) -> bool:
@@ -193,6 +216,16 @@ class Faults:
                 if bad.metric in row:
                     row[bad.metric] = bad.value
 
+    def report_failure(self, group_by: str, count: int) -> int | None:
+        """The status a report request fails with under ``large_page_errors``, if it does."""
+        with self._lock:
+            return self.report.large_page_status_for(group_by, count)
+
+    def reshape_report(self, page: dict[str, Any]) -> None:
+        """``empty_report``, ``null_report`` and ``null_ids`` applied to one report answer."""
+        with self._lock:
+            self.report.reshape(page)
+
     def is_forbidden(self, profile_id: int | str) -> bool:
         """True if the profile was refused Attribution access."""
         with self._lock:
@@ -214,6 +247,7 @@ class Faults:
             self.counted.clear()
             self.omit_cursor = 0
             self.bad_metric = None
+            self.report.clear()
             self.forbidden_profiles.clear()
             self.revoked_refresh_tokens.clear()
         self.edges.clear()
@@ -232,4 +266,5 @@ class Faults:
                     else {}
                 ),
                 **self.edges.snapshot(),
+                **self.report.snapshot(),
             }

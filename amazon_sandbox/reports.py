@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -291,11 +293,46 @@ def _product_dims(profile: Profile, asin: str, kind: str, seed: int) -> dict[str
     }
 
 
+class ReportCache:
+    """The last few built reports, so a report of many pages is built once, not once per page
+    (building is O(clicks); 200,000 rows take seconds). The rows are shared: copy before
+    changing them (`paginate` does). Keyed by the request without its
+    position, the clock reading and the click list's identity and length (clicks are only
+    ever appended, or the list replaced on reset), so any new click or tick rebuilds."""
+
+    def __init__(self, size: int = 4) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[tuple[Any, ...], list[dict[str, str]]] = OrderedDict()
+
+    def rows(
+        self,
+        key: tuple[Any, ...],
+        clicks: list[Click],
+        build: Callable[[], list[dict[str, str]]],
+    ) -> list[dict[str, str]]:
+        full = (*key, id(clicks), len(clicks))
+        with self._lock:
+            if full in self._entries:
+                self._entries.move_to_end(full)
+                return self._entries[full]
+        built = build()
+        with self._lock:
+            self._entries[full] = built
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+        return built
+
+
+REPORT_CACHE = ReportCache()
+
+
 def paginate(
     req: ReportRequest, rows: list[dict[str, str]], seed: int, profile_id: int
 ) -> dict[str, Any]:
-    """One page of rows plus the next cursor (empty string on the last page)."""
-    page = rows[req.offset : req.offset + req.count]
+    """One page of rows (copies: faults may change them) plus the next cursor (empty string on
+    the last page)."""
+    page = [dict(row) for row in rows[req.offset : req.offset + req.count]]
     next_offset = req.offset + req.count
     cursor = req.cursor(seed, profile_id, next_offset) if next_offset < len(rows) else ""
     return {"reports": page, "size": len(page), "cursorId": cursor}

@@ -237,6 +237,14 @@ class SyncRun(TenantModel):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
         INELIGIBLE = "ineligible", "Not eligible"
+        # The pull would lower the window's clicks or sales by more than SYNC_HOLD_PERCENT:
+        # nothing was applied; `review` says what would change (attribution.sync.review).
+        HELD = "held", "Held for review"
+        # A later pull of the same days was applied or held instead of this held one.
+        SUPERSEDED = "superseded", "Superseded"
+        # Stopped before it finished (worker gone, or the run's deadline): its pages are kept
+        # and the next attempt resumes from them.
+        INTERRUPTED = "interrupted", "Interrupted"
 
     class Trigger(models.TextChoices):
         SCHEDULE = "schedule", "Schedule"
@@ -255,7 +263,15 @@ class SyncRun(TenantModel):
     rows_updated = models.PositiveIntegerField(default=0)
     rows_removed = models.PositiveIntegerField(default=0)
     retries = models.PositiveIntegerField(default=0)
+    pages_resumed = models.PositiveIntegerField(default=0)  # pulled by earlier attempts
     error = models.TextField(blank=True)
+    notes = models.TextField(blank=True)  # what the sync did about Amazon's trouble
+    # Held runs: what the pull would change, per level (attribution.sync.review.Review).
+    review = models.JSONField(default=dict, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -269,6 +285,31 @@ class SyncRun(TenantModel):
         if self.started_at and self.finished_at:
             return (self.finished_at - self.started_at).total_seconds()
         return None
+
+
+class SyncPage(TenantModel):
+    """One report page as Amazon sent it (parsed to our row shape, CSV), kept as it arrives so
+    a pull that stops part-way resumes at the next page instead of starting over. A pull's
+    pages are applied together once both levels are complete, then deleted; a held pull's
+    stay until a manager applies it or a later pull supersedes it."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    sync_run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="sync_pages")
+    level = models.CharField(max_length=8, choices=MetricLevel.choices)
+    seq = models.PositiveIntegerField()  # 0, 1, 2, ... within the level
+    request_key = models.CharField(max_length=64)  # the report request, minus cursor and count
+    cursor = models.TextField(blank=True)  # the cursor that asked for this page
+    next_cursor = models.TextField(blank=True)  # '' on the level's last page
+    page_size = models.PositiveIntegerField()
+    row_count = models.PositiveIntegerField()
+    rows = models.TextField(blank=True)  # CSV in attribution.sync.pull.COLUMNS order
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sync_run", "level", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["sync_run", "level", "seq"], name="syncpage_unique")
+        ]
 
 
 class MetricRevision(TenantModel):

@@ -7,13 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from attribution.models import AmazonConnection, MetricRevision, Store, SyncRun
+from attribution.sync.review import LABELS, LEVEL_LABELS
 from tenancy.access import access_by_id
 
 RECENT_RUNS = 10
@@ -54,11 +57,80 @@ def sync_runs_all() -> QuerySet[SyncRun]:
     return SyncRun.objects.all()
 
 
+@dataclass(frozen=True)
+class HeldChange:
+    """One figure a held pull would change: totals of the window at one level."""
+
+    level: str
+    metric: str
+    before: Decimal
+    after: Decimal
+    lost: Decimal  # removed or reduced, summed over rows
+    money: bool
+    over: bool  # beyond the share that holds a pull
+
+    @property
+    def percent(self) -> int:
+        """The share removed or reduced, in whole percent."""
+        return round(self.lost / self.before * 100) if self.before else 0
+
+
+def held_changes(run: SyncRun) -> list[HeldChange]:
+    """What a held run would change, level by level (from `SyncRun.review`)."""
+    review = run.review or {}
+    over = {tuple(pair) for pair in review.get("exceeding", [])}
+    changes = []
+    for level, figures in sorted(review.get("levels", {}).items()):
+        for metric, label in LABELS.items():
+            before, after, lost = (Decimal(v) for v in figures[metric])
+            changes.append(
+                HeldChange(
+                    LEVEL_LABELS.get(level, level),
+                    label,
+                    before,
+                    after,
+                    lost,
+                    metric != "clicks",
+                    (level, metric) in over,
+                )
+            )
+        rows_before, rows_after, removed = figures["rows"]
+        changes.append(
+            HeldChange(
+                LEVEL_LABELS.get(level, level),
+                "rows",
+                Decimal(rows_before),
+                Decimal(rows_after),
+                Decimal(removed),
+                False,
+                False,
+            )
+        )
+    return changes
+
+
+def run_shown_status(run: SyncRun, store: Store, now: datetime | None = None) -> str:
+    """The run's status as the sync page shows it: a run still marked running whose lease
+    has expired (or passed to another owner) lost its worker, so it is interrupted."""
+    now = now or timezone.now()
+    if run.status in (SyncRun.Status.RUNNING, SyncRun.Status.QUEUED):
+        alive = (
+            store.sync_lease_owner == run.task_id
+            and store.sync_lease_until is not None
+            and store.sync_lease_until > now
+        )
+        if not alive:
+            return SyncRun.Status.INTERRUPTED
+    return str(run.status)
+
+
 @dataclass
 class StoreSync:
     store: Store
     runs: list[SyncRun] = field(default_factory=list)
     revisions: list[MetricRevision] = field(default_factory=list)
+    held: SyncRun | None = None  # the newest run held for review, if any
+    held_changes: list[HeldChange] = field(default_factory=list)
 
     @property
     def last_run(self) -> SyncRun | None:
@@ -84,6 +156,23 @@ class StoreSync:
         return out
 
     @property
+    def state(self) -> str:
+        """never, syncing, interrupted, held, ok or failed (the store's own status aside)."""
+        run = self.last_run
+        if run is None:
+            return "never"
+        shown = getattr(run, "shown_status", run.status)
+        if shown in ("running", "queued"):
+            return "syncing"
+        if self.held is not None:
+            return "held"
+        if shown == "succeeded":
+            return "ok"
+        if shown == "interrupted":
+            return "interrupted"
+        return "failed"
+
+    @property
     def next_due(self) -> datetime | None:
         if self.store.last_synced_at is None:
             return None
@@ -99,13 +188,21 @@ def _latest_per_store(model: Any, limit: int) -> list:
 
 
 def store_sync_overview() -> list[StoreSync]:
-    """Stores of the tenant in scope with their recent runs and revisions (three queries)."""
+    """Stores of the tenant in scope with their recent runs, revisions and the run held for
+    review (four queries)."""
     overview = {
         s.pk: StoreSync(s)
         for s in Store.objects.select_related("connection").order_by("country_code", "pk")
     }
+    now = timezone.now()
     for run in _latest_per_store(SyncRun, RECENT_RUNS):
-        overview[run.store_id].runs.append(run)
+        entry = overview[run.store_id]
+        run.shown_status = run_shown_status(run, entry.store, now)  # type: ignore[attr-defined]
+        run.shown_status_display = SyncRun.Status(run.shown_status).label  # type: ignore[attr-defined]
+        entry.runs.append(run)
     for revision in _latest_per_store(MetricRevision, RECENT_REVISIONS):
         overview[revision.store_id].revisions.append(revision)
+    for run in SyncRun.objects.filter(status=SyncRun.Status.HELD).order_by("created_at"):
+        entry = overview[run.store_id]
+        entry.held, entry.held_changes = run, held_changes(run)
     return list(overview.values())

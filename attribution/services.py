@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attribution import amazon
+from attribution.lock_objects import store_lock
 from attribution.models import REGION_COUNTRIES, AmazonConnection, Region, Store, SyncRun
 from tenancy.models import Organization, User
 from tenancy.scoping import tenant_scope
@@ -57,7 +58,7 @@ def store_metric_dropped(metric: str, message: str, *, organization_id: int, sto
     syncs leave it out and the sync page names it. Its own transaction: the pull that meets the
     refusal holds none."""
     with tenant_scope(organization_id):
-        store = Store.objects.select_for_update().filter(pk=store_id).first()
+        store = store_lock(store_id=store_id)
         if store is None or metric in store.dropped_metric_names:
             return
         entry = {"metric": metric, "dropped_at": timezone.now().isoformat(), "message": message}

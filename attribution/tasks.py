@@ -9,6 +9,7 @@ from celery import shared_task
 from attribution import amazon
 from attribution.models import SyncRun
 from attribution.sync.lease import SyncBusy
+from attribution.sync.runs import sync_runs_interrupt_expired
 from attribution.sync.schedule import stores_due
 from attribution.sync.service import store_sync
 from tenancy.tasks import for_each_tenant, tenant_task
@@ -16,9 +17,11 @@ from tenancy.tasks import for_each_tenant, tenant_task
 
 @shared_task(name="attribution.sync_due_stores", ignore_result=True)
 def sync_due_stores() -> int:
-    """Hourly fan-out: one sync task per store whose cadence has elapsed."""
+    """Hourly fan-out: runs whose worker is gone are marked interrupted, then one sync task
+    per store whose cadence has elapsed."""
     queued = 0
     for org_id in for_each_tenant():
+        sync_runs_interrupt_expired()
         for store in stores_due():
             sync_store.delay_on_commit(org_id, store.pk, SyncRun.Trigger.SCHEDULE)
             queued += 1

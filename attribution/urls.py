@@ -18,4 +18,5 @@ urlpatterns = [
     ),
     path("sync/", views.SyncStatusView.as_view(), name="sync-status"),
     path("sync/<int:store_id>/now/", views.SyncNowView.as_view(), name="sync-now"),
+    path("sync/runs/<int:run_id>/apply/", views.HeldRunApplyView.as_view(), name="sync-apply-held"),
 ]

@@ -12,10 +12,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from attribution import amazon
-from attribution.models import Region, Store
+from attribution.models import Region, Store, SyncRun
 from attribution.selectors import (
     connection_get,
     connections_list,
+    held_changes,
     store_get,
     store_sync_overview,
 )
@@ -29,7 +30,9 @@ from attribution.services import (
     store_access_recheck,
     stores_create,
 )
+from attribution.sync.lease import SyncBusy
 from attribution.sync.schedule import store_request_sync
+from attribution.sync.service import HeldRunGone, held_run_apply
 from tenancy.access import access_membership
 from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, User
 from tenancy.scoping import tenant_scope
@@ -213,3 +216,35 @@ class SyncNowView(OrgView):
             return False
         messages.error(request, f"{store}: {store.status_message}")
         return False
+
+
+class HeldRunApplyView(OrgView):
+    """A pull held for review: what it would change (GET), and applying it (POST)."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    template_name = "attribution/held_apply.html"
+
+    def _run(self, run_id: int) -> SyncRun:
+        run = SyncRun.objects.select_related("store").filter(pk=run_id).first()
+        if run is None:
+            raise Http404
+        return run
+
+    def get(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        run = self._run(run_id)
+        return self.render(request, {"run": run, "changes": held_changes(run)})
+
+    def post(self, request: HttpRequest, run_id: int) -> HttpResponse:
+        run = self._run(run_id)
+        try:
+            run = held_run_apply(run_id=run.pk, user=request.user)
+        except (HeldRunGone, SyncBusy) as exc:
+            messages.error(request, str(exc))
+            return redirect("sync-status", org_slug=self.organization.slug)
+        messages.success(
+            request,
+            f"The held sync of {run.store} ({run.window_start:%-d %b} to "
+            f"{run.window_end:%-d %b %Y}) was applied: {run.rows_inserted} rows added, "
+            f"{run.rows_updated} changed, {run.rows_removed} removed.",
+        )
+        return redirect("sync-status", org_slug=self.organization.slug)

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from creators.lock_objects import creator_lock, portal_invitation_lock
 from creators.models import Creator, PortalInvitation
 from creators.selectors import portal_creator_ids
 from tenancy.models import User
@@ -155,10 +156,8 @@ def portal_invitation_spend(*, token: str, signed_in: User | None = None) -> Use
     profile: the newest invitation wins."""
     organization_id, invitation_id = _from_token(token)
     with tenant_scope(organization_id):
-        invitation = _check_open(
-            PortalInvitation.objects.select_for_update().filter(pk=invitation_id).first()
-        )
-        creator = Creator.objects.select_for_update().get(pk=invitation.creator_id)
+        invitation = _check_open(portal_invitation_lock(invitation_id=invitation_id))
+        creator = creator_lock(creator_id=invitation.creator_id)
         if creator.email != invitation.email:
             raise PortalInvitationInvalid(
                 "The brand changed this creator's email since sending the link. Ask them for a "

@@ -18,3 +18,9 @@ def organization_owner_memberships_lock(*, organization_id: int) -> list[Members
         .filter(organization_id=organization_id, role=Role.OWNER)
         .order_by("pk")
     )
+
+
+def membership_lock(*, membership_id: int) -> Membership | None:
+    """One membership, locked: taken after `organization_owner_memberships_lock` by a change
+    to that member's role or membership."""
+    return Membership.objects.select_for_update().filter(pk=membership_id).first()

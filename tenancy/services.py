@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tenancy.emails import EmailInvalid, email_canonical, email_refuse_lookalike
-from tenancy.lock_objects import organization_owner_memberships_lock
+from tenancy.lock_objects import membership_lock, organization_owner_memberships_lock
 from tenancy.models import Invitation, Membership, Organization, Role, User
 from tenancy.scoping import tenant_scope
 
@@ -161,7 +161,7 @@ def _memberships_locked(*, actor: Membership, membership: Membership) -> tuple[s
     the caller read both before the lock, and a change that committed since (another owner
     demoting this actor, say) must count. Returns (actor's role now, member now)."""
     organization_owner_memberships_lock(organization_id=membership.organization_id)
-    current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+    current = membership_lock(membership_id=membership.pk)
     actor_role = Membership.objects.filter(pk=actor.pk).values_list("role", flat=True).first()
     if current is None:
         raise ValidationError("This person is no longer a member.")

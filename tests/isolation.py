@@ -1,15 +1,33 @@
 """The isolation pattern: every URL under /o/<org_slug>/ is listed here with a way to build it
 for a tenant's own objects. tests/test_isolation.py requests each one as a member of another
 tenant (404), anonymously (sign-in redirect) and as a member (not 404), and fails when a URL
-exists that this registry does not list. Later apps add their URLs to REGISTRY."""
+exists that this registry does not list. Later apps add their URLs to REGISTRY, and the objects
+those URLs name to `one_of_each` (the `tenants` fixture builds them for both tenants)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
-from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from api.models import ApiKey
+from attribution.models import SyncRun
+from reporting.models import Export
+from tenancy.models import Invitation
+from tenancy.scoping import tenant_scope
+from tests.factories import (
+    AffiliateLinkFactory,
+    AmazonConnectionFactory,
+    CampaignCreatorFactory,
+    CampaignFactory,
+    ProductFactory,
+    StoreFactory,
+    TrackingPlanFactory,
+)
 
 
 @dataclass(frozen=True)
@@ -31,6 +49,7 @@ REGISTRY: list[TenantURL] = [
     TenantURL("amazon-disconnect", lambda t: {"connection_id": t.connection.pk}, ("post",)),
     TenantURL("sync-status"),
     TenantURL("sync-now", lambda t: {"store_id": t.campaign.store_id}, ("post",)),
+    TenantURL("sync-apply-held", lambda t: {"run_id": t.sync_run.pk}, ("get", "post")),
     TenantURL("conversions", methods=("get", "post")),
     TenantURL("campaign-performance", lambda t: {"campaign_id": t.campaign.pk}),
     # campaigns
@@ -76,6 +95,13 @@ REGISTRY: list[TenantURL] = [
 ]
 
 
+def tenant_url(entry: TenantURL, tenant: Any, owner_tenant: Any = None) -> str:
+    """The URL of `entry` under `tenant`'s organisation, naming `owner_tenant`'s objects (by
+    default the tenant's own; the objects come from the `tenants` fixture)."""
+    owner_tenant = owner_tenant or tenant
+    return reverse(entry.name, kwargs={"org_slug": tenant.org.slug, **entry.kwargs(owner_tenant)})
+
+
 def tenant_url_names() -> set[str]:
     """Every named URL pattern that takes org_slug."""
     names: set[str] = set()
@@ -90,3 +116,63 @@ def tenant_url_names() -> set[str]:
 
     walk(get_resolver().url_patterns, False)
     return names
+
+
+def one_of_each(t: Any) -> None:
+    """One object of each kind a tenant URL names, set as attributes of tenant `t` (REGISTRY's
+    `kwargs` read them): an invitation, a connection, a store, tracking plan, campaign, product,
+    creator in it, export, API key, a held sync run and link."""
+    with tenant_scope(t.org):
+        t.invitation = Invitation.objects.create(
+            organization=t.org, email=f"invitee@{t.org.slug}.test", role="viewer"
+        )
+    t.connection = AmazonConnectionFactory(organization=t.org, region="NA")
+    store = StoreFactory(
+        connection=t.connection,
+        profile_id=1000 + t.org.pk,
+        country_code="US",
+        currency_code="USD",
+        timezone="America/Los_Angeles",
+        advertiser_id=str(5000 + t.org.pk),
+    )
+    t.plan = TrackingPlanFactory(
+        store=store,
+        name="Plan",
+        publisher_id="101",
+        template_tag="maas=maas_adg_api_1_static_9_101&ref_=aa_maas&tag=maas",
+        tag_fetched_at="2026-01-01T00:00:00Z",
+    )
+    t.campaign = CampaignFactory(
+        store=store,
+        tracking_plan=t.plan,
+        name="Campaign",
+        starts_on=date(2026, 1, 1),
+        default_commission_rate=Decimal("5"),
+        amazon_campaign_id="campaign-2026",
+    )
+    t.product = ProductFactory(campaign=t.campaign, asin="B0ISOLATE1")
+    t.campaign_creator = CampaignCreatorFactory(
+        campaign=t.campaign, creator__name=f"Creator {t.org.slug}", amazon_adgroup_id="creator"
+    )
+    t.creator = t.campaign_creator.creator
+    with tenant_scope(t.org):
+        t.export = Export.objects.create(
+            start=date(2026, 1, 1), end=date(2026, 1, 31), store_ids=[store.pk], group_by="day"
+        )
+        t.api_key = ApiKey.objects.create(
+            name="Key", role="viewer", prefix=f"iso{t.org.slug}"[:12], key_hash="0" * 64
+        )
+        t.sync_run = SyncRun.objects.create(
+            store=store,
+            trigger="schedule",
+            status="held",
+            window_start=date(2026, 1, 1),
+            window_end=date(2026, 1, 30),
+        )
+    t.link = AffiliateLinkFactory(
+        campaign_creator=t.campaign_creator,
+        product=t.product,
+        amazon_creative_id="creator-b0isolate1",
+        code=f"iso{t.org.slug}0000"[:12],
+        destination_url="https://www.amazon.com/dp/B0ISOLATE1?maas=x",
+    )

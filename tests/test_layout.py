@@ -3,6 +3,7 @@ what stays outside it."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -50,5 +51,47 @@ def test_no_product_module_imports_the_sandbox_or_the_demo():
         for line in p.read_text().splitlines()
         if line.lstrip().startswith(("import amazon_sandbox", "from amazon_sandbox", "from demo"))
         and p.relative_to(ROOT).parts[0] != "scripts"
+    ]
+    assert offenders == []
+
+
+def _imported_modules(path: Path) -> list[str]:
+    """Every module (or module.name) that a file imports, relative imports resolved."""
+    package = ".".join(path.relative_to(ROOT).with_suffix("").parts[:-1])
+    found: list[str] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package.rsplit(".", node.level - 1)[0] if node.level else ""
+            module = ".".join(part for part in (base, node.module or "") if part)
+            found += [module, *(f"{module}.{alias.name}" for alias in node.names)]
+    return found
+
+
+def test_no_test_module_imports_another_test_module():
+    """Helpers that several test modules share live in tests/support/ (and tests/factories.py),
+    fixtures in a conftest.py: no module imports a test module or a conftest."""
+    offenders = set()
+    for path in (ROOT / "tests").rglob("*.py"):
+        for name in _imported_modules(path):
+            parts = name.split(".")
+            for n, part in enumerate(parts):
+                if parts[0] == "tests" and (part.startswith("test_") or part == "conftest"):
+                    offenders.add(f"{path.relative_to(ROOT)} imports {'.'.join(parts[: n + 1])}")
+                    break
+    assert not offenders, "move what they share to tests/support/:\n" + "\n".join(sorted(offenders))
+
+
+def test_row_locks_are_taken_only_in_each_apps_lock_objects_module():
+    """Locks in one order: every `select_for_update()` lives in an app's lock_objects.py,
+    where the order is written down (Saleor's pattern)."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in ROOT.glob("*/**/*.py")
+        if path.relative_to(ROOT).parts[0] not in {*OUTSIDE_THE_PRODUCT, ".venv", "node_modules"}
+        and path.name != "lock_objects.py"
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if ".select_for_update(" in line
     ]
     assert offenders == []

@@ -279,4 +279,9 @@ def _post_report(client: Any, body: dict[str, Any]) -> dict[str, Any]:
     payload = response.payload
     if not isinstance(payload, dict):
         raise ValueError("report response is not an object")
+    rows = payload.get("reports", [])
+    if rows is None:  # seen from Amazon: a glitch, not "no rows"; asked again like a 5xx
+        raise AmazonRetryable('Amazon sent a report page without its rows ("reports": null).')
+    if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        raise ValueError("report rows are not a list of objects")
     return payload

@@ -12,17 +12,26 @@ from attribution.models import AmazonConnection, Store, SyncRun
 
 
 def stores_due(now: datetime | None = None) -> list[Store]:
-    """Stores of the tenant in scope whose cadence has elapsed and that can be synced."""
+    """Stores of the tenant in scope whose cadence has elapsed and that can be synced. A pull
+    held for review counts as the store's sync for its cadence: the pull that decides about
+    it (confirms it, or finds Amazon back to normal) comes a cadence later, not within the
+    hour, when a glitch on Amazon's side may well still be going on."""
     now = now or timezone.now()
     stores = Store.objects.select_related("connection").filter(
         status=Store.Status.ACTIVE, connection__status=AmazonConnection.Status.ACTIVE
     )
-    return [
-        s
-        for s in stores
-        if s.last_synced_at is None
-        or s.last_synced_at + timedelta(hours=s.sync_cadence_hours) <= now
-    ]
+    held: dict[int, datetime] = {}
+    for store_id, finished in SyncRun.objects.filter(
+        status=SyncRun.Status.HELD, finished_at__isnull=False
+    ).values_list("store_id", "finished_at"):
+        held[store_id] = max(finished, held.get(store_id, finished))
+    due = []
+    for s in stores:
+        cadence = timedelta(hours=s.sync_cadence_hours)
+        last = max(filter(None, (s.last_synced_at, held.get(s.pk))), default=None)
+        if last is None or last + cadence <= now:
+            due.append(s)
+    return due
 
 
 def store_request_sync(*, store: Store, now: datetime | None = None) -> bool:

@@ -1,8 +1,11 @@
 """Write: make the stored rows of a store and window equal a complete pull, in bulk.
 
-COPY the pull into a temporary table, record what changes (revisions), then one
-INSERT ... ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM and one DELETE of the rows
-Amazon no longer returns. Runs inside the caller's transaction and tenant scope: all or nothing.
+COPY the pull into a temporary table, measure what it would change (Impact: per level, the
+rows and the clicks and sales it would remove or reduce) and ask the caller whether to go on
+(attribution.sync.review holds a pull that would lower too much); then record what changes
+(revisions), one INSERT ... ON CONFLICT DO UPDATE ... WHERE ... IS DISTINCT FROM and one
+DELETE of the rows Amazon no longer returns. Runs inside the caller's transaction and tenant
+scope: all or nothing.
 
 Only column names from this module's constants are formatted into the SQL; every value is a
 query parameter (hence the file-wide S608 exemption in pyproject.toml).
@@ -12,12 +15,15 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import IO, Any
 
 from django.db import connection
 
+from attribution.models import MetricLevel
 from attribution.sync.pull import COLUMNS, KEY_COLUMNS, METRIC_COLUMNS, METRICS
 
 MONEY = {column for column, money in METRICS.values() if money}
@@ -57,6 +63,30 @@ _REVISION_COLUMNS = (
 
 log = logging.getLogger(__name__)
 
+# What a pull may not lower by more than SYNC_HOLD_PERCENT without a person's say-so.
+GUARDED = ("clicks", "sales", "total_sales")
+
+
+@dataclass
+class LevelImpact:
+    """What a pull would do to one level of the window: rows before, after and removed;
+    per guarded metric the totals before and after, and what it would remove or reduce
+    (the sum of every row's decrease, whatever other rows gain)."""
+
+    rows_before: int = 0
+    rows_after: int = 0
+    rows_removed: int = 0
+    before: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(GUARDED, Decimal(0)))
+    after: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(GUARDED, Decimal(0)))
+    lost: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(GUARDED, Decimal(0)))
+
+
+@dataclass
+class Impact:
+    levels: dict[str, LevelImpact]
+    # The pull's own totals per level and day: {level: {"2026-10-20": [clicks, sales, ...]}}
+    days: dict[str, dict[str, list[Decimal]]]
+
 
 @dataclass
 class WriteStats:
@@ -64,6 +94,8 @@ class WriteStats:
     updated: int = 0
     removed: int = 0
     revisions: int = 0
+    impact: Impact | None = None
+    held: bool = False  # the caller declined the impact: nothing was written
     seconds: dict[str, float] = field(default_factory=dict)  # per stage, for bench/ingest
 
     def lap(self, stage: str, started: float) -> float:
@@ -81,7 +113,9 @@ def apply_pull(
     end: date,
     rows_csv: IO[str],
     previously_synced_through: date | None,
+    accept: Callable[[Impact], bool] | None = None,
 ) -> WriteStats:
+    """Stage the pull, measure it, and unless `accept(impact)` says no, write it."""
     stats = WriteStats()
     t = time.perf_counter()
     params: dict[str, Any] = {
@@ -121,6 +155,11 @@ def apply_pull(
         cur.execute(f"CREATE INDEX ON sync_rows ({KEY})")
         cur.execute("ANALYZE sync_rows")
         t = stats.lap("stage", t)
+        stats.impact = _impact(cur, params)
+        t = stats.lap("impact", t)
+        if accept is not None and not accept(stats.impact):
+            stats.held = True
+            return stats
 
         # Revisions: changed rows, then rows new on days we had already reported.
         cur.execute(
@@ -181,3 +220,37 @@ def apply_pull(
         stats.lap("upsert", t)
     log.debug("write stages: %s", stats.seconds)
     return stats
+
+
+def _impact(cur: Any, params: dict[str, Any]) -> Impact:
+    """Compare the staged pull (sync_rows) with the stored rows of the window, per level."""
+    join = " AND ".join(f"o.{c} = n.{c}" for c in KEY_COLUMNS)
+    sums = ", ".join(
+        f"coalesce(sum(o.{m}), 0), coalesce(sum(n.{m}), 0), "
+        f"coalesce(sum(greatest(coalesce(o.{m}, 0) - coalesce(n.{m}, 0), 0)), 0)"
+        for m in GUARDED
+    )
+    cur.execute(
+        f"SELECT coalesce(o.level, n.level), count(o.level), count(n.level), "
+        f"count(*) FILTER (WHERE n.level IS NULL), {sums} "
+        f"FROM (SELECT {KEY}, {', '.join(GUARDED)} FROM attribution_dailymetric "
+        f"WHERE store_id = %(store)s AND date BETWEEN %(start)s AND %(end)s) o "
+        f"FULL JOIN sync_rows n ON {join} GROUP BY 1",
+        params,
+    )
+    levels = {level: LevelImpact() for level in MetricLevel.values}
+    for level, before, after, removed, *totals in cur.fetchall():
+        impact = levels.setdefault(level, LevelImpact())
+        impact.rows_before, impact.rows_after, impact.rows_removed = before, after, removed
+        for i, metric in enumerate(GUARDED):
+            old, new, lost = totals[3 * i : 3 * i + 3]
+            impact.before[metric], impact.after[metric] = Decimal(old), Decimal(new)
+            impact.lost[metric] = Decimal(lost)
+    cur.execute(
+        f"SELECT level, date, {', '.join(f'sum({m})' for m in GUARDED)} FROM sync_rows "
+        f"GROUP BY level, date ORDER BY level, date"
+    )
+    days: dict[str, dict[str, list[Decimal]]] = {level: {} for level in levels}
+    for level, day, *totals in cur.fetchall():
+        days.setdefault(level, {})[day.isoformat()] = [Decimal(v) for v in totals]
+    return Impact(levels, days)

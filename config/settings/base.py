@@ -292,9 +292,18 @@ AMAZON_HTTP_TIMEOUT = env.float("AMAZON_HTTP_TIMEOUT", default=30.0)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Attribution sync -------------------------------------------------------------------------
-SYNC_MAX_RETRIES = env.int("SYNC_MAX_RETRIES", default=8)  # transient errors per run
+# Failures in a row on one report page before the run gives up (its pages are kept and the
+# next attempt resumes); the README's "Syncing with Amazon" has the whole story.
+SYNC_MAX_RETRIES = env.int("SYNC_MAX_RETRIES", default=8)
 SYNC_MAX_WAIT_SECONDS = env.float("SYNC_MAX_WAIT_SECONDS", default=120.0)  # per wait, in-run
-SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=900)  # renewed every page
+# One run's time budget; keep it below CELERY_VISIBILITY_TIMEOUT, or the broker hands the
+# still-running task to a second worker.
+SYNC_DEADLINE_SECONDS = env.int("SYNC_DEADLINE_SECONDS", default=30 * 60)
+# Renewed before every Amazon call; must outlast one call plus one wait.
+SYNC_LEASE_SECONDS = env.int("SYNC_LEASE_SECONDS", default=300)
+# A pull lowering a level's clicks, sales or brand sales in the window by more than this
+# share is held for review instead of applied (attribution.sync.review).
+SYNC_HOLD_PERCENT = env.int("SYNC_HOLD_PERCENT", default=20)
 SYNC_NOW_MIN_INTERVAL = 15 * 60  # "Sync now" at most once per 15 minutes per store
 
 

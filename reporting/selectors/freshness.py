@@ -19,7 +19,8 @@ FRESHNESS_NOTE = (
 @dataclass(frozen=True)
 class Freshness:
     store: Store
-    state: str  # ok | syncing | never | failed | ineligible | no_access | disconnected | reauth
+    # ok | syncing | never | failed | held | ineligible | no_access | disconnected | reauth
+    state: str
     data_through: date | None
     message: str
     action: str = ""  # what to do, when something is wrong
@@ -104,5 +105,15 @@ def _freshness(store: Store, run: SyncRun | None) -> Freshness:
             through,
             f"{base} The last sync failed: {run.error}",
             "It is retried automatically; Sync now tries again immediately.",
+        )
+    if run is not None and run.status == SyncRun.Status.HELD:
+        return Freshness(
+            store,
+            "held",
+            through,
+            f"{base} Amazon's latest report would lower these figures sharply, so it was held "
+            "for review and the numbers shown are from before it.",
+            "The next sync applies Amazon's figures when they are back to normal or confirm "
+            "the change; a manager can apply it now on the sync page.",
         )
     return Freshness(store, "syncing" if run and run.status == "running" else "ok", through, base)

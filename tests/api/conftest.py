@@ -6,20 +6,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from api.services import api_key_create
-from tenancy.scoping import tenant_scope
-
-
-def key_for(tenant, role: str = "admin", name: str = "Integration") -> str:
-    with tenant_scope(tenant.org):
-        _, raw = api_key_create(name=name, role=role, created_by=tenant.owner)
-    return raw
-
-
-def client_for(raw: str) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    return client
+from tests.support.api import client_for, key_for
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
@@ -16,19 +17,10 @@ from rest_framework.test import APIClient
 
 from api.models import ApiKey
 from api.views.base import TenantViewSet
-from campaigns.models import AffiliateLink
 from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
-from tests.api.conftest import client_for, key_for
-
-
-def error(response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.content[:400]
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
-    assert body["error"]["code"] == code, body
-    return body["error"]
-
+from tests.factories import AffiliateLinkFactory, CampaignCreatorFactory, ConversionFactory
+from tests.support.api import client_for, error, key_for
 
 # --- authentication and the tenant -----------------------------------------------------------
 
@@ -368,12 +360,6 @@ def test_exports_small_now_large_in_the_background(world_a, api_a, settings, tmp
 
 
 def test_list_endpoints_use_a_fixed_number_of_queries(world_a, api_a, tenant_a):
-    from datetime import timedelta
-    from decimal import Decimal
-
-    from campaigns.models import CampaignCreator
-    from creators.models import Creator
-
     paths = [
         "/api/v1/links/",
         "/api/v1/conversions/",
@@ -392,32 +378,25 @@ def test_list_endpoints_use_a_fixed_number_of_queries(world_a, api_a, tenant_a):
 
     api_a.get("/api/v1/stores/")  # the key's first use of the minute records last_used_at
     before = counts()
-    with tenant_scope(tenant_a.org):
-        for i in range(6):
-            creator = Creator.objects.create(name=f"Extra {i}")
-            cc = CampaignCreator.objects.create(
-                campaign=world_a.campaign, creator=creator, amazon_adgroup_id=f"extra{i}"
-            )
-            AffiliateLink.objects.create(
-                campaign=world_a.campaign,
-                campaign_creator=cc,
-                product=world_a.product,
-                store=world_a.store,
-                amazon_creative_id=f"extra{i}-1",
-                code=f"extra{i}code",
-                destination_url="https://www.amazon.com/dp/B0AAAAAAA1",
-            )
-            Conversion.objects.create(
-                store=world_a.store,
-                campaign=world_a.campaign,
-                campaign_creator=cc,
-                creator=creator,
-                date=date(2026, 10, 1) + timedelta(days=i),
-                currency="USD",
-                commission_rate=Decimal("10"),
-                settles_on=date(2026, 11, 1),
-                status="awaiting",
-            )
+    for i in range(6):
+        cc = CampaignCreatorFactory(
+            campaign=world_a.campaign, creator__name=f"Extra {i}", amazon_adgroup_id=f"extra{i}"
+        )
+        AffiliateLinkFactory(
+            campaign_creator=cc,
+            product=world_a.product,
+            amazon_creative_id=f"extra{i}-1",
+            code=f"extra{i}code",
+            destination_url="https://www.amazon.com/dp/B0AAAAAAA1",
+        )
+        ConversionFactory(
+            campaign_creator=cc,
+            date=date(2026, 10, 1) + timedelta(days=i),
+            currency="USD",
+            commission_rate=Decimal("10"),
+            settles_on=date(2026, 11, 1),
+            status="awaiting",
+        )
     assert counts() == before
     assert max(before.values()) <= 12
 

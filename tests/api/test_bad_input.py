@@ -7,7 +7,7 @@ from django.conf import settings
 
 from creators.models import Creator
 from tenancy.scoping import tenant_scope
-from tests.api.test_api import error
+from tests.support.api import error
 
 
 def test_deeply_nested_json_is_a_400_in_the_error_format(tenant_a, api_a):

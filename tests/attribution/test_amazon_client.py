@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from attribution import amazon
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "Atzr|client-tests"

@@ -21,8 +21,8 @@ from attribution.sync.schedule import stores_due
 from campaigns.models import TrackingPlan
 from core import clock
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, stored_rows, sync
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, stored_rows, sync
 
 REFUSED = "attributedTotalDetailPageViewsClicks14d"
 

@@ -14,7 +14,7 @@ from django.db import connection as db
 from attribution.models import AmazonConnection, Store
 from attribution.services import connection_profiles
 from tenancy.scoping import tenant_scope
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
 
 
 def start_consent(client, slug="alpha", region="NA") -> str:

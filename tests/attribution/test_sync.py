@@ -12,52 +12,12 @@ from django.core.management import CommandError, call_command
 
 from attribution import amazon
 from attribution.models import DailyMetric, MetricRevision, Store, SyncRun
-from attribution.services import ads_client
 from attribution.sync import pull as pull_module
 from attribution.sync.lease import SyncBusy, lease_claim
-from attribution.sync.pull import row_values
-from attribution.sync.service import store_sync
-from attribution.sync.windows import Window
 from tenancy.scoping import tenant_scope
-from tests.conftest import sandbox_control
-
-WINDOW = Window(date(2026, 10, 20), date(2026, 11, 14))
-
-
-class Sleeps(list):
-    def __call__(self, seconds: float) -> None:
-        self.append(seconds)
-
-
-def sync(store: Store, owner: str = "test-run", window: Window = WINDOW, sleep=None) -> SyncRun:
-    run = store_sync(
-        organization_id=store.organization_id,
-        store_id=store.pk,
-        trigger=SyncRun.Trigger.COMMAND,
-        owner=owner,
-        window=window,
-        sleep=Sleeps() if sleep is None else sleep,
-    )
-    assert run is not None
-    return run
-
-
-def amazon_rows(store: Store, window: Window = WINDOW) -> set[tuple]:
-    """What Amazon says for the window, straight from the report, in our row shape."""
-    rows = set()
-    with tenant_scope(store.organization_id):
-        ads = ads_client(Store.objects.select_related("connection").get(pk=store.pk).connection)
-    for level in ("adgroup", "creative"):
-        body = pull_module.report_body(level, window.start, window.end, store.advertiser_id)
-        for page in ads.report_pages(store.profile_id, body):
-            rows |= {tuple(str(v) for v in row_values(level, r, 2)) for r in page}
-    return rows
-
-
-def stored_rows(store: Store) -> set[tuple]:
-    with tenant_scope(store.organization_id):
-        qs = DailyMetric.objects.filter(store=store).values_list(*pull_module.COLUMNS)
-        return {tuple(str(v) for v in row) for row in qs}
+from tests.factories import DailyMetricFactory
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, Sleeps, amazon_rows, stored_rows, sync
 
 
 def test_a_sync_stores_exactly_what_amazon_says(us_store, tenant_b):
@@ -112,18 +72,17 @@ def test_restatements_update_rows_and_keep_revisions(us_store, amazon_sandbox):
 
 def test_rows_amazon_no_longer_returns_are_removed(us_store):
     sync(us_store)
-    with tenant_scope(us_store.organization_id):
-        DailyMetric.objects.create(
-            store=us_store,
-            date=date(2026, 10, 25),
-            level="creative",
-            amazon_campaign_id="gone",
-            amazon_adgroup_id="gone",
-            amazon_creative_id="gone",
-            sales=Decimal("24.99"),
-            purchases=1,
-            clicks=12,
-        )
+    DailyMetricFactory(
+        store=us_store,
+        date=date(2026, 10, 25),
+        level="creative",
+        amazon_campaign_id="gone",
+        amazon_adgroup_id="gone",
+        amazon_creative_id="gone",
+        sales=Decimal("24.99"),
+        purchases=1,
+        clicks=12,
+    )
     run = sync(us_store, owner="again")
     assert run.rows_removed == 1
     assert stored_rows(us_store) == amazon_rows(us_store)
@@ -140,18 +99,13 @@ def test_a_pull_that_fails_part_way_changes_nothing(
     sandbox_control(amazon_sandbox, "/sandbox/clock", {"now": "2026-12-05T12:00:00Z"})
     monkeypatch.setattr(pull_module, "PAGE_SIZE", 20)
     settings.SYNC_MAX_RETRIES = 3
-    calls = []
-    original = amazon.AmazonAds.report_page
-
-    def page_then_outage(self, *args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:  # two pages in, Amazon starts failing for good
-            sandbox_control(
-                amazon_sandbox, "/sandbox/faults", {"fail": {"count": 50, "status": 503}}
-            )
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(amazon.AmazonAds, "report_page", page_then_outage)
+    # two pages in, Amazon starts failing for good (the first request of the pull is answered
+    # 401, as the month on the sandbox's clock expired the access token, and sent again)
+    sandbox_control(
+        amazon_sandbox,
+        "/sandbox/faults",
+        {"fail": {"count": 50, "status": 503, "after": 1 + 2, "paths": ["/attribution/report"]}},
+    )
     with pytest.raises(amazon.AmazonRetryable):
         sync(us_store, owner="doomed")
     assert stored_rows(us_store) == before

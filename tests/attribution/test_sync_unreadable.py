@@ -11,8 +11,8 @@ import pytest
 from attribution.models import MetricRevision, Store, SyncRun
 from commissions.models import Conversion
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, amazon_rows, stored_rows, sync
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, amazon_rows, stored_rows, sync
 
 
 def conversions(store: Store) -> list[dict]:

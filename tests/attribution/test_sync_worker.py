@@ -18,8 +18,8 @@ from attribution.models import DailyMetric, Store, SyncRun
 from attribution.sync.windows import default_window
 from attribution.tasks import sync_store
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import amazon_rows, stored_rows
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import amazon_rows, stored_rows
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKER_LOG = ROOT / "artifacts" / "celery-worker-crash-test.log"

@@ -13,9 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from campaigns.forms import NEW_PLAN
-from tests.campaigns.world import worlds  # noqa: F401  (fixture)
 from tests.factories import PASSWORD
-from tests.portal.world import RANGE, build_portal_world
+from tests.support.portal import RANGE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +41,6 @@ def watched(page):
     page.driver.execute_cdp_cmd(
         "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
     )
-
-
-@pytest.fixture
-def portal(tenant_a, tenant_b):
-    return build_portal_world(tenant_a, tenant_b)
 
 
 def wait_for(page, condition, timeout: float = 10):
@@ -200,7 +194,7 @@ def test_the_short_link_pages_under_the_policy(watched, tenant_a):
     assert_no_violations(page)
 
 
-def test_the_campaign_form_under_the_policy(watched, worlds):  # noqa: F811
+def test_the_campaign_form_under_the_policy(watched, worlds):
     page = watched  # "New plan…" shows the new plan's fields
     page.sign_in("manager@alpha.test", PASSWORD)
     page.open(f"/o/alpha/campaigns/new/?store={worlds['alpha'].store.pk}")

@@ -11,9 +11,9 @@ from django.db.models import Sum
 
 from attribution.models import DailyMetric
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
-from tests.browser.conftest import PHONE
 from tests.factories import PASSWORD
+from tests.support.browser import PHONE
+from tests.support.sync import WINDOW, sync
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RANGE = f"?range=custom&start={WINDOW.start}&end={WINDOW.end}"

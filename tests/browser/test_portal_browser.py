@@ -16,17 +16,12 @@ from commissions.models import Conversion
 from creators.invitations import portal_invitation_token
 from creators.models import PortalInvitation
 from tenancy.scoping import tenant_scope
-from tests.browser.conftest import DESKTOP, PHONE
-from tests.factories import PASSWORD
-from tests.portal.world import build_portal_world
+from tests.factories import PASSWORD, CampaignCreatorFactory
+from tests.support.browser import DESKTOP, PHONE
+from tests.support.portal import Profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NEW_PASSWORD = "a-long-creator-password-42"
-
-
-@pytest.fixture
-def portal(tenant_a, tenant_b):
-    return build_portal_world(tenant_a, tenant_b)
 
 
 def phone(page) -> None:
@@ -55,19 +50,14 @@ def sign_in_by_link(page, portal, tenant, key: str) -> None:
 def test_sign_in_by_magic_link_and_set_a_password(page, portal, tenant_a):
     phone(page)
     # Lee is new: no account until the link is used
-    from campaigns.models import CampaignCreator
-    from creators.models import Creator
-    from tests.portal.world import Profile
-
-    with tenant_scope(tenant_a.org):
-        creator = Creator.objects.create(name="Lee Newman", email="lee@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=portal.brands["alpha"].campaign,
-            creator=creator,
-            status="active",
-            amazon_adgroup_id="lee",
-        )
-    portal.profiles["lee@alpha"] = Profile(tenant_a, creator, cc)
+    cc = CampaignCreatorFactory(
+        campaign=portal.brands["alpha"].campaign,
+        creator__name="Lee Newman",
+        creator__email="lee@creators.test",
+        status="active",
+        amazon_adgroup_id="lee",
+    )
+    portal.profiles["lee@alpha"] = Profile(tenant_a, cc.creator, cc)
     sign_in_by_link(page, portal, tenant_a, "lee@alpha")
     assert page.driver.current_url.endswith("/portal/password/")
     assert "Set a password" in page.text("h1")

@@ -1,8 +1,6 @@
 import pytest
 
 from campaigns.clicks import handoff
-from tests.browser.conftest import browser, page  # noqa: F401  (fixtures)
-from tests.campaigns.world import worlds  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,6 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.utils import timezone
 
 from attribution.models import Store
 from attribution.services import connection_create_headless
@@ -20,7 +19,8 @@ from campaigns import amazon_ids
 from campaigns.models import Campaign, MintedCampaignId, TrackingPlan
 from campaigns.services import campaign_create, tracking_plan_create
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import INFLUENCER_PUBLISHER, store_campaign_id
+from tests.factories import CampaignFactory, TrackingPlanFactory
+from tests.support.campaigns import INFLUENCER_PUBLISHER, store_campaign_id
 
 
 def stores_by_country(stores: list[Store]) -> dict[str, Store]:
@@ -124,25 +124,23 @@ def test_a_failed_create_releases_its_id(connected_stores, tenant_a, tenant_b):
 def legacy_campaign(tenant, store: Store, amazon_id: str, name: str = "Spring") -> Campaign:
     """A campaign made before ids were unique across stores (its id is on creators' posts)."""
     with tenant_scope(tenant.org):
-        plan, _ = TrackingPlan.objects.get_or_create(
-            store=store,
-            name="Legacy",
-            defaults={
-                "publisher_id": "105",
-                "publisher_name": "Influencer",
-                "template_tag": "maas=x&ref_=aa_maas&tag=maas",
-                "tag_fetched_at": timezone.now(),
-            },
-        )
-        return Campaign.objects.create(
-            store=store,
-            tracking_plan=plan,
-            name=name,
-            starts_on=date(2026, 3, 1),
-            status="active",
-            default_commission_rate=Decimal("10.00"),
-            amazon_campaign_id=amazon_id,
-        )
+        plan = TrackingPlan.objects.filter(store=store, name="Legacy").first()
+    plan = plan or TrackingPlanFactory(
+        store=store,
+        name="Legacy",
+        publisher_id="105",
+        publisher_name="Influencer",
+        template_tag="maas=x&ref_=aa_maas&tag=maas",
+    )
+    return CampaignFactory(
+        store=store,
+        tracking_plan=plan,
+        name=name,
+        starts_on=date(2026, 3, 1),
+        status="active",
+        default_commission_rate=Decimal("10.00"),
+        amazon_campaign_id=amazon_id,
+    )
 
 
 def register_existing_ids() -> None:

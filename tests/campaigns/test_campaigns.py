@@ -11,7 +11,8 @@ from django.test import Client
 
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for, store_campaign_id
+from tests.support.campaigns import store_campaign_id
+from tests.support.queries import queries_for
 
 FORM = {
     "name": "Summer Trail",

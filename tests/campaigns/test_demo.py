@@ -6,7 +6,7 @@ from campaigns.models import AffiliateLink, Campaign, ClickEvent, LinkClickDaily
 from creators.models import Creator
 from demo.campaigns import demo_campaigns_ensure
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import us_store
+from tests.support.campaigns import us_store_of
 
 
 def _counts(org):
@@ -22,7 +22,7 @@ def _counts(org):
 
 
 def test_demo_campaigns_are_complete_and_idempotent(connected_stores, tenant_a, tenant_b):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     spring, gifts = demo_campaigns_ensure(tenant_a.org, store)
     first = _counts(tenant_a.org)
     # 6 creators x (4 products + store page) + 4 creators x 3 products

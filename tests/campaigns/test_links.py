@@ -16,7 +16,8 @@ from campaigns.services.campaign_creators import campaign_creators_add
 from campaigns.tasks import links_generate_job
 from creators.services import creator_create
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import store_campaign_id
+from tests.factories import AffiliateLinkFactory
+from tests.support.campaigns import store_campaign_id
 
 
 def test_links_are_made_for_every_creator_and_product_and_the_store_page(worlds, amazon_sandbox):
@@ -98,11 +99,9 @@ def test_one_link_per_creator_and_product_and_one_store_page_link(worlds):
     with tenant_scope(world.org):
         for product in (link.product, None):
             with pytest.raises(IntegrityError), transaction.atomic():
-                AffiliateLink.objects.create(
-                    campaign=world.campaign,
+                AffiliateLinkFactory(
                     campaign_creator=link.campaign_creator,
                     product=product,
-                    store=world.store,
                     amazon_creative_id=f"dup-{product}",
                     code=f"DUPL{product is None:d}ABCDE",
                     destination_url=link.destination_url,

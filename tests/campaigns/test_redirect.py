@@ -21,7 +21,7 @@ from campaigns.clicks import flush, handoff, keys
 from campaigns.models import AffiliateLink, ClickEvent, LinkClickDaily
 from campaigns.services import link_set_active
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import store_campaign_id
+from tests.support.campaigns import store_campaign_id
 
 CHROME = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

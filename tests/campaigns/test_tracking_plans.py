@@ -10,13 +10,14 @@ from django.test import Client
 from campaigns.models import TrackingPlan
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for, us_store
-from tests.conftest import sandbox_control
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, TrackingPlanFactory
+from tests.support.amazon import sandbox_control
+from tests.support.campaigns import us_store_of
+from tests.support.queries import queries_for
 
 
 def test_create_a_plan_fetches_the_tag_from_amazon(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     client = tenant_a.client()
     page = client.get(f"/o/alpha/tracking-plans/new/?store={store.pk}")
     assert page.status_code == 200
@@ -47,7 +48,7 @@ def test_create_a_plan_fetches_the_tag_from_amazon(connected_stores, tenant_a, a
 
 
 def test_errors_are_shown_next_to_the_field(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     client = tenant_a.client()
     r = client.post("/o/alpha/tracking-plans/new/", {"store": store.pk, "publisher_id": "999"})
     assert r.status_code == 400
@@ -62,7 +63,7 @@ def test_errors_are_shown_next_to_the_field(connected_stores, tenant_a, amazon_s
 
 
 def test_amazon_failure_is_reported(connected_stores, tenant_a, amazon_sandbox):
-    store = us_store(connected_stores["alpha"])
+    store = us_store_of(connected_stores["alpha"])
     sandbox_control(amazon_sandbox, "/sandbox/faults", {"fail": {"count": 10, "status": 503}})
     r = tenant_a.client().get(f"/o/alpha/tracking-plans/new/?store={store.pk}")
     assert r.status_code == 200
@@ -119,15 +120,14 @@ def test_list_page_query_count_does_not_grow(worlds):
     world = worlds["alpha"]
     client = world.tenant.client()
     before = queries_for(client, "/o/alpha/tracking-plans/")
-    with tenant_scope(world.org):
-        for n in range(8):
-            TrackingPlan.objects.create(
-                store=world.store,
-                name=f"Plan {n}",
-                publisher_id="101",
-                template_tag=world.plan.template_tag,
-                tag_fetched_at=world.plan.tag_fetched_at,
-            )
+    for n in range(8):
+        TrackingPlanFactory(
+            store=world.store,
+            name=f"Plan {n}",
+            publisher_id="101",
+            template_tag=world.plan.template_tag,
+            tag_fetched_at=world.plan.tag_fetched_at,
+        )
     assert queries_for(client, "/o/alpha/tracking-plans/") == before
     page = client.get("/o/alpha/tracking-plans/").content.decode()
     assert len(re.findall(r'href="/o/alpha/tracking-plans/\d+/"', page)) == 9

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissions.models import ConversionAdjustment
 from commissions.selectors.payables import PayableKey
 from commissions.services import conversions_decide, payout_batch_pay
 from tenancy.scoping import tenant_scope
+from tests.factories import ConversionAdjustmentFactory
 
 
 def _locking(queries: list[dict]) -> list[str]:
@@ -50,7 +50,7 @@ def test_payouts_lock_conversions_then_adjustments_in_primary_key_order(world_a,
     c = world_a.conversions
     with tenant_scope(tenant_a.org):
         for _ in range(2):
-            ConversionAdjustment.objects.create(
+            ConversionAdjustmentFactory(
                 conversion=c[5], kind="clawback", included=False, commission=Decimal("-0.10")
             )
         key = PayableKey(world_a.creators[1].pk, date(2026, 10, 1), "USD")

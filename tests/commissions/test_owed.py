@@ -12,12 +12,13 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from commissions.models import Conversion, ConversionAdjustment
+from commissions.models import Conversion
 from portal.exports import earnings_csv
 from reporting.exports.query import export_query_build, export_rows
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
+from tests.factories import ConversionAdjustmentFactory
 
 OCTOBER = Period(date(2026, 10, 1), date(2026, 10, 31))
 
@@ -36,7 +37,7 @@ def ledger(world_a, world_b, tenant_a):
             (c[5], "top_up", False, "1.00"),
             (c[3], "clawback", False, "-1.00"),
         ):
-            ConversionAdjustment.objects.create(
+            ConversionAdjustmentFactory(
                 conversion=conversion, kind=kind, included=included, commission=commission
             )
         Conversion.objects.filter(pk=c[3].pk).update(status="denied")

@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.core.conftest import RANGE, campaign_with_sales
+from tests.support.stores import RANGE, campaign_with_sales
 
 SALES = {"JPY": Decimal("1234.00"), "KWD": Decimal("1234.50"), "USD": Decimal("1234567.89")}
 # promoted sales, brand total (twice the promoted)

@@ -11,7 +11,7 @@ import pytest
 from attribution.models import Store
 from core import clock
 from tenancy.scoping import tenant_scope
-from tests.core.conftest import campaign_with_sales, store_create
+from tests.support.stores import campaign_with_sales, store_create
 
 # 20:00 UTC on 10 March is 09:00 on 11 March in Auckland, 13:00 on 10 March in Los Angeles
 EVENING_UTC = datetime(2026, 3, 10, 20, 0, tzinfo=UTC)

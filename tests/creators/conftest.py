@@ -1,7 +1,6 @@
 import pytest
 
 from campaigns.clicks import handoff
-from tests.campaigns.world import worlds  # noqa: F401  (fixture)
 
 
 @pytest.fixture(autouse=True)

@@ -12,18 +12,15 @@ from django.test import Client
 from campaigns.models import CampaignCreator
 from creators.models import Creator
 from tenancy.scoping import tenant_scope
-from tests.campaigns.world import queries_for
+from tests.factories import CreatorFactory
+from tests.support.creators import names
+from tests.support.queries import queries_for
 
 CHROME = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 
 
 def csv_file(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("creators.csv", text.encode(), content_type="text/csv")
-
-
-def names(org) -> list[str]:
-    with tenant_scope(org):
-        return list(Creator.objects.order_by("name").values_list("name", flat=True))
 
 
 def test_add_and_edit_a_creator_with_errors_next_to_fields(tenant_a, tenant_b):
@@ -176,10 +173,8 @@ def test_creator_page_lists_campaigns_and_the_list_has_a_fixed_query_count(world
     page = client.get(f"/o/alpha/creators/{world.creators[0].pk}/").content.decode()
     assert "Spring Launch" in page and ">3</a>" in page
     before = queries_for(client, "/o/alpha/creators/")
-    with tenant_scope(world.org):
-        Creator.objects.bulk_create(
-            [Creator(organization=world.org, name=f"Extra {n}") for n in range(20)]
-        )
+    for n in range(20):
+        CreatorFactory(organization=world.org, name=f"Extra {n}")
     assert queries_for(client, "/o/alpha/creators/") == before
     found = client.get("/o/alpha/creators/?q=extra 1").content.decode()
     assert (

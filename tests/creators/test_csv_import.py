@@ -7,7 +7,7 @@ import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.creators.test_creators import names
+from tests.support.creators import names
 
 
 def upload(client, text: str):

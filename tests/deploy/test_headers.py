@@ -10,8 +10,7 @@ import re
 import pytest
 from django.test import Client
 
-from tests.api.conftest import client_for, key_for
-from tests.campaigns.world import worlds  # noqa: F401  (fixture)
+from tests.support.api import client_for, key_for
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
@@ -67,7 +66,7 @@ def test_the_json_api(tenant_a):
     assert_headers(Client().get("/api/v1/campaigns/"))  # 401 as JSON
 
 
-def test_the_short_link(worlds):  # noqa: F811
+def test_the_short_link(worlds):
     link = worlds["alpha"].link(0, "B0EXAMPLE1")
     response = Client(HTTP_USER_AGENT="Mozilla/5.0 Chrome/131.0").get(f"/l/{link.code}")
     assert response.status_code == 302 and response["Location"] == link.destination_url

@@ -1,13 +1,6 @@
 import pytest
 
 from campaigns.clicks import handoff
-from tests.portal.world import build_portal_world
-
-
-@pytest.fixture
-def portal(tenant_a, tenant_b):
-    """Two brands, three creators (Jane in both); see tests/portal/world.py."""
-    return build_portal_world(tenant_a, tenant_b)
 
 
 @pytest.fixture(autouse=True)

@@ -19,8 +19,8 @@ from creators.invitations import PORTAL_SALT
 from creators.models import Creator, PortalInvitation
 from tenancy.models import Membership, Role, User
 from tenancy.scoping import tenant_scope, user_scope
-from tests.factories import PASSWORD, MembershipFactory
-from tests.portal.world import BROWSER
+from tests.factories import PASSWORD, CampaignCreatorFactory, MembershipFactory
+from tests.support.portal import BROWSER, Profile
 
 NEW_PASSWORD = "a-long-creator-password-42"
 
@@ -55,19 +55,14 @@ def invite(django_capture_on_commit_callbacks):
 @pytest.fixture
 def newcomer(portal, tenant_a):
     """A creator in alpha's campaign without any account yet."""
-    from campaigns.models import CampaignCreator
-
-    with tenant_scope(tenant_a.org):
-        creator = Creator.objects.create(name="Lee Newman", email="lee@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=portal.brands["alpha"].campaign,
-            creator=creator,
-            status="active",
-            amazon_adgroup_id="lee",
-        )
-    from tests.portal.world import Profile
-
-    return Profile(tenant_a, creator, cc)
+    cc = CampaignCreatorFactory(
+        campaign=portal.brands["alpha"].campaign,
+        creator__name="Lee Newman",
+        creator__email="lee@creators.test",
+        status="active",
+        amazon_adgroup_id="lee",
+    )
+    return Profile(tenant_a, cc.creator, cc)
 
 
 def test_a_magic_link_signs_a_new_creator_in_once(portal, tenant_a, newcomer, invite):
@@ -161,18 +156,14 @@ def test_a_changed_creator_email_voids_the_link(portal, tenant_a, newcomer, invi
 def test_an_existing_account_signs_in_and_gains_the_brand(portal, tenant_a, tenant_b, invite):
     """Kim (bravo) is also in alpha's campaign now: the alpha invitation signs her existing
     account in, and she sees both brands, each on its own."""
-    from campaigns.models import CampaignCreator
-
-    with tenant_scope(tenant_a.org):
-        creator = Creator.objects.create(name="Kim P.", email="kim@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=portal.brands["alpha"].campaign,
-            creator=creator,
-            status="active",
-            amazon_adgroup_id="kim-alpha",
-        )
-    from tests.portal.world import Profile
-
+    cc = CampaignCreatorFactory(
+        campaign=portal.brands["alpha"].campaign,
+        creator__name="Kim P.",
+        creator__email="kim@creators.test",
+        status="active",
+        amazon_adgroup_id="kim-alpha",
+    )
+    creator = cc.creator
     path = invite(tenant_a, Profile(tenant_a, creator, cc))
     kim = Client()
     response = kim.post(path)
@@ -195,19 +186,16 @@ def test_within_a_brand_an_account_is_one_profile(portal, tenant_a, invite):
     """The newest invitation wins: a second profile in the same brand with the same email
     (after an email change) takes the account over."""
     jane = portal.profiles["jane@alpha"]
-    from campaigns.models import CampaignCreator
-
     with tenant_scope(tenant_a.org):
         Creator.objects.filter(pk=jane.creator.pk).update(email="jane.old@creators.test")
-        other = Creator.objects.create(name="Jane (new)", email="jane@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=portal.brands["alpha"].campaign,
-            creator=other,
-            status="active",
-            amazon_adgroup_id="jane-new",
-        )
-    from tests.portal.world import Profile
-
+    cc = CampaignCreatorFactory(
+        campaign=portal.brands["alpha"].campaign,
+        creator__name="Jane (new)",
+        creator__email="jane@creators.test",
+        status="active",
+        amazon_adgroup_id="jane-new",
+    )
+    other = cc.creator
     path = invite(tenant_a, Profile(tenant_a, other, cc))
     assert Client().post(path).status_code == 302
     with tenant_scope(tenant_a.org):

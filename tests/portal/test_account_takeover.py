@@ -18,14 +18,13 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from campaigns.models import CampaignCreator
 from creators.models import Creator, PortalInvitation
 from creators.selectors import portal_brands_for_user
 from tenancy.models import Role, User
 from tenancy.scoping import tenant_scope
 from tenancy.selectors import memberships_for_user
-from tests.conftest import _tenant
-from tests.factories import PASSWORD, MembershipFactory
+from tests.factories import PASSWORD, CampaignCreatorFactory, MembershipFactory
+from tests.support.tenants import make_tenant
 
 ATTACKER_PASSWORD = "attacker-owns-this-now-42"
 VICTIM = "owner@northwind.test"
@@ -39,21 +38,19 @@ def text(response) -> str:
 @pytest.fixture
 def northwind(db):
     """The victim: another brand, whose owner signs in with owner@northwind.test."""
-    return _tenant("northwind")
+    return make_tenant("northwind")
 
 
 @pytest.fixture
 def lee(portal, tenant_a):
     """A creator in alpha's campaign, without an account yet."""
-    with tenant_scope(tenant_a.org):
-        creator = Creator.objects.create(name="Lee Newman", email="lee@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=portal.brands["alpha"].campaign,
-            creator=creator,
-            status="active",
-            amazon_adgroup_id="lee",
-        )
-    return cc
+    return CampaignCreatorFactory(
+        campaign=portal.brands["alpha"].campaign,
+        creator__name="Lee Newman",
+        creator__email="lee@creators.test",
+        status="active",
+        amazon_adgroup_id="lee",
+    )
 
 
 def _attack(tenant_a, cc, address, capture) -> tuple[Client, object]:
@@ -211,11 +208,13 @@ def test_a_former_creator_with_staff_rights_is_not_signed_in_by_link(
     omar = portal.users["omar"]
     MembershipFactory(organization=portal.brands["alpha"].tenant.org, role=Role.VIEWER, user=omar)
     bravo = portal.brands["bravo"]
-    with tenant_scope(bravo.tenant.org):
-        creator = Creator.objects.create(name="Omar H.", email=omar.email)
-        cc = CampaignCreator.objects.create(
-            campaign=bravo.campaign, creator=creator, status="active", amazon_adgroup_id="omar-b"
-        )
+    cc = CampaignCreatorFactory(
+        campaign=bravo.campaign,
+        creator__name="Omar H.",
+        creator__email=omar.email,
+        status="active",
+        amazon_adgroup_id="omar-b",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         bravo.tenant.client().post(
             f"/o/bravo/campaigns/{cc.campaign_id}/creators/{cc.pk}/portal-invite/"

@@ -3,7 +3,7 @@ not theirs (another creator's in the same brand, a brand they are not linked to,
 object under their other brand's URL), answers 404; their own answers 200; brand staff URLs
 answer 404 to a creator, and portal URLs answer 404 to brand staff.
 
-Three creators in two brands (tests/portal/world.py): Omar (alpha), Kim (bravo) and Jane (both,
+Three creators in two brands (tests/support/portal.py): Omar (alpha), Kim (bravo) and Jane (both,
 one account). Every portal URL is listed below; a new one fails the suite until it is."""
 
 from __future__ import annotations
@@ -18,9 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from portal.views.base import PortalView
 from tests.isolation import REGISTRY as STAFF_REGISTRY
-from tests.portal.world import BROWSER, Profile
-from tests.test_isolation import _url as staff_url
-from tests.test_isolation import tenants  # noqa: F401  (fixture: staff objects of both tenants)
+from tests.isolation import tenant_url as staff_url
+from tests.support.portal import BROWSER, Profile
 
 
 @dataclass(frozen=True)
@@ -127,7 +126,7 @@ def test_the_home_lists_only_the_accounts_brands(portal):
 
 
 @pytest.mark.parametrize("entry", STAFF_REGISTRY, ids=lambda e: e.name)
-def test_brand_staff_urls_answer_404_to_a_creator(portal, tenants, entry):  # noqa: F811
+def test_brand_staff_urls_answer_404_to_a_creator(portal, tenants, entry):
     a, _ = tenants
     client = Client(HTTP_USER_AGENT=BROWSER)
     client.force_login(portal.users["jane"])

@@ -13,11 +13,19 @@ from django.db.models import Q, Sum
 from django.test.utils import CaptureQueriesContext
 
 from attribution.models import DailyMetric
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily, Product
+from campaigns.models import LinkClickDaily
 from commissions.models import Conversion, ConversionAdjustment
 from portal.selectors.numbers import Figures, threshold_note
 from tenancy.scoping import tenant_scope
-from tests.portal.world import RANGE, today_clicks
+from tests.factories import (
+    AffiliateLinkFactory,
+    CampaignCreatorFactory,
+    CampaignFactory,
+    ConversionFactory,
+    LinkClickDailyFactory,
+    ProductFactory,
+)
+from tests.support.portal import RANGE, today_clicks
 
 JANE_ALPHA_OCTOBER = Figures(
     link_clicks=(12 + 13 + 14) * 2,
@@ -105,28 +113,25 @@ def test_thresholds_say_how_many_clicks_until_amazon_reports(portal, tenant_b):
     # Kim's new campaign in bravo: 7 clicks so far, nothing from Amazon yet
     brand = portal.brands["bravo"]
     kim = portal.profiles["kim@bravo"]
-    with tenant_scope(tenant_b.org):
-        campaign = Campaign.objects.create(
-            store=brand.store,
-            tracking_plan=brand.campaign.tracking_plan,
-            name="Winter drop",
-            starts_on=date(2026, 11, 1),
-            status="active",
-            default_commission_rate=Decimal("15.00"),
-            amazon_campaign_id="winter",
-        )
-        cc = CampaignCreator.objects.create(
-            campaign=campaign, creator=kim.creator, status="active", amazon_adgroup_id="kimp"
-        )
-        link = AffiliateLink.objects.create(
-            campaign=campaign,
-            campaign_creator=cc,
-            store=brand.store,
-            amazon_creative_id="kimp-winter",
-            code="kimwinter01",
-            destination_url="https://www.amazon.com/stores/page/X",
-        )
-        LinkClickDaily.objects.create(link=link, date=date(2026, 11, 5), clicks=7, raw_hits=9)
+    campaign = CampaignFactory(
+        store=brand.store,
+        tracking_plan=brand.campaign.tracking_plan,
+        name="Winter drop",
+        starts_on=date(2026, 11, 1),
+        status="active",
+        default_commission_rate=Decimal("15.00"),
+        amazon_campaign_id="winter",
+    )
+    cc = CampaignCreatorFactory(
+        campaign=campaign, creator=kim.creator, status="active", amazon_adgroup_id="kimp"
+    )
+    link = AffiliateLinkFactory(
+        campaign_creator=cc,
+        amazon_creative_id="kimp-winter",
+        code="kimwinter01",
+        destination_url="https://www.amazon.com/stores/page/X",
+    )
+    LinkClickDailyFactory(link=link, date=date(2026, 11, 5), clicks=7, raw_hits=9)
     client = portal.client("kim")
     html = client.get("/portal/b/bravo/").content.decode()
     assert (
@@ -334,46 +339,40 @@ def test_pages_run_a_fixed_number_of_queries(portal, tenant_a):
     before = [_queries(client, url) for url in urls]
     # more campaigns, products, links, days and conversions
     brand = portal.brands["alpha"]
-    with tenant_scope(tenant_a.org):
-        for n in range(3):
-            campaign = Campaign.objects.create(
-                store=brand.store,
-                tracking_plan=brand.campaign.tracking_plan,
-                name=f"Extra {n}",
-                starts_on=date(2026, 10, 1),
-                status="active",
-                default_commission_rate=Decimal("5"),
-                amazon_campaign_id=f"extra-{n}",
+    for n in range(3):
+        campaign = CampaignFactory(
+            store=brand.store,
+            tracking_plan=brand.campaign.tracking_plan,
+            name=f"Extra {n}",
+            starts_on=date(2026, 10, 1),
+            status="active",
+            default_commission_rate=Decimal("5"),
+            amazon_campaign_id=f"extra-{n}",
+        )
+        cc = CampaignCreatorFactory(
+            campaign=campaign, creator=jane.creator, status="active", amazon_adgroup_id="jd"
+        )
+        for p in range(3):
+            product = ProductFactory(campaign=campaign, asin=f"B0EXTRA{n}{p}X")
+            link = AffiliateLinkFactory(
+                campaign_creator=cc,
+                product=product,
+                amazon_creative_id=f"jd-{n}-{p}",
+                code=f"extra{n}{p}code",
+                destination_url="https://www.amazon.com/dp/B0EXTRA",
             )
-            cc = CampaignCreator.objects.create(
-                campaign=campaign, creator=jane.creator, status="active", amazon_adgroup_id="jd"
-            )
-            for p in range(3):
-                product = Product.objects.create(campaign=campaign, asin=f"B0EXTRA{n}{p}X")
-                link = AffiliateLink.objects.create(
-                    campaign=campaign,
-                    campaign_creator=cc,
-                    product=product,
-                    store=brand.store,
-                    amazon_creative_id=f"jd-{n}-{p}",
-                    code=f"extra{n}{p}code",
-                    destination_url="https://www.amazon.com/dp/B0EXTRA",
-                )
-                for d in range(5):
-                    day = date(2026, 10, 1) + timedelta(days=d)
-                    LinkClickDaily.objects.create(link=link, date=day, clicks=1, raw_hits=1)
             for d in range(5):
-                Conversion.objects.create(
-                    store=brand.store,
-                    campaign=campaign,
-                    campaign_creator=cc,
-                    creator=jane.creator,
-                    date=date(2026, 9, 1) + timedelta(days=d),
-                    currency="USD",
-                    commission_rate=Decimal("5"),
-                    commission=Decimal("1.00"),
-                    status="pending",
-                    settles_on=date(2026, 10, 1),
-                )
+                day = date(2026, 10, 1) + timedelta(days=d)
+                LinkClickDailyFactory(link=link, date=day, clicks=1, raw_hits=1)
+        for d in range(5):
+            ConversionFactory(
+                campaign_creator=cc,
+                date=date(2026, 9, 1) + timedelta(days=d),
+                currency="USD",
+                commission_rate=Decimal("5"),
+                commission=Decimal("1.00"),
+                status="pending",
+                settles_on=date(2026, 10, 1),
+            )
     after = [_queries(client, url) for url in urls]
     assert after == before

@@ -12,8 +12,8 @@ from attribution.models import DailyMetric
 from commissions.models import Conversion
 from creators.models import Creator
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
 from tests.factories import PASSWORD, UserFactory
+from tests.support.sync import WINDOW, sync
 
 RANGE = f"?range=custom&start={WINDOW.start}&end={WINDOW.end}"
 

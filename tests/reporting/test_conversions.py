@@ -16,8 +16,8 @@ from campaigns.models import Campaign
 from commissions.models import Conversion, ConversionAdjustment
 from commissions.services import commission_for, conversions_advance, conversions_decide
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
-from tests.conftest import sandbox_control
+from tests.support.amazon import sandbox_control
+from tests.support.sync import WINDOW, sync
 
 
 def facts_by_creator_day(store) -> dict:

@@ -15,9 +15,7 @@ from commissions.models import Conversion
 from core.csvsafe import neutralise
 from creators.models import Creator
 from tenancy.scoping import tenant_scope
-from tests.portal.world import build_portal_world
-from tests.reporting.test_exports import export, formatted, read_csv  # noqa: F401
-from tests.reporting.test_payables import lines, owed  # noqa: F401
+from tests.support.reporting import export, lines, read_csv
 
 FULL_WIDTH = ["\uff1d1+1", "\uff0bSUM(1)", "\uff0d2+3", "\uff20SUM(A1)"]  # full-width = + - @
 
@@ -49,7 +47,7 @@ def test_other_text_is_left_alone(text):
     assert neutralise(text) == text
 
 
-def test_the_aggregated_export_neutralises_full_width_formulas(formatted, tenant_a):  # noqa: F811
+def test_the_aggregated_export_neutralises_full_width_formulas(formatted, tenant_a):
     usd, _jpy = formatted
     with tenant_scope(tenant_a.org):
         usd.advertiser_name = "\uff1d1+1"
@@ -67,15 +65,14 @@ def test_the_aggregated_export_neutralises_full_width_formulas(formatted, tenant
     assert {r["campaign"] for r in rows} == {"'\uff20SUM(1)", ""}
 
 
-def test_payables_neutralise_full_width_formulas(owed, tenant_a):  # noqa: F811
+def test_payables_neutralise_full_width_formulas(owed, tenant_a):
     with tenant_scope(tenant_a.org):
         Creator.objects.filter(name="Jane").update(name="\uff0bJane", email="")
     rows = lines(tenant_a.client(tenant_a.owner))
     assert {r["creator"] for r in rows} == {"'\uff0bJane", "Omar"}
 
 
-def test_the_portal_earnings_csv_neutralises_full_width_formulas(tenant_a, tenant_b):
-    portal = build_portal_world(tenant_a, tenant_b)
+def test_the_portal_earnings_csv_neutralises_full_width_formulas(portal, tenant_a, tenant_b):
     with tenant_scope(tenant_a.org):
         Campaign.objects.update(name="\uff0bAutumn")
         Conversion.objects.filter(decision_reason__startswith="=").update(

@@ -9,10 +9,15 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from attribution.models import DailyMetric
-from campaigns.models import AffiliateLink, LinkClickDaily
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
+from tests.factories import (
+    AffiliateLinkFactory,
+    CampaignCreatorFactory,
+    DailyMetricFactory,
+    LinkClickDailyFactory,
+)
+from tests.support.sync import WINDOW, sync
 
 RANGE = {"range": "custom", "start": WINDOW.start.isoformat(), "end": WINDOW.end.isoformat()}
 
@@ -63,23 +68,20 @@ def test_campaign_kpis_equal_the_stored_facts(campaign, us_store, tenant_a):
 
 def test_masked_rows_say_why(campaign, us_store, tenant_a):
     """A creator with few clicks shows the threshold status from our own count."""
-    from campaigns.models import CampaignCreator
-    from creators.models import Creator
-
-    with tenant_scope(tenant_a.org):
-        newbie = Creator.objects.create(name="Newbie", email="new@creators.test")
-        cc = CampaignCreator.objects.create(
-            campaign=campaign, creator=newbie, status="active", amazon_adgroup_id="newbie"
-        )
-        link = AffiliateLink.objects.create(
-            campaign=campaign,
-            campaign_creator=cc,
-            store=us_store,
-            amazon_creative_id="newbie-1",
-            code="NEWBIE01",
-            destination_url="https://www.amazon.com/dp/B0AAAAAAA1?tag=maas",
-        )
-        LinkClickDaily.objects.create(link=link, date=WINDOW.end, clicks=7, raw_hits=9)
+    cc = CampaignCreatorFactory(
+        campaign=campaign,
+        creator__name="Newbie",
+        creator__email="new@creators.test",
+        status="active",
+        amazon_adgroup_id="newbie",
+    )
+    link = AffiliateLinkFactory(
+        campaign_creator=cc,
+        amazon_creative_id="newbie-1",
+        code="NEWBIE01",
+        destination_url="https://www.amazon.com/dp/B0AAAAAAA1?tag=maas",
+    )
+    LinkClickDailyFactory(link=link, date=WINDOW.end, clicks=7, raw_hits=9)
     sync(us_store)
     page = tenant_a.client().get(f"/o/alpha/campaigns/{campaign.pk}/performance/", RANGE)
     assert "Amazon shows data after 10 clicks: 7 of 10 so far" in page.content.decode()
@@ -123,20 +125,18 @@ def count_queries(client, url, params) -> int:
 
 def test_performance_query_count_is_constant(campaign, us_store, tenant_a):
     """The same number of queries for 2 or 27 creators, 26 or 86 days."""
-    from campaigns.models import CampaignCreator
-    from creators.models import Creator
-
     sync(us_store)
     client = tenant_a.client()
     url = f"/o/alpha/campaigns/{campaign.pk}/performance/"
     client.get(url, RANGE)
     small = count_queries(client, url, RANGE)
-    with tenant_scope(tenant_a.org):
-        for i in range(25):
-            creator = Creator.objects.create(name=f"Extra {i}", email=f"extra{i}@c.test")
-            CampaignCreator.objects.create(
-                campaign=campaign, creator=creator, amazon_adgroup_id=f"extra-{i}"
-            )
+    for i in range(25):
+        CampaignCreatorFactory(
+            campaign=campaign,
+            creator__name=f"Extra {i}",
+            creator__email=f"extra{i}@c.test",
+            amazon_adgroup_id=f"extra-{i}",
+        )
     longer = {**RANGE, "start": (WINDOW.start - timedelta(days=60)).isoformat()}
     assert count_queries(client, url, longer) == small
     assert small <= 30
@@ -151,17 +151,17 @@ def test_workflow_dashboard_never_sums_currencies(
 ):
     sync(us_store)
     ca = next(s for s in connected_stores["alpha"] if s.country_code == "CA")
+    DailyMetricFactory(
+        store=ca,
+        date=WINDOW.end,
+        level="adgroup",
+        amazon_campaign_id="x",
+        amazon_adgroup_id="y",
+        clicks=12,
+        sales=Decimal("100.00"),
+        total_sales=Decimal("100.00"),
+    )
     with tenant_scope(tenant_a.org):
-        DailyMetric.objects.create(
-            store=ca,
-            date=WINDOW.end,
-            level="adgroup",
-            amazon_campaign_id="x",
-            amazon_adgroup_id="y",
-            clicks=12,
-            sales=Decimal("100.00"),
-            total_sales=Decimal("100.00"),
-        )
         usd = DailyMetric.objects.filter(
             store=us_store, level="adgroup", date__range=(WINDOW.start, WINDOW.end)
         ).aggregate(s=Sum("sales"))["s"]

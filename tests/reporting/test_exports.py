@@ -3,7 +3,6 @@ neutralisation, the CLI and its errors, and the background path with an expiring
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import subprocess
@@ -16,25 +15,22 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
-from django.http import StreamingHttpResponse
 
-from attribution.models import AmazonConnection, DailyMetric, Store
-from campaigns.models import (
-    AffiliateLink,
-    Campaign,
-    CampaignCreator,
-    LinkClickDaily,
-    Product,
-    TrackingPlan,
-)
-from commissions.models import Conversion, ConversionAdjustment
-from creators.models import Creator
-from reporting.exports.csv import HEADER
+from attribution.models import DailyMetric
+from campaigns.models import CampaignCreator, Product
+from commissions.models import Conversion
 from reporting.models import Export
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import Period, campaign_performance
 from tenancy.scoping import tenant_scope
-from tests.attribution.test_sync import WINDOW, sync
+from tests.factories import (
+    AffiliateLinkFactory,
+    ConversionAdjustmentFactory,
+    LinkClickDailyFactory,
+    ProductFactory,
+)
+from tests.support.reporting import export, read_csv
+from tests.support.sync import WINDOW, sync
 
 PERIOD = Period(WINDOW.start, WINDOW.end)
 INTS = (
@@ -48,21 +44,6 @@ INTS = (
     "total_units_sold",
 )
 MONEY = ("sales", "total_sales", "brand_referral_bonus", "commission")
-
-
-def read_csv(content: bytes) -> list[dict[str, str]]:
-    text = content.decode("utf-8")
-    assert text.splitlines()[0] == ",".join(HEADER)
-    return list(csv.DictReader(io.StringIO(text)))
-
-
-def export(client, slug="alpha", **params) -> bytes:
-    data = {"start": WINDOW.start.isoformat(), "end": WINDOW.end.isoformat(), **params}
-    response = client.post(f"/o/{slug}/exports/", data)
-    assert response.status_code == 200, response.content[:500]
-    assert isinstance(response, StreamingHttpResponse)
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    return b"".join(response.streaming_content)
 
 
 def sums(rows, where=lambda r: True) -> dict[str, Decimal]:
@@ -85,29 +66,29 @@ def traffic(campaign, us_store, tenant_a):
     sync(us_store)
     with tenant_scope(tenant_a.org):
         ccs = {cc.amazon_adgroup_id: cc for cc in CampaignCreator.objects.filter(campaign=campaign)}
+        products: dict[str, Product] = {}
         for creative, adgroup, asin in (
             ("jane-1", "jane", "B0AAAAAAA1"),
             ("jane-2", "jane", "B0AAAAAAA2"),
             ("omar-1", "omar", "B0AAAAAAA1"),
         ):
-            product, _ = Product.objects.get_or_create(campaign=campaign, asin=asin)
-            link = AffiliateLink.objects.create(
-                campaign=campaign,
+            if asin not in products:
+                products[asin] = ProductFactory(campaign=campaign, asin=asin)
+            link = AffiliateLinkFactory(
                 campaign_creator=ccs[adgroup],
-                product=product,
-                store=us_store,
+                product=products[asin],
                 amazon_creative_id=creative,
                 code=f"c{creative.replace('-', '')}",
                 destination_url=f"https://www.amazon.com/dp/{asin}",
             )
             for offset, clicks in ((0, 5), (3, 7), (40, 100)):  # the last one is out of range
                 day = WINDOW.start + timedelta(days=offset)
-                LinkClickDaily.objects.create(link=link, date=day, clicks=clicks, raw_hits=clicks)
-                LinkClickDaily.objects.create(link=link, date=day, sub_id="ig", clicks=2)
+                LinkClickDailyFactory(link=link, date=day, clicks=clicks, raw_hits=clicks)
+                LinkClickDailyFactory(link=link, date=day, sub_id="ig", clicks=2)
         conversion = Conversion.objects.filter(campaign=campaign).order_by("date").first()
         conversion.status = Conversion.Status.APPROVED
         conversion.save(update_fields=["status"])
-        ConversionAdjustment.objects.create(
+        ConversionAdjustmentFactory(
             conversion=conversion, kind="clawback", included=False, commission=Decimal("-1.25")
         )
         assert Conversion.objects.count() > 2
@@ -205,97 +186,6 @@ def test_link_rows_come_from_the_creative_level_without_commission(traffic, camp
 def test_other_tenants_rows_never_appear(traffic, tenant_a, tenant_b):
     rows = read_csv(export(tenant_b.client(), slug="bravo", group_by="day"))
     assert sums(rows)["clicks"] == 0
-
-
-@pytest.fixture
-def formatted(tenant_a):
-    """A USD and a JPY store, names a spreadsheet would run, a clawback bigger than the
-    commission (a negative amount)."""
-    with tenant_scope(tenant_a.org):
-        conn = AmazonConnection.objects.create(region="NA", status="active")
-        usd = Store.objects.create(
-            connection=conn,
-            profile_id=1,
-            country_code="US",
-            currency_code="USD",
-            timezone="America/Los_Angeles",
-            advertiser_name="=Acme",
-        )
-        jpy = Store.objects.create(
-            connection=conn,
-            profile_id=2,
-            country_code="JP",
-            currency_code="JPY",
-            timezone="Asia/Tokyo",
-            advertiser_name="Acme JP",
-        )
-        plan = TrackingPlan.objects.create(
-            store=usd,
-            name="P",
-            publisher_id="1",
-            template_tag="maas=x",
-            tag_fetched_at="2026-01-01T00:00:00Z",
-        )
-        camp = Campaign.objects.create(
-            store=usd,
-            tracking_plan=plan,
-            name="@SUM(1)",
-            starts_on=date(2026, 1, 1),
-            default_commission_rate=Decimal("10"),
-            amazon_campaign_id="c1",
-        )
-        creator = Creator.objects.create(name='=HYPERLINK("http://x")')
-        tab = Creator.objects.create(name="\tTabby")
-        minus = Creator.objects.create(name="-5 tips")
-        for cr, adgroup in ((creator, "a"), (tab, "b"), (minus, "c")):
-            CampaignCreator.objects.create(campaign=camp, creator=cr, amazon_adgroup_id=adgroup)
-        day = date(2026, 3, 2)
-        DailyMetric.objects.create(
-            store=usd,
-            date=day,
-            level="adgroup",
-            amazon_campaign_id="c1",
-            amazon_adgroup_id="a",
-            clicks=3,
-            purchases=1,
-            sales=Decimal("1234.50"),
-            total_sales=Decimal("1234.50"),
-        )
-        DailyMetric.objects.create(
-            store=usd,
-            date=day,
-            level="adgroup",
-            amazon_campaign_id="c1",
-            amazon_adgroup_id="b",
-        )
-        DailyMetric.objects.create(
-            store=jpy,
-            date=day,
-            level="adgroup",
-            amazon_campaign_id="zz",
-            amazon_adgroup_id="zz",
-            clicks=7,
-            purchases=2,
-            sales=Decimal("12345.00"),
-            total_sales=Decimal("20000.00"),
-        )
-        cc = CampaignCreator.objects.get(amazon_adgroup_id="c")
-        conversion = Conversion.objects.create(
-            store=usd,
-            campaign=camp,
-            campaign_creator=cc,
-            creator=minus,
-            date=day,
-            currency="USD",
-            commission_rate=Decimal("10"),
-            commission=Decimal("0.50"),
-            settles_on=day,
-            status="approved",
-        )
-        ConversionAdjustment.objects.create(
-            conversion=conversion, kind="clawback", included=False, commission=Decimal("-1.75")
-        )
-    return usd, jpy
 
 
 def test_money_decimals_rates_and_formula_cells(formatted, tenant_a):

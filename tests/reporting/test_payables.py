@@ -8,53 +8,14 @@ import io
 from datetime import date
 from decimal import Decimal
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissions.models import Conversion, ConversionAdjustment, PayoutBatch
+from commissions.models import Conversion, PayoutBatch
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.factories import MembershipFactory
-
-
-@pytest.fixture
-def owed(world_a, world_b, tenant_a):
-    """Alpha: Jane has an approved (Oct 22) conversion, Omar an approved one plus a clawback
-    after approval; one payable in September; pending/awaiting ones are not owed yet."""
-    with tenant_scope(tenant_a.org):
-        jane_approved = world_a.conversions[2]
-        omar_approved = world_a.conversions[5]
-        ConversionAdjustment.objects.create(
-            conversion=omar_approved, kind="clawback", included=False, commission=Decimal("-0.40")
-        )
-        # an adjustment already folded in (undecided) is never owed on top
-        ConversionAdjustment.objects.create(
-            conversion=world_a.conversions[0],
-            kind="restatement",
-            included=True,
-            commission=Decimal("5.00"),
-        )
-        september = Conversion.objects.create(
-            store=world_a.store,
-            campaign=world_a.campaign,
-            campaign_creator=world_a.ccs[0],
-            creator=world_a.creators[0],
-            date=date(2026, 9, 30),
-            currency="USD",
-            commission_rate=Decimal("10"),
-            commission=Decimal("3.33"),
-            sales=Decimal("33.30"),
-            settles_on=date(2026, 10, 30),
-            status="payable",
-        )
-    return jane_approved, omar_approved, september
-
-
-def lines(client) -> list[dict[str, str]]:
-    response = client.get("/o/alpha/payables/csv/")
-    assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+from tests.factories import ConversionAdjustmentFactory, ConversionFactory, MembershipFactory
+from tests.support.reporting import lines
 
 
 def test_payables_per_creator_month_and_currency(owed, tenant_a):
@@ -105,7 +66,7 @@ def test_marking_a_batch_paid_records_who_and_when(owed, tenant_a):
         september.refresh_from_db()
         assert september.status == "payable"
         # Amazon restates after payment: a clawback on a paid conversion is owed again
-        ConversionAdjustment.objects.create(
+        ConversionAdjustmentFactory(
             conversion=jane_approved, kind="clawback", included=False, commission=Decimal("-0.50")
         )
     rows = lines(client)
@@ -141,20 +102,16 @@ def test_payables_query_count_is_constant(owed, tenant_a, world_a):
     client.get("/o/alpha/payables/")
     with CaptureQueriesContext(connection) as before:
         client.get("/o/alpha/payables/")
-    with tenant_scope(tenant_a.org):
-        for day in range(1, 20):
-            Conversion.objects.create(
-                store=world_a.store,
-                campaign=world_a.campaign,
-                campaign_creator=world_a.ccs[1],
-                creator=world_a.creators[1],
-                date=date(2026, 8, day),
-                currency="USD",
-                commission_rate=Decimal("10"),
-                commission=Decimal("1"),
-                settles_on=date(2026, 9, 1),
-                status="payable",
-            )
+    for day in range(1, 20):
+        ConversionFactory(
+            campaign_creator=world_a.ccs[1],
+            date=date(2026, 8, day),
+            currency="USD",
+            commission_rate=Decimal("10"),
+            commission=Decimal("1"),
+            settles_on=date(2026, 9, 1),
+            status="payable",
+        )
     with CaptureQueriesContext(connection) as after:
         client.get("/o/alpha/payables/")
     assert len(after.captured_queries) == len(before.captured_queries) <= 15

@@ -37,6 +37,13 @@ def token_request(url: str, **form: str) -> requests.Response:
     return requests.post(f"{url}/auth/o2/token", data=data, timeout=5)
 
 
+def faults(url: str, **body: object) -> dict[str, Any]:
+    """POST /sandbox/faults."""
+    resp = requests.post(f"{url}/sandbox/faults", json=body, timeout=5)
+    assert resp.status_code == 200, resp.text
+    return dict(resp.json())
+
+
 def consent_code(url: str, account: str = "") -> str:
     """Click "Allow" on the consent page; return the code."""
     form = {**CONSENT, "decision": "allow", "account": account}

@@ -6,8 +6,7 @@ from __future__ import annotations
 import requests
 
 from amazon_sandbox import SandboxServer
-from tests.sandbox.sandbox_testkit import Ctx, login
-from tests.sandbox.test_sandbox_faults import faults
+from tests.sandbox.sandbox_testkit import Ctx, faults, login
 
 
 def profile_ids(ctx: Ctx) -> list[int]:

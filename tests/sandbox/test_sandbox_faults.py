@@ -1,27 +1,19 @@
-"""Fault switches: throttle, fail, delay, token expiry, forbidden profiles, revocation."""
+"""Fault switches: throttle, fail, delay (also after n requests), token expiry, forbidden
+profiles, revocation."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 import requests
 
 from amazon_sandbox import SandboxServer
-from tests.sandbox.sandbox_testkit import Ctx, link, login, pin, token_request
+from tests.sandbox.sandbox_testkit import Ctx, faults, link, login, pin, token_request
 
 
 @pytest.fixture
 def ctx(sandbox: SandboxServer) -> Ctx:
     """Logged-in US advertiser."""
     return login(sandbox.url)
-
-
-def faults(url: str, **body: object) -> dict[str, Any]:
-    """POST /sandbox/faults."""
-    resp = requests.post(f"{url}/sandbox/faults", json=body, timeout=5)
-    assert resp.status_code == 200, resp.text
-    return dict(resp.json())
 
 
 def test_throttle_with_and_without_retry_after(ctx: Ctx) -> None:
@@ -44,6 +36,22 @@ def test_fail_statuses(ctx: Ctx) -> None:
     assert ctx.report().status_code == 200
     bad = requests.post(f"{ctx.url}/sandbox/faults", json={"fail": {"status": 418}}, timeout=5)
     assert bad.status_code == 400
+
+
+def test_a_fault_can_start_after_some_requests_went_through(ctx: Ctx) -> None:
+    body = faults(
+        ctx.url, fail={"count": 2, "status": 503, "after": 2, "paths": ["/attribution/report"]}
+    )
+    assert body["faults"]["fail"] == {
+        "count": 2,
+        "status": 503,
+        "paths": ["/attribution/report"],
+        "after": 2,
+    }
+    assert ctx.get("/attribution/advertisers").status_code == 200  # another path: not counted
+    assert [ctx.report().status_code for _ in range(5)] == [200, 200, 503, 503, 200]
+    bad = requests.post(f"{ctx.url}/sandbox/faults", json={"fail": {"after": -1}}, timeout=5)
+    assert bad.status_code == 400 and "after must be a non-negative integer" in bad.text
 
 
 def test_paths_limit_faults_and_control_paths_are_exempt(sandbox: SandboxServer, ctx: Ctx) -> None:

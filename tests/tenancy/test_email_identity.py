@@ -31,7 +31,7 @@ from tenancy.emails import (
 )
 from tenancy.models import Invitation, Role, User
 from tenancy.scoping import tenant_scope
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, CreatorFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -330,7 +330,7 @@ def test_a_creator_import_with_a_look_alike_imports_nothing(tenant_a, tenant_b):
 def test_the_api_stores_canonical_addresses_refuses_look_alikes_and_filters_exactly(
     tenant_a, tenant_b
 ):
-    from tests.api.conftest import client_for, key_for
+    from tests.support.api import client_for, key_for
 
     api = client_for(key_for(tenant_a))
     r = api.post("/api/v1/creators/", {"name": "Jane", "email": "JANE@Bücher.test"}, format="json")
@@ -369,8 +369,8 @@ def test_the_migration_rewrites_stored_addresses(tenant_a, tenant_b, capsys):
     )
     _raw("UPDATE tenancy_user SET email = %s WHERE id = %s", ["root@localhost", root.pk])
     with tenant_scope(tenant_a.org):
-        jane_a = Creator.objects.create(name="Jane", email="jane@alpha.test")
-        twin = Creator.objects.create(name="Jane twin", email="jane@xn--bcher-kva.test")
+        jane_a = CreatorFactory(name="Jane", email="jane@alpha.test")
+        twin = CreatorFactory(name="Jane twin", email="jane@xn--bcher-kva.test")
         older = Invitation.objects.create(email="x@alpha.test", role=Role.VIEWER)
         newer = Invitation.objects.create(email="x@xn--bcher-kva.test", role=Role.VIEWER)
         _set_tenant(tenant_a.org.pk)
@@ -379,7 +379,7 @@ def test_the_migration_rewrites_stored_addresses(tenant_a, tenant_b, capsys):
         )
         _raw("UPDATE tenancy_invitation SET email = %s WHERE id = %s", ["X@bücher.test", older.pk])
     with tenant_scope(tenant_b.org):
-        jane_b = Creator.objects.create(name="Jane", email="jane@bravo.test")
+        jane_b = CreatorFactory(name="Jane", email="jane@bravo.test")
         invitation = PortalInvitation.objects.create(creator=jane_b, email="jane@bravo.test")
         _set_tenant(tenant_b.org.pk)
         _raw(

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from attribution import crypto
+from attribution.lock_objects import connections_lock
 from attribution.models import AmazonConnection
 from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
@@ -17,8 +18,8 @@ class Command(BaseCommand):
         # Row-level security shows one tenant at a time: visit each organisation in its scope.
         for org in Organization.objects.order_by("pk"):
             with tenant_scope(org):
-                for conn in AmazonConnection.objects.select_for_update().exclude(
-                    refresh_token_encrypted=""
+                for conn in connections_lock(
+                    AmazonConnection.objects.exclude(refresh_token_encrypted="")
                 ):
                     conn.refresh_token_encrypted = crypto.rotate(conn.refresh_token_encrypted)
                     conn.save(update_fields=["refresh_token_encrypted"])

@@ -1,0 +1,17 @@
+"""Row locks of the creators app, in one place and one order (Saleor's `lock_objects.py`):
+a portal invitation first, then its creator. Spending an invitation takes both, so two spends
+of one link run one after the other and the second sees it used.
+Each function must be called inside `transaction.atomic()` (a `tenant_scope`).
+"""
+
+from __future__ import annotations
+
+from creators.models import Creator, PortalInvitation
+
+
+def portal_invitation_lock(*, invitation_id: int) -> PortalInvitation | None:
+    return PortalInvitation.objects.select_for_update().filter(pk=invitation_id).first()
+
+
+def creator_lock(*, creator_id: int) -> Creator:
+    return Creator.objects.select_for_update().get(pk=creator_id)
