@@ -57,6 +57,11 @@ def sync_runs_all() -> QuerySet[SyncRun]:
     return SyncRun.objects.all()
 
 
+def sync_run_get(*, sync_run_id: object) -> SyncRun:
+    """A sync run with its store."""
+    return access_by_id(SyncRun.objects.select_related("store"), sync_run_id)
+
+
 @dataclass(frozen=True)
 class HeldChange:
     """One figure a held pull would change: totals of the window at one level."""

@@ -12,13 +12,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from attribution import amazon
-from attribution.models import Region, Store, SyncRun
+from attribution.models import Region, Store
 from attribution.selectors import (
     connection_get,
     connections_list,
     held_changes,
     store_get,
     store_sync_overview,
+    sync_run_get,
 )
 from attribution.services import (
     ConnectError,
@@ -224,18 +225,12 @@ class HeldRunApplyView(OrgView):
     allowed_roles = MANAGE_CAMPAIGNS
     template_name = "attribution/held_apply.html"
 
-    def _run(self, run_id: int) -> SyncRun:
-        run = SyncRun.objects.select_related("store").filter(pk=run_id).first()
-        if run is None:
-            raise Http404
-        return run
-
     def get(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(run_id)
+        run = sync_run_get(sync_run_id=run_id)
         return self.render(request, {"run": run, "changes": held_changes(run)})
 
     def post(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(run_id)
+        run = sync_run_get(sync_run_id=run_id)
         try:
             run = held_run_apply(run_id=run.pk, user=request.user)
         except (HeldRunGone, SyncBusy) as exc:
