@@ -8,7 +8,6 @@ from django.db import transaction
 from django.http import Http404
 from rest_framework.test import APIClient
 
-from attribution.models import AmazonConnection
 from creators.models import Creator
 from tenancy.access import (
     access_among,
@@ -19,6 +18,7 @@ from tenancy.access import (
 )
 from tenancy.models import Organization
 from tenancy.scoping import TenantScopeError, current_tenant_id, tenant_scope
+from tests.factories import AmazonConnectionFactory, CreatorFactory
 
 NOT_IDS = ["", "abc", "0", "-1", "012", " 12", "12 ", "1.0", "1e3", str(2**63), None, True, 0, -4]
 
@@ -26,11 +26,10 @@ NOT_IDS = ["", "abc", "0", "-1", "012", " 12", "12 ", "1.0", "1e3", str(2**63), 
 @pytest.fixture
 def creators(tenant_a, tenant_b):
     """One creator in each tenant: (alpha's, bravo's)."""
-    made = []
-    for tenant in (tenant_a, tenant_b):
-        with tenant_scope(tenant.org):
-            made.append(Creator.objects.create(name=f"Creator of {tenant.org.slug}"))
-    return tuple(made)
+    return tuple(
+        CreatorFactory(organization=t.org, name=f"Creator of {t.org.slug}")
+        for t in (tenant_a, tenant_b)
+    )
 
 
 def test_ids_are_positive_integers_in_plain_decimal():
@@ -119,8 +118,7 @@ def test_the_api_answers_a_foreign_and_a_missing_organisation_alike(tenant_a, te
 def test_reconnecting_a_connection_named_by_a_bad_id_is_404_not_500(tenant_a, value):
     """The connection to reconnect comes from a form field; it was looked up unparsed (a
     ValueError, answered 500)."""
-    with tenant_scope(tenant_a.org):
-        AmazonConnection.objects.create(region="NA")
+    AmazonConnectionFactory(organization=tenant_a.org)
     client = tenant_a.client(tenant_a.owner)
     url = f"/o/{tenant_a.org.slug}/settings/amazon/connect/"
     assert client.post(url, {"connection": value}).status_code == 404
