@@ -8,10 +8,11 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from api.models import KEY_ROLES, ApiKey
+from api.selectors import api_key_get, api_keys_list
 from api.services import api_key_create, api_key_revoke
 from tenancy.models import MANAGE_MEMBERS, User
 from tenancy.views.base import OrgView
@@ -59,7 +60,7 @@ class ApiKeysView(OrgView):
         new_key: str = "",
         created: ApiKey | None = None,
     ) -> HttpResponse:
-        keys = ApiKey.objects.select_related("created_by", "revoked_by")
+        keys = api_keys_list()
         return self.render(
             request,
             {"form": form, "keys": keys, "new_key": new_key, "created": created},
@@ -71,9 +72,7 @@ class ApiKeyRevokeView(OrgView):
     allowed_roles = MANAGE_MEMBERS
 
     def post(self, request: HttpRequest, key_id: int) -> HttpResponse:
-        key = ApiKey.objects.filter(pk=key_id).first()
-        if key is None:
-            raise Http404
+        key = api_key_get(api_key_id=key_id)
         api_key_revoke(api_key=key, user=cast(User, request.user))
         messages.success(request, f"Revoked “{key.name}”: it no longer works.")
         return redirect("api-keys", self.organization.slug)

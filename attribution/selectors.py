@@ -1,22 +1,65 @@
-"""Reads about stores, their syncs and what Amazon changed."""
+"""Reads about Amazon connections, stores, their syncs and what Amazon changed (tenant in
+scope). `*_get` answer 404 for a bad id, a missing row and another tenant's alike
+(tenancy.access)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Window
+from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from attribution.models import MetricRevision, Store, SyncRun
+from attribution.models import AmazonConnection, MetricRevision, Store, SyncRun
 from attribution.sync.review import LABELS, LEVEL_LABELS
+from tenancy.access import access_by_id
 
 RECENT_RUNS = 10
 RECENT_REVISIONS = 20
+
+
+def connections_list() -> QuerySet[AmazonConnection]:
+    """The organisation's Amazon Ads connections, oldest first, with their stores."""
+    return AmazonConnection.objects.prefetch_related("stores").order_by("created_at")
+
+
+def connection_get(*, connection_id: object) -> AmazonConnection:
+    return access_by_id(AmazonConnection, connection_id)
+
+
+def stores_all() -> QuerySet[Store]:
+    return Store.objects.all()
+
+
+def store_get(*, store_id: object) -> Store:
+    return access_by_id(Store, store_id)
+
+
+def stores_by_id(*, store_ids: Iterable[int]) -> dict[int, Store]:
+    return {store.pk: store for store in Store.objects.filter(pk__in=store_ids)}
+
+
+def stores_latest_complete_day(*, store_ids: list[str] | None = None) -> date:
+    """The latest day that has ended in every one of these stores (every store of the
+    organisation when none is named): where a page's default range ends (see Store)."""
+    stores = Store.objects.all()
+    if store_ids:
+        stores = stores.filter(pk__in=store_ids)
+    return Store.latest_complete_day_of(stores.only("timezone"))
+
+
+def sync_runs_all() -> QuerySet[SyncRun]:
+    return SyncRun.objects.all()
+
+
+def sync_run_get(*, sync_run_id: object) -> SyncRun:
+    """A sync run with its store."""
+    return access_by_id(SyncRun.objects.select_related("store"), sync_run_id)
 
 
 @dataclass(frozen=True)

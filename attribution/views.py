@@ -12,8 +12,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from attribution import amazon
-from attribution.models import AmazonConnection, Region, Store, SyncRun
-from attribution.selectors import held_changes, store_sync_overview
+from attribution.models import Region, Store
+from attribution.selectors import (
+    connection_get,
+    connections_list,
+    held_changes,
+    store_get,
+    store_sync_overview,
+    sync_run_get,
+)
 from attribution.services import (
     ConnectError,
     connection_disconnect,
@@ -27,8 +34,10 @@ from attribution.services import (
 from attribution.sync.lease import SyncBusy
 from attribution.sync.schedule import store_request_sync
 from attribution.sync.service import HeldRunGone, held_run_apply
-from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, Membership, Organization, User
+from tenancy.access import access_membership
+from tenancy.models import MANAGE_CAMPAIGNS, MANAGE_MEMBERS, User
 from tenancy.scoping import tenant_scope
+from tenancy.selectors import organization_get
 from tenancy.views.base import OrgView
 
 
@@ -40,7 +49,7 @@ class AmazonSettingsView(OrgView):
     template_name = "attribution/settings.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        connections = AmazonConnection.objects.prefetch_related("stores").order_by("created_at")
+        connections = connections_list()
         return self.render(
             request,
             {
@@ -60,9 +69,7 @@ class AmazonConnectView(OrgView):
     def post(self, request: HttpRequest) -> HttpResponse:
         connection = None
         if request.POST.get("connection"):
-            connection = AmazonConnection.objects.filter(pk=request.POST["connection"]).first()
-            if connection is None:
-                raise Http404
+            connection = connection_get(connection_id=request.POST["connection"])
         region = connection.region if connection else request.POST.get("region", "")
         try:
             url = oauth_start(
@@ -82,9 +89,7 @@ class AmazonDisconnectView(OrgView):
     allowed_roles = MANAGE_MEMBERS
 
     def post(self, request: HttpRequest, connection_id: int) -> HttpResponse:
-        connection = AmazonConnection.objects.filter(pk=connection_id).first()
-        if connection is None:
-            raise Http404
+        connection = connection_get(connection_id=connection_id)
         connection_disconnect(connection=connection)
         messages.success(request, "Amazon Ads disconnected. Your stores and their data are kept.")
         return redirect("amazon-settings", org_slug=self.organization.slug)
@@ -96,14 +101,8 @@ class AmazonProfilesView(OrgView):
     allowed_roles = MANAGE_MEMBERS
     template_name = "attribution/profiles.html"
 
-    def _connection(self, connection_id: int) -> AmazonConnection:
-        connection = AmazonConnection.objects.filter(pk=connection_id).first()
-        if connection is None:
-            raise Http404
-        return connection
-
     def get(self, request: HttpRequest, connection_id: int) -> HttpResponse:
-        connection = self._connection(connection_id)
+        connection = connection_get(connection_id=connection_id)
         try:
             profiles = connection_profiles(connection=connection)
         except ConnectError as exc:
@@ -112,7 +111,7 @@ class AmazonProfilesView(OrgView):
         return self.render(request, {"connection": connection, "profiles": profiles})
 
     def post(self, request: HttpRequest, connection_id: int) -> HttpResponse:
-        connection = self._connection(connection_id)
+        connection = connection_get(connection_id=connection_id)
         try:
             ids = [int(v) for v in request.POST.getlist("profile")]
         except ValueError:
@@ -144,12 +143,10 @@ def amazon_callback(request: HttpRequest) -> HttpResponse:
         return render(
             request, "attribution/connect_failed.html", {"reason": exc.message}, status=400
         )
-    organization = Organization.objects.filter(pk=state.organization_id).first()
-    if organization is None:
-        raise Http404
+    organization = organization_get(organization_id=state.organization_id)
     with tenant_scope(organization):
-        membership = Membership.objects.filter(user=request.user).first()
-        if membership is None or membership.role not in MANAGE_CAMPAIGNS | MANAGE_MEMBERS:
+        membership = access_membership(user=cast(User, request.user))
+        if membership.role not in MANAGE_CAMPAIGNS | MANAGE_MEMBERS:
             raise Http404
         settings_url = reverse("amazon-settings", kwargs={"org_slug": organization.slug})
         if request.GET.get("error"):
@@ -195,9 +192,7 @@ class SyncNowView(OrgView):
     allowed_roles = MANAGE_CAMPAIGNS
 
     def post(self, request: HttpRequest, store_id: int) -> HttpResponse:
-        store = Store.objects.filter(pk=store_id).first()
-        if store is None:
-            raise Http404
+        store = store_get(store_id=store_id)
         if store.status == Store.Status.NO_ACCESS and not self._access_back(request, store):
             return redirect("sync-status", org_slug=self.organization.slug)
         if store.status != Store.Status.ACTIVE:
@@ -230,18 +225,12 @@ class HeldRunApplyView(OrgView):
     allowed_roles = MANAGE_CAMPAIGNS
     template_name = "attribution/held_apply.html"
 
-    def _run(self, run_id: int) -> SyncRun:
-        run = SyncRun.objects.select_related("store").filter(pk=run_id).first()
-        if run is None:
-            raise Http404
-        return run
-
     def get(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(run_id)
+        run = sync_run_get(sync_run_id=run_id)
         return self.render(request, {"run": run, "changes": held_changes(run)})
 
     def post(self, request: HttpRequest, run_id: int) -> HttpResponse:
-        run = self._run(run_id)
+        run = sync_run_get(sync_run_id=run_id)
         try:
             run = held_run_apply(run_id=run.pk, user=request.user)
         except (HeldRunGone, SyncBusy) as exc:

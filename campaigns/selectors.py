@@ -1,5 +1,6 @@
 """Reads of the campaigns app (tenant in scope). List views read here, with a fixed number of
-queries whatever the number of rows."""
+queries whatever the number of rows. `*_get` answer 404 for a bad id, a missing row and another
+tenant's alike (tenancy.access); `*_all` are the API's querysets."""
 
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from campaigns.models import (
     LinkClickDaily,
     LinkJob,
     MintedCampaignId,
+    Product,
     TrackingPlan,
 )
 from creators.models import Creator
+from tenancy.access import access_by_id
 
 
 def stores_usable() -> QuerySet[Store]:
@@ -32,6 +35,19 @@ def tracking_plans_list(*, include_archived: bool = True) -> QuerySet[TrackingPl
     if not include_archived:
         plans = plans.filter(archived_at=None)
     return plans.order_by("archived_at", "store_id", "name")
+
+
+def tracking_plans_usable(*, store_id: int) -> list[TrackingPlan]:
+    """The store's plans a campaign may use (not archived), by name."""
+    return list(TrackingPlan.objects.filter(store=store_id, archived_at=None).order_by("name"))
+
+
+def tracking_plans_all() -> QuerySet[TrackingPlan]:
+    return TrackingPlan.objects.all()
+
+
+def tracking_plan_get(*, tracking_plan_id: object) -> TrackingPlan:
+    return access_by_id(TrackingPlan.objects.select_related("store"), tracking_plan_id)
 
 
 def _clicks_subquery(field: str) -> Subquery:
@@ -48,8 +64,6 @@ def campaigns_list(*, status: str = "") -> QuerySet[Campaign]:
     """Campaigns with their counts and click totals (subqueries: no row multiplication)."""
 
     def count_of(model_field: str, **filters: object) -> Subquery:
-        from campaigns.models import CampaignCreator, Product
-
         model = {"products": Product, "creators": CampaignCreator, "links": AffiliateLink}[
             model_field
         ]
@@ -72,8 +86,66 @@ def campaigns_list(*, status: str = "") -> QuerySet[Campaign]:
     return campaigns.order_by("-starts_on", "-pk")
 
 
-def campaign_get(*, campaign_id: int) -> Campaign | None:
-    return Campaign.objects.select_related("store", "tracking_plan").filter(pk=campaign_id).first()
+def campaigns_all() -> QuerySet[Campaign]:
+    return Campaign.objects.all()
+
+
+def campaign_get(*, campaign_id: object) -> Campaign:
+    return access_by_id(Campaign.objects.select_related("store", "tracking_plan"), campaign_id)
+
+
+def products_all() -> QuerySet[Product]:
+    return Product.objects.all()
+
+
+def product_get(*, campaign: Campaign, product_id: object) -> Product:
+    """A product of this campaign (404 for any other, as tenancy.access)."""
+    return access_by_id(Product.objects.filter(campaign=campaign), product_id)
+
+
+def links_all() -> QuerySet[AffiliateLink]:
+    return AffiliateLink.objects.select_related("campaign_creator")
+
+
+def link_get(*, link_id: object) -> AffiliateLink:
+    """A link with what its page shows (campaign, store, plan, product, creator)."""
+    return access_by_id(
+        AffiliateLink.objects.select_related(
+            "campaign__store", "campaign__tracking_plan", "product", "campaign_creator__creator"
+        ),
+        link_id,
+    )
+
+
+def creators_available(*, campaign: Campaign) -> QuerySet[Creator]:
+    """Creators who may be added to the campaign: not in it, or removed from it."""
+    in_campaign = CampaignCreator.objects.filter(campaign=campaign).exclude(
+        status=CampaignCreator.Status.REMOVED
+    )
+    return Creator.objects.exclude(pk__in=in_campaign.values("creator_id"))
+
+
+def campaign_creators_list(*, campaign: Campaign) -> QuerySet[CampaignCreator]:
+    """The campaign's creators (every status) with their profiles, by status, then name."""
+    return (
+        CampaignCreator.objects.filter(campaign=campaign)
+        .select_related("creator")
+        .order_by("status", "creator__name")
+    )
+
+
+def campaign_creators_all() -> QuerySet[CampaignCreator]:
+    return CampaignCreator.objects.select_related("campaign")
+
+
+def campaign_creator_get(*, campaign_id: int, campaign_creator_id: object) -> CampaignCreator:
+    """A creator in this campaign, with the creator and the campaign (404 for any other)."""
+    return access_by_id(
+        CampaignCreator.objects.select_related("creator", "campaign").filter(
+            campaign_id=campaign_id
+        ),
+        campaign_creator_id,
+    )
 
 
 def campaign_links(

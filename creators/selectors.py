@@ -1,14 +1,30 @@
-"""Reads of the creators app (tenant in scope)."""
+"""Reads of the creators app (tenant in scope). `*_get` answer 404 for a bad id, a missing row
+and another tenant's alike (tenancy.access); `*_all` are the API's querysets."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
 from creators.models import Creator, PortalInvitation
+from tenancy.access import access_by_id
 from tenancy.models import Organization, User
 from tenancy.scoping import user_scope
+
+
+def creators_all() -> QuerySet[Creator]:
+    return Creator.objects.all()
+
+
+def creator_get(*, creator_id: object) -> Creator:
+    return access_by_id(Creator, creator_id)
+
+
+def creators_with_ids(*, creator_ids: Iterable[int]) -> list[Creator]:
+    """The tenant's creators among these ids (unknown and foreign ids are left out)."""
+    return list(Creator.objects.filter(pk__in=creator_ids))
 
 
 def creators_list(*, query: str = "") -> QuerySet[Creator]:

@@ -141,6 +141,16 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
+def invitation_accept_signup(*, invitation: Invitation, password: str, name: str) -> User:
+    """A new account for the invitation's address, accepting it, in one transaction (within
+    the invitation's tenant scope). Raises ValidationError for an address that looks like an
+    existing account's, and InvitationInvalid as invitation_accept does."""
+    with transaction.atomic():
+        user = User.objects.create_user(invitation.email, password, name=name)
+        invitation_accept(invitation=invitation, user=user)
+    return user
+
+
 def invitation_revoke(*, invitation: Invitation) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])

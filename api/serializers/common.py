@@ -6,6 +6,7 @@ from django.core.validators import EmailValidator
 from django.db.models import Model
 from rest_framework import serializers
 
+from tenancy.access import object_by_id
 from tenancy.emails import MAX_LENGTH, EmailInvalid, email_canonical
 
 MAX_ID = 2**63 - 1
@@ -35,10 +36,11 @@ class Email(serializers.EmailField):
 
 
 def tenant_object(model: type[Model], pk: int | None, field: str) -> Any:
-    """An object of the tenant in scope, or a field error (missing and foreign alike)."""
+    """An object of the tenant in scope, or a field error (missing and foreign alike, as
+    tenancy.access answers 404 for both)."""
     if pk is None:
         return None
-    obj = model._default_manager.filter(pk=pk).first()
+    obj = object_by_id(model, pk)
     if obj is None:
         raise serializers.ValidationError({field: [f"No such {model._meta.verbose_name}."]})
     return obj

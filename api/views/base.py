@@ -9,9 +9,10 @@ Another tenant's object and a missing one are the same 404."""
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.db.models import Model
+from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import BasePermission
@@ -25,9 +26,9 @@ from api.pagination import ApiCursorPagination
 from api.parsers import JSONParser
 from api.services import api_key_touch
 from api.throttling import ApiKeyRateThrottle
+from tenancy.access import access_organization_by_slug
 from tenancy.models import ANY_ROLE, MANAGE_CAMPAIGNS, Organization, User
 from tenancy.scoping import activate_tenant
-from tenancy.selectors import membership_for, organization_get_by_slug
 
 ORG_HEADER = "HTTP_X_ORGANIZATION"
 PROTECTED = frozenset(
@@ -92,7 +93,8 @@ class TenantViewSet(GenericViewSet):
         return self.scoped_queryset()
 
     def scoped_queryset(self) -> Any:
-        """The view's objects, through the tenant's default manager (fails closed)."""
+        """The view's objects: a selector's queryset (the tenant's default manager, which fails
+        closed). Views and serializers never touch `Model.objects` (tests/test_architecture.py)."""
         raise NotImplementedError
 
     def roles_for(self, request: Request) -> frozenset[str]:
@@ -123,14 +125,12 @@ class TenantViewSet(GenericViewSet):
                 raise exceptions.ValidationError(
                     {"X-Organization": "Name the organisation (its slug) in this header."}
                 )
-            named = organization_get_by_slug(slug=slug[:50])
-            if named is None:
-                raise exceptions.NotFound("No such organisation.")
-            organization = named
-            activate_tenant(organization)
-            membership = membership_for(user=request.user)  # type: ignore[arg-type]
-            if membership is None:
-                raise exceptions.NotFound("No such organisation.")
+            try:
+                organization, membership = access_organization_by_slug(
+                    user=cast(User, request.user), slug=slug[:50]
+                )
+            except Http404 as exc:  # in the API's format, with its message
+                raise exceptions.NotFound(str(exc)) from None
             role = membership.role
         self.organization = organization
         request.organization = organization  # type: ignore[attr-defined]

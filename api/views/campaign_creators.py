@@ -17,6 +17,7 @@ from api.serializers import resources as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, valid
 from campaigns.models import Campaign, CampaignCreator
+from campaigns.selectors import campaign_creators_all
 from campaigns.services import campaign_creators as campaign_creator_services
 from creators.models import Creator
 
@@ -59,7 +60,7 @@ class CampaignCreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, T
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return CampaignCreator.objects.select_related("campaign")
+        return campaign_creators_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.CampaignCreatorCreateSerializer, request)

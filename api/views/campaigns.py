@@ -18,6 +18,7 @@ from api.views.base import TenantViewSet, valid
 from attribution.models import Store
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, TrackingPlan
+from campaigns.selectors import campaigns_all
 
 
 @extend_schema_view(
@@ -66,7 +67,7 @@ class CampaignViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVi
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return Campaign.objects.all()
+        return campaigns_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.CampaignWriteSerializer, request)

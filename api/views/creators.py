@@ -16,6 +16,7 @@ from api.serializers import resources as s
 from api.views.base import TenantViewSet, valid
 from creators import services as creator_services
 from creators.models import Creator
+from creators.selectors import creators_all
 
 
 @extend_schema_view(
@@ -50,7 +51,7 @@ class CreatorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return Creator.objects.all()
+        return creators_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.CreatorWriteSerializer, request)

@@ -19,7 +19,8 @@ from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, raise_field, valid
 from campaigns import services as campaign_services
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product
-from creators.models import Creator
+from campaigns.selectors import links_all
+from creators.selectors import creators_with_ids
 
 
 @extend_schema_view(
@@ -54,7 +55,7 @@ class LinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return AffiliateLink.objects.select_related("campaign_creator")
+        return links_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.LinkCreateSerializer, request)
@@ -91,7 +92,7 @@ class LinkViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewSe
     def bulk(self, request: Request) -> Response:
         data = valid(s.LinkBulkSerializer, request)
         campaign = tenant_object(Campaign, data["campaign"], "campaign")
-        creators = list(Creator.objects.filter(pk__in=data["creators"]))
+        creators = creators_with_ids(creator_ids=data["creators"])
         missing = set(data["creators"]) - {c.pk for c in creators}
         if missing:
             raise_field("creators", "No such creator: " + ", ".join(map(str, sorted(missing))))

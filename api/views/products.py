@@ -18,6 +18,7 @@ from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet, valid
 from campaigns import services as campaign_services
 from campaigns.models import Campaign, Product
+from campaigns.selectors import products_all
 
 
 @extend_schema_view(
@@ -49,7 +50,7 @@ class ProductViewSet(
     filterset_class = filters.ProductFilter
 
     def scoped_queryset(self) -> Any:
-        return Product.objects.all()
+        return products_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.ProductCreateSerializer, request)

@@ -24,6 +24,7 @@ from api.serializers import reporting as s
 from api.serializers.common import tenant_object
 from api.views.base import TenantViewSet
 from attribution.models import Store, SyncRun
+from attribution.selectors import stores_all, stores_by_id, sync_runs_all
 from attribution.sync.schedule import store_request_sync
 from campaigns.models import AffiliateLink, Campaign
 from commissions.models import Conversion
@@ -39,6 +40,7 @@ from reporting.exports.query import (
     row_cursor_key,
 )
 from reporting.models import Export
+from reporting.selectors.exports import exports_all
 from reporting.selectors.performance import conversion_rate
 from tenancy.models import ANY_ROLE, MANAGE_CAMPAIGNS, User
 
@@ -106,7 +108,7 @@ class DailyMetricViewSet(TenantViewSet):
     serializer_class = s.MetricRowSerializer
 
     def scoped_queryset(self) -> Any:
-        return Store.objects.none()
+        return stores_all().none()
 
     def list(self, request: Request) -> Response:
         params = s.MetricsQuerySerializer(
@@ -117,7 +119,7 @@ class DailyMetricViewSet(TenantViewSet):
         query = _query(data, stores_field="store")
         after = _decode_cursor(data["cursor"]) if data.get("cursor") else None
         rows, more = export_page(query, after=after, size=data["page_size"])
-        stores = {st.pk: st for st in Store.objects.filter(pk__in=query.store_ids)}
+        stores = stores_by_id(store_ids=query.store_ids)
         results = [self._row(row, stores[row.store_id], query.group_by) for row in rows]
         next_url = None
         if more and rows:
@@ -306,7 +308,7 @@ class SyncRunViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantVie
     filterset_class = filters.SyncRunFilter
 
     def scoped_queryset(self) -> Any:
-        return SyncRun.objects.all()
+        return sync_runs_all()
 
     def create(self, request: Request) -> Response:
         serializer = s.SyncRequestSerializer(data=request.data)
@@ -367,7 +369,7 @@ class ExportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantView
     action_roles = {"create": ANY_ROLE}
 
     def scoped_queryset(self) -> Any:
-        return Export.objects.all()
+        return exports_all()
 
     def create(self, request: Request) -> Response:
         serializer = s.ExportCreateSerializer(data=request.data)

@@ -15,6 +15,7 @@ from api import examples as ex
 from api.serializers import resources as s
 from api.views.base import TenantViewSet
 from attribution.models import Store
+from attribution.selectors import stores_all
 from campaigns import services as campaign_services
 
 
@@ -34,7 +35,7 @@ class StoreViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantViewS
     serializer_class = s.StoreSerializer
 
     def scoped_queryset(self) -> Any:
-        return Store.objects.all()
+        return stores_all()
 
     @extend_schema(
         summary="List the store's Amazon Attribution publishers",

@@ -20,6 +20,7 @@ from api.views.base import TenantViewSet, valid
 from attribution.models import Store
 from campaigns import services as campaign_services
 from campaigns.models import TrackingPlan
+from campaigns.selectors import tracking_plans_all
 
 
 @extend_schema_view(
@@ -57,7 +58,7 @@ class TrackingPlanViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def scoped_queryset(self) -> Any:
-        return TrackingPlan.objects.all()
+        return tracking_plans_all()
 
     def create(self, request: Request) -> Response:
         data = valid(s.TrackingPlanCreateSerializer, request)

@@ -7,14 +7,10 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from campaigns.forms import CampaignCreatorForm, CampaignCreatorsAddForm
-from campaigns.models import CampaignCreator
-from campaigns.selectors import (
-    link_job_latest,
-)
+from campaigns.selectors import campaign_creator_get, creators_available, link_job_latest
 from campaigns.services.campaign_creators import campaign_creator_update, campaign_creators_add
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
-from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
-from creators.models import Creator
+from campaigns.views.common import ManagerView, apply_errors, error_text
 from tenancy.models import MANAGE_CAMPAIGNS
 
 
@@ -26,9 +22,9 @@ class CampaignCreatorsView(CampaignView):
 
     def post(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = self.campaign(campaign_id)
-        in_campaign = CampaignCreator.objects.filter(campaign=campaign).exclude(status="removed")
-        available = Creator.objects.exclude(pk__in=in_campaign.values("creator_id"))
-        form = CampaignCreatorsAddForm(request.POST, available=available)
+        form = CampaignCreatorsAddForm(
+            request.POST, available=creators_available(campaign=campaign)
+        )
         if form.is_valid():
             try:
                 added = campaign_creators_add(
@@ -60,11 +56,7 @@ class CampaignCreatorView(CampaignMixin, ManagerView):
         self, request: HttpRequest, campaign_id: int, campaign_creator_id: int
     ) -> HttpResponse:
         campaign = self.campaign(campaign_id)
-        cc = found_or_404(
-            CampaignCreator.objects.select_related("creator", "campaign")
-            .filter(campaign=campaign, pk=campaign_creator_id)
-            .first()
-        )
+        cc = campaign_creator_get(campaign_id=campaign.pk, campaign_creator_id=campaign_creator_id)
         form = CampaignCreatorForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():

@@ -18,11 +18,14 @@ from campaigns.forms import NEW_PLAN, CampaignCreatorsAddForm, CampaignForm, Pro
 from campaigns.models import Campaign, CampaignCreator, LinkJob, TrackingPlan
 from campaigns.selectors import (
     campaign_click_totals,
+    campaign_creators_list,
     campaign_get,
     campaign_id_shared,
     campaigns_list,
+    creators_available,
     link_job_latest,
     stores_usable,
+    tracking_plans_usable,
 )
 from campaigns.services import (
     campaign_create,
@@ -30,8 +33,7 @@ from campaigns.services import (
     store_publishers,
     tracking_plan_create,
 )
-from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
-from creators.models import Creator
+from campaigns.views.common import ManagerView, apply_errors, error_text, store_chosen
 from creators.selectors import portal_invitations_latest
 from tenancy.models import MANAGE_CAMPAIGNS
 
@@ -69,15 +71,8 @@ class CampaignCreateView(ManagerView):
     allowed_roles = MANAGE_CAMPAIGNS
     template_name = "campaigns/campaign_form.html"
 
-    def _store(self, request: HttpRequest) -> tuple[Store | None, list[Store]]:
-        stores = list(stores_usable())
-        wanted = request.GET.get("store") or request.POST.get("store")
-        if wanted:
-            return found_or_404(next((s for s in stores if str(s.pk) == wanted), None)), stores
-        return (stores[0] if len(stores) == 1 else None), stores
-
     def _form(self, store: Store, data: Any = None) -> tuple[CampaignForm, str]:
-        plans = list(TrackingPlan.objects.filter(store=store, archived_at=None).order_by("name"))
+        plans = tracking_plans_usable(store_id=store.pk)
         publishers, amazon_error = None, ""
         try:
             publishers = store_publishers(store=store)
@@ -109,14 +104,14 @@ class CampaignCreateView(ManagerView):
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        store, stores = self._store(request)
+        store, stores = store_chosen(request)
         if store is None:
             return self._page(request, None, stores)
         form, amazon_error = self._form(store)
         return self._page(request, store, stores, form, amazon_error)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        store, stores = self._store(request)
+        store, stores = store_chosen(request)
         if store is None:
             return self._page(request, None, stores, status=400)
         form, amazon_error = self._form(store, request.POST)
@@ -156,7 +151,7 @@ class CampaignMixin:
     organization: Any
 
     def campaign(self, campaign_id: int) -> Campaign:
-        return found_or_404(campaign_get(campaign_id=campaign_id))
+        return campaign_get(campaign_id=campaign_id)
 
     def back(self, campaign: Campaign) -> HttpResponse:
         return redirect("campaign", org_slug=self.organization.slug, campaign_id=campaign.pk)
@@ -177,17 +172,11 @@ class CampaignView(CampaignMixin, ManagerView):
         creators_form: CampaignCreatorsAddForm | None = None,
         status: int = 200,
     ) -> HttpResponse:
-        in_campaign = list(
-            CampaignCreator.objects.filter(campaign=campaign)
-            .select_related("creator")
-            .order_by("status", "creator__name")
-        )
+        in_campaign = list(campaign_creators_list(campaign=campaign))
         link_count = campaign.links.filter(is_active=True).count()
         # Checking is cheap per link; on big campaigns it waits for the "Check links" page.
         check = links_check(campaign=campaign) if link_count <= CHECK_INLINE_LIMIT else None
-        available = Creator.objects.exclude(
-            pk__in=[cc.creator_id for cc in in_campaign if cc.status != "removed"]
-        ).order_by("name")
+        available = creators_available(campaign=campaign).order_by("name")
         return self.render(
             request,
             {
@@ -216,9 +205,7 @@ class CampaignEditView(CampaignMixin, ManagerView):
     template_name = "campaigns/campaign_edit.html"
 
     def _form(self, campaign: Campaign, data: Any = None) -> CampaignForm:
-        plans = list(
-            TrackingPlan.objects.filter(store=campaign.store_id, archived_at=None).order_by("name")
-        )
+        plans = tracking_plans_usable(store_id=campaign.store_id)
         if campaign.tracking_plan not in plans:
             plans.insert(0, campaign.tracking_plan)
         initial = {name: getattr(campaign, name) for name in Campaign.EDITABLE_FIELDS}

@@ -6,17 +6,23 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
+from attribution.models import Store
+from campaigns.selectors import stores_usable
+from tenancy.access import access_among
 from tenancy.models import MANAGE_CAMPAIGNS
 from tenancy.views.base import OrgView
 
 
-def found_or_404(obj: Any) -> Any:
-    """Missing and another tenant's look the same."""
-    if obj is None:
-        raise Http404
-    return obj
+def store_chosen(request: HttpRequest) -> tuple[Store | None, list[Store]]:
+    """The usable store a create page names (?store= or the form's `store`; 404 for any
+    other), else the only usable store, else None; and every usable store, for the picker."""
+    stores = list(stores_usable())
+    wanted = request.GET.get("store") or request.POST.get("store")
+    if wanted:
+        return access_among(stores, wanted), stores
+    return (stores[0] if len(stores) == 1 else None), stores
 
 
 def apply_errors(form: forms.Form, exc: ValidationError) -> None:

@@ -10,13 +10,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from campaigns.models import CampaignCreator
-from campaigns.selectors import campaign_creators_of
-from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
+from campaigns.selectors import campaign_creator_get, campaign_creators_of
+from campaigns.views.common import ManagerView, apply_errors, error_text
 from creators.forms import CreatorForm, CreatorImportForm
 from creators.invitations import portal_invitation_send
-from creators.models import Creator
-from creators.selectors import creators_list
+from creators.selectors import creator_get, creators_list
 from creators.services import creator_create, creator_update, creators_import_csv
 from tenancy.models import MANAGE_CAMPAIGNS, User
 
@@ -51,9 +49,6 @@ class CreatorsView(ManagerView):
 class CreatorView(ManagerView):
     template_name = "creators/creator.html"
 
-    def _creator(self, creator_id: int) -> Creator:
-        return found_or_404(Creator.objects.filter(pk=creator_id).first())
-
     def _page(self, request, creator, form, status=200):  # type: ignore[no-untyped-def]
         return self.render(
             request,
@@ -66,7 +61,7 @@ class CreatorView(ManagerView):
         )
 
     def get(self, request: HttpRequest, creator_id: int) -> HttpResponse:
-        creator = self._creator(creator_id)
+        creator = creator_get(creator_id=creator_id)
         form = CreatorForm(
             initial={
                 "name": creator.name,
@@ -78,7 +73,7 @@ class CreatorView(ManagerView):
         return self._page(request, creator, form)
 
     def post(self, request: HttpRequest, creator_id: int) -> HttpResponse:
-        creator = self._creator(creator_id)
+        creator = creator_get(creator_id=creator_id)
         self.require_manage()
         form = CreatorForm(request.POST)
         if form.is_valid():
@@ -121,11 +116,7 @@ class CampaignCreatorPortalInviteView(ManagerView):
     def post(
         self, request: HttpRequest, campaign_id: int, campaign_creator_id: int
     ) -> HttpResponse:
-        cc = found_or_404(
-            CampaignCreator.objects.select_related("creator", "campaign")
-            .filter(campaign_id=campaign_id, pk=campaign_creator_id)
-            .first()
-        )
+        cc = campaign_creator_get(campaign_id=campaign_id, campaign_creator_id=campaign_creator_id)
         try:
             invitation = portal_invitation_send(
                 campaign_creator=cc, invited_by=cast(User, request.user)

@@ -9,13 +9,20 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from campaigns.checker import links_check
-from campaigns.models import AffiliateLink, CampaignCreator
+from campaigns.models import AffiliateLink
 from campaigns.qr import qr_png, qr_svg, short_url
-from campaigns.selectors import campaign_links, link_clicks_for, link_job_latest, link_sub_ids
+from campaigns.selectors import (
+    campaign_creators_list,
+    campaign_links,
+    link_clicks_for,
+    link_get,
+    link_job_latest,
+    link_sub_ids,
+)
 from campaigns.services import link_set_active, links_sync
 from campaigns.services.links import links_missing_count
 from campaigns.views.campaigns import CampaignMixin, _links_message
-from campaigns.views.common import ManagerView, error_text, found_or_404
+from campaigns.views.common import ManagerView, error_text
 
 PAGE_SIZE = 100
 
@@ -25,11 +32,7 @@ class CampaignLinksView(CampaignMixin, ManagerView):
 
     def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
         campaign = self.campaign(campaign_id)
-        creators = list(
-            CampaignCreator.objects.filter(campaign=campaign)
-            .select_related("creator")
-            .order_by("creator__name")
-        )
+        creators = list(campaign_creators_list(campaign=campaign).order_by("creator__name"))
         try:
             creator_filter = int(request.GET.get("creator") or 0)
         except ValueError:
@@ -66,13 +69,7 @@ class CampaignLinksView(CampaignMixin, ManagerView):
 
 class LinkMixin:
     def link(self, link_id: int) -> AffiliateLink:
-        return found_or_404(
-            AffiliateLink.objects.select_related(
-                "campaign__store", "campaign__tracking_plan", "product", "campaign_creator__creator"
-            )
-            .filter(pk=link_id)
-            .first()
-        )
+        return link_get(link_id=link_id)
 
 
 class LinkView(LinkMixin, ManagerView):

@@ -7,16 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from campaigns.forms import ProductsForm
-from campaigns.models import Product
-from campaigns.selectors import (
-    link_job_latest,
-)
+from campaigns.selectors import link_job_latest, product_get
 from campaigns.services import (
     product_remove,
     products_add,
 )
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
-from campaigns.views.common import ManagerView, apply_errors, found_or_404
+from campaigns.views.common import ManagerView, apply_errors
 from tenancy.models import MANAGE_CAMPAIGNS
 
 
@@ -52,7 +49,7 @@ class ProductRemoveView(CampaignMixin, ManagerView):
 
     def post(self, request: HttpRequest, campaign_id: int, product_id: int) -> HttpResponse:
         campaign = self.campaign(campaign_id)
-        product = found_or_404(Product.objects.filter(campaign=campaign, pk=product_id).first())
+        product = product_get(campaign=campaign, product_id=product_id)
         product_remove(product=product)
         messages.success(request, f"{product.asin} removed; its links no longer redirect.")
         return self.back(campaign)

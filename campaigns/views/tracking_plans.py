@@ -8,8 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from campaigns.forms import TrackingPlanCreateForm, TrackingPlanRenameForm
-from campaigns.models import TrackingPlan
-from campaigns.selectors import stores_usable, tracking_plans_list
+from campaigns.selectors import stores_usable, tracking_plan_get, tracking_plans_list
 from campaigns.services import (
     store_publishers,
     tracking_plan_archive,
@@ -19,7 +18,7 @@ from campaigns.services import (
     tracking_plan_rename,
     tracking_plan_unarchive,
 )
-from campaigns.views.common import ManagerView, apply_errors, error_text, found_or_404
+from campaigns.views.common import ManagerView, apply_errors, error_text, store_chosen
 from tenancy.models import MANAGE_CAMPAIGNS
 
 
@@ -38,14 +37,6 @@ class TrackingPlanCreateView(ManagerView):
     allowed_roles = MANAGE_CAMPAIGNS
     template_name = "campaigns/tracking_plan_form.html"
 
-    def _store(self, request: HttpRequest):  # type: ignore[no-untyped-def]
-        stores = list(stores_usable())
-        wanted = request.GET.get("store") or request.POST.get("store")
-        if wanted:
-            store = next((s for s in stores if str(s.pk) == wanted), None)
-            return found_or_404(store), stores
-        return (stores[0] if len(stores) == 1 else None), stores
-
     def _page(self, request, store, stores, form=None, status=200):  # type: ignore[no-untyped-def]
         publishers, amazon_error = [], ""
         if store is not None and form is None:
@@ -61,11 +52,11 @@ class TrackingPlanCreateView(ManagerView):
         )
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        store, stores = self._store(request)
+        store, stores = store_chosen(request)
         return self._page(request, store, stores)
 
     def post(self, request: HttpRequest) -> HttpResponse:
-        store, stores = self._store(request)
+        store, stores = store_chosen(request)
         if store is None:
             return self._page(request, None, stores, status=400)
         try:
@@ -90,11 +81,8 @@ class TrackingPlanCreateView(ManagerView):
 class TrackingPlanView(ManagerView):
     template_name = "campaigns/tracking_plan.html"
 
-    def _plan(self, plan_id: int) -> TrackingPlan:
-        return found_or_404(TrackingPlan.objects.select_related("store").filter(pk=plan_id).first())
-
     def get(self, request: HttpRequest, plan_id: int) -> HttpResponse:
-        plan = self._plan(plan_id)
+        plan = tracking_plan_get(tracking_plan_id=plan_id)
         return self._page(request, plan, TrackingPlanRenameForm(initial={"name": plan.name}))
 
     def _page(self, request, plan, form, status=200):  # type: ignore[no-untyped-def]
@@ -104,7 +92,7 @@ class TrackingPlanView(ManagerView):
         )
 
     def post(self, request: HttpRequest, plan_id: int) -> HttpResponse:
-        plan = self._plan(plan_id)
+        plan = tracking_plan_get(tracking_plan_id=plan_id)
         self.require_manage()
         action = request.POST.get("action", "rename")
         slug = self.organization.slug

@@ -8,6 +8,7 @@ from django.db.models import Prefetch
 
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator
 from creators.models import Creator
+from tenancy.access import access_by_id
 from tenancy.models import User
 
 
@@ -51,12 +52,14 @@ def portal_campaigns(*, creator: Creator) -> list[CampaignLinks]:
     return result
 
 
-def portal_link_get(*, creator: Creator, link_id: int) -> AffiliateLink | None:
-    """One of the creator's own links (tenant in scope); None for anyone else's."""
-    return (
-        AffiliateLink.objects.filter(pk=link_id, campaign_creator__creator=creator)
+def portal_link_get(*, creator: Creator, link_id: object) -> AffiliateLink:
+    """One of the creator's own links that is live for them (tenant in scope); Http404 ("No
+    such link.") for anyone else's, a draft campaign's, a removed creator's and a missing one
+    alike (tenancy.access)."""
+    links = (
+        AffiliateLink.objects.filter(campaign_creator__creator=creator)
         .exclude(campaign_creator__status=CampaignCreator.Status.REMOVED)
         .exclude(campaign__status=Campaign.Status.DRAFT)
         .select_related("product", "campaign__store__connection", "campaign_creator")
-        .first()
     )
+    return access_by_id(links, link_id, message="No such link.")

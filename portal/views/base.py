@@ -1,7 +1,7 @@
 """The base of every page of one brand in the portal (/portal/b/<brand_slug>/...): the brand is
-resolved from the URL once, the account's creator profile in it is found inside the brand's
-tenant scope, and anything that is not the account's answers 404, as on the staff side
-(tenancy.views.base.OrgView). Subclasses implement get/post, never dispatch."""
+resolved from the URL once (tenancy.access), the account's creator profile in it is found
+inside the brand's tenant scope, and anything that is not the account's answers 404, as on the
+staff side (tenancy.views.base.OrgView). Subclasses implement get/post, never dispatch."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from django.views import View
 from creators.models import Creator
 from creators.selectors import portal_brands_for_user
 from portal.selectors import portal_creator_for_user
+from tenancy.access import organization_activate
 from tenancy.models import Organization, User
-from tenancy.scoping import activate_tenant
-from tenancy.selectors import organization_get_by_slug
+
+NOT_FOUND = "No such brand."
 
 
 class PortalView(View):
@@ -29,13 +30,10 @@ class PortalView(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        organization = organization_get_by_slug(slug=kwargs.pop("brand_slug"))
-        if organization is None:
-            raise Http404("No such brand.")
-        activate_tenant(organization)
+        organization = organization_activate(slug=kwargs.pop("brand_slug"), message=NOT_FOUND)
         creator = portal_creator_for_user(user=cast(User, request.user))
         if creator is None:
-            raise Http404("No such brand.")
+            raise Http404(NOT_FOUND)
         self.organization = organization
         self.creator = creator
         response = cast(HttpResponse, super().dispatch(request, *args, **kwargs))

@@ -56,10 +56,7 @@ class BrandView(PortalView):
 
 class LinkMixin(PortalView):
     def link(self, link_id: int) -> AffiliateLink:
-        link = portal_link_get(creator=self.creator, link_id=link_id)
-        if link is None:
-            raise Http404("No such link.")
-        return link
+        return portal_link_get(creator=self.creator, link_id=link_id)
 
 
 class LinkView(LinkMixin):

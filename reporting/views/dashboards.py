@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 
-from attribution.models import Store
-from campaigns.models import Campaign
+from attribution.selectors import stores_latest_complete_day
+from campaigns.selectors import campaign_get
 from reporting.periods import PRESETS, period_from
 from reporting.selectors.freshness import store_freshness
 from reporting.selectors.overview import organization_overview
@@ -22,7 +22,7 @@ class WorkflowDashboardView(OrgView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         # ranges end on the latest day that has ended in every store (see Store)
-        latest = Store.latest_complete_day_of(Store.objects.only("timezone"))
+        latest = stores_latest_complete_day()
         period, preset, error = period_from(request.GET, latest=latest)
         return self.render(
             request,
@@ -40,11 +40,7 @@ class CampaignPerformanceView(OrgView):
     template_name = "reporting/campaign_performance.html"
 
     def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
-        campaign = (
-            Campaign.objects.select_related("store", "tracking_plan").filter(pk=campaign_id).first()
-        )
-        if campaign is None:
-            raise Http404
+        campaign = campaign_get(campaign_id=campaign_id)
         store = campaign.store
         today = store.today()
         latest = store.data_through or store.latest_complete_day()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -15,7 +14,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from attribution.models import Store
+from attribution.selectors import stores_latest_complete_day
 from core.csv import csv_download
 from reporting.exports.csv import csv_chunks
 from reporting.exports.jobs import (
@@ -28,6 +27,7 @@ from reporting.exports.jobs import (
 from reporting.exports.query import ExportQuery, export_query_build
 from reporting.forms import ExportForm
 from reporting.models import Export
+from reporting.selectors.exports import export_file_get, export_get, exports_recent
 from tenancy.models import User
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
@@ -55,11 +55,8 @@ class ExportsView(OrgView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         store_ids = [s for s in request.GET.getlist("store") if s.isdigit()]
-        stores = Store.objects.all()
-        if store_ids:
-            stores = stores.filter(pk__in=store_ids)
         # the last 30 days that have ended in every chosen store (all of them when none is)
-        latest = Store.latest_complete_day_of(stores.only("timezone"))
+        latest = stores_latest_complete_day(store_ids=store_ids)
         initial = {
             "start": request.GET.get("start") or latest - timedelta(days=29),
             "end": request.GET.get("end") or latest,
@@ -93,7 +90,7 @@ class ExportsView(OrgView):
         return csv_response(self.organization.pk, query, export_filename(query))
 
     def _page(self, request: HttpRequest, form: ExportForm, status: int = 200) -> HttpResponse:
-        recent = Export.objects.select_related("requested_by")[:RECENT]
+        recent = exports_recent(limit=RECENT)
         return self.render(request, {"form": form, "recent": recent}, status=status)
 
 
@@ -103,9 +100,7 @@ class ExportView(OrgView):
     template_name = "reporting/export.html"
 
     def get(self, request: HttpRequest, export_id: int) -> HttpResponse:
-        export = Export.objects.filter(pk=export_id).first()
-        if export is None:
-            raise Http404
+        export = export_get(export_id=export_id)
         context = {
             "export": export,
             "progress": export_progress(export),
@@ -124,9 +119,7 @@ def export_download(request: HttpRequest, token: str) -> HttpResponseBase:
     if ticket is None:
         raise Http404("This download link is invalid or has expired.")
     with tenant_scope(ticket.organization_id):
-        export = Export.objects.filter(pk=ticket.export_id, status=Export.Status.DONE).first()
-    if export is None or not export.file_path or not Path(export.file_path).is_file():
-        raise Http404("This export is no longer available.")
+        export = export_file_get(export_id=ticket.export_id)
     response = FileResponse(
         open(export.file_path, "rb"),  # noqa: SIM115  (FileResponse closes it)
         as_attachment=True,

@@ -5,15 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from tenancy.forms import SignupForm
-from tenancy.models import Invitation, User
 from tenancy.scoping import tenant_scope
-from tenancy.services import InvitationInvalid, invitation_accept, invitation_from_token
+from tenancy.selectors import invitation_open_get, user_get_by_email
+from tenancy.services import (
+    InvitationInvalid,
+    invitation_accept,
+    invitation_accept_signup,
+    invitation_from_token,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -24,15 +28,13 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "tenancy/invitation_invalid.html", {"reason": str(exc)}, status=400)
 
     with tenant_scope(org_id):
-        invitation = (
-            Invitation.objects.select_related("organization").filter(pk=invitation_id).first()
-        )
-        if invitation is None or not invitation.is_open:
+        invitation = invitation_open_get(invitation_id=invitation_id)
+        if invitation is None:
             reason = "This invitation was already used or withdrawn."
             return render(
                 request, "tenancy/invitation_invalid.html", {"reason": reason}, status=400
             )
-        existing = User.objects.filter(email=invitation.email).first()
+        existing = user_get_by_email(email=invitation.email)
         ctx = {"invitation": invitation, "organization": invitation.organization}
 
         if request.user.is_authenticated or existing is not None:
@@ -53,13 +55,11 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         form = SignupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                with transaction.atomic():
-                    user = User.objects.create_user(
-                        invitation.email,
-                        form.cleaned_data["password1"],
-                        name=form.cleaned_data["name"],
-                    )
-                    invitation_accept(invitation=invitation, user=user)
+                user = invitation_accept_signup(
+                    invitation=invitation,
+                    password=form.cleaned_data["password1"],
+                    name=form.cleaned_data["name"],
+                )
             except ValidationError as exc:  # an address that looks like an account's
                 reason = " ".join(exc.messages)
                 return render(

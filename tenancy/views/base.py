@@ -1,6 +1,6 @@
 """Base views: the tenant is resolved from the URL once, membership and role are checked
 before any handler runs, and subclasses cannot skip it (they implement get/post, never
-dispatch). Another tenant's URL and a missing one both answer 404."""
+dispatch). Another tenant's URL and a missing one both answer 404 (tenancy.access)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,12 @@ from typing import Any, ClassVar, cast
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import View
 
-from tenancy.models import ANY_ROLE, Membership, Organization
-from tenancy.scoping import activate_tenant
-from tenancy.selectors import membership_for, organization_get_by_slug
+from tenancy.access import access_organization_by_slug
+from tenancy.models import ANY_ROLE, Membership, Organization, User
 
 
 class OrgView(View):
@@ -29,13 +28,9 @@ class OrgView(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        organization = organization_get_by_slug(slug=kwargs.pop("org_slug"))
-        if organization is None:
-            raise Http404("No such organisation.")
-        activate_tenant(organization)
-        membership = membership_for(user=request.user)  # type: ignore[arg-type]
-        if membership is None:
-            raise Http404("No such organisation.")
+        organization, membership = access_organization_by_slug(
+            user=cast(User, request.user), slug=kwargs.pop("org_slug")
+        )
         if membership.role not in self.allowed_roles:
             raise PermissionDenied("Your role does not allow this page.")
         self.organization = organization

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from tenancy.forms import InvitationForm, RoleForm
-from tenancy.models import MANAGE_MEMBERS, Invitation, Membership
-from tenancy.selectors import invitations_open, members_list
+from tenancy.models import MANAGE_MEMBERS
+from tenancy.selectors import invitation_get, invitations_open, members_list, membership_get
 from tenancy.services import (
     invitation_create,
     invitation_revoke,
@@ -70,9 +70,7 @@ class MemberDetailView(OrgView):
     allowed_roles = MANAGE_MEMBERS
 
     def post(self, request: HttpRequest, membership_id: int) -> HttpResponse:
-        membership = Membership.objects.filter(pk=membership_id).select_related("user").first()
-        if membership is None:
-            raise Http404
+        membership = membership_get(membership_id=membership_id)
         try:
             if request.POST.get("action") == "remove":
                 membership_remove(actor=self.membership, membership=membership)
@@ -96,9 +94,7 @@ class InvitationRevokeView(OrgView):
     allowed_roles = MANAGE_MEMBERS
 
     def post(self, request: HttpRequest, invitation_id: int) -> HttpResponse:
-        invitation = Invitation.objects.filter(pk=invitation_id).first()
-        if invitation is None:
-            raise Http404
+        invitation = invitation_get(invitation_id=invitation_id)
         invitation_revoke(invitation=invitation)
         messages.success(request, f"Invitation for {invitation.email} withdrawn.")
         return redirect("members", org_slug=self.organization.slug)
