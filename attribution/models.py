@@ -195,6 +195,23 @@ class MetricLevel(models.TextChoices):
     ADGROUP = "adgroup", "Creator (ad group)"
 
 
+# Amazon's metrics as DailyMetric stores them, in the order every report and export lists them.
+METRIC_FIELDS = (
+    "clicks",
+    "detail_page_views",
+    "add_to_cart",
+    "purchases",
+    "units_sold",
+    "sales",
+    "total_detail_page_views",
+    "total_add_to_cart",
+    "total_purchases",
+    "total_units_sold",
+    "total_sales",
+    "brand_referral_bonus",
+)
+
+
 class DailyMetric(TenantModel):
     """One row of an Amazon Attribution PERFORMANCE report, exactly as Amazon sent it: per
     (store, date, level, campaign id, ad group id, creative id, publisher). Ids we do not know

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from core.months import month_range, months_back
-from reporting.selectors.performance import Period
+from reporting.values import Period
 
 PRESETS = [
     ("7d", "Last 7 days"),

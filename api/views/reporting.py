@@ -34,6 +34,8 @@ from core.money import money_text
 from creators.models import Creator
 from reporting.exports.jobs import export_create, export_is_large
 from reporting.exports.query import (
+    COUNTS,
+    TOTAL_COUNTS,
     ExportQuery,
     export_page,
     export_query_build,
@@ -41,7 +43,7 @@ from reporting.exports.query import (
 )
 from reporting.models import Export
 from reporting.selectors.exports import exports_all
-from reporting.selectors.performance import conversion_rate
+from reporting.values import conversion_rate
 from tenancy.models import ANY_ROLE, MANAGE_CAMPAIGNS, User
 
 
@@ -145,19 +147,7 @@ class DailyMetricViewSet(TenantViewSet):
             "creator_name": label if group_by == "creator" else None,
             "link": key if group_by == "link" else None,
             "link_code": label if group_by == "link" else None,
-            **{
-                c: int(v[c] or 0)
-                for c in (
-                    "link_clicks",
-                    "clicks",
-                    "detail_page_views",
-                    "add_to_cart",
-                    "purchases",
-                    "units_sold",
-                    "total_purchases",
-                    "total_units_sold",
-                )
-            },
+            **{c: int(v[c] or 0) for c in (*COUNTS, *TOTAL_COUNTS)},
             "sales": money_text(v["sales"], currency),
             "total_sales": money_text(v["total_sales"], currency),
             "conversion_rate": None if rate is None else f"{rate:f}",

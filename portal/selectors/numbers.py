@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any
@@ -24,33 +23,23 @@ from attribution.models import DailyMetric, MetricLevel, Store
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
 from creators.models import Creator
 from reporting.selectors.freshness import Freshness, store_freshness
-from reporting.selectors.performance import AMAZON_MASK_CLICKS, RESTATEMENT_DAYS, Period
+from reporting.values import METRICS, RESTATEMENT_DAYS, ZERO, Period, Totals, threshold_note
 
 # What a creator sees of Amazon's report (no Brand Referral Bonus: that is the brand's).
-AMAZON_METRICS = (
-    "clicks",
-    "detail_page_views",
-    "add_to_cart",
-    "purchases",
-    "units_sold",
-    "sales",
-    "total_sales",
+# What a creator sees of Amazon's metrics (no brand detail views, carts or the Brand Referral
+# Bonus), in the order of the one metric list.
+AMAZON_METRICS = tuple(
+    m
+    for m in METRICS
+    if m
+    not in (
+        "total_detail_page_views",
+        "total_add_to_cart",
+        "total_purchases",
+        "total_units_sold",
+        "brand_referral_bonus",
+    )
 )
-ZERO = Decimal("0")
-
-
-def threshold_note(*, our_clicks: int, amazon_clicks: int) -> str:
-    """Why Amazon's numbers may still be empty, from the lifetime click counts: Amazon
-    reports an ad group or a link only once it has 10 clicks."""
-    if amazon_clicks >= AMAZON_MASK_CLICKS:
-        return ""
-    if our_clicks < AMAZON_MASK_CLICKS:
-        more = AMAZON_MASK_CLICKS - our_clicks
-        return (
-            f"{more} more click{'s' if more != 1 else ''} until Amazon starts reporting "
-            f"({our_clicks} of {AMAZON_MASK_CLICKS} so far)"
-        )
-    return f"{AMAZON_MASK_CLICKS}+ clicks sent; Amazon reports them within 24 to 48 hours"
 
 
 CREATOR_FRESHNESS_NOTE = (
@@ -74,29 +63,9 @@ def freshness_text(freshness: Freshness) -> str:
 
 
 @dataclass
-class Figures:
-    """Our clicks and Amazon's metrics over a period."""
-
-    link_clicks: int = 0
-    clicks: int = 0
-    detail_page_views: int = 0
-    add_to_cart: int = 0
-    purchases: int = 0
-    units_sold: int = 0
-    sales: Decimal = ZERO
-    total_sales: Decimal = ZERO
-
-    def add(self, row: dict[str, Any], prefix: str = "") -> None:
-        for name in AMAZON_METRICS:
-            value = row.get(prefix + name)
-            if value:
-                setattr(self, name, getattr(self, name) + value)
-
-
-@dataclass
-class CampaignFigures:
+class CampaignTotals:
     campaign_creator: CampaignCreator
-    figures: Figures
+    figures: Totals
     our_lifetime_clicks: int
     amazon_lifetime_clicks: int
 
@@ -119,9 +88,9 @@ class StoreNumbers:
     freshness: Freshness
     period: Period
     today: date
-    figures: Figures = field(default_factory=Figures)
+    figures: Totals = field(default_factory=Totals)
     clicks_today: int = 0
-    campaigns: list[CampaignFigures] = field(default_factory=list)
+    campaigns: list[CampaignTotals] = field(default_factory=list)
     series: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -140,7 +109,7 @@ class StoreNumbers:
         )
 
     @property
-    def thresholds(self) -> list[CampaignFigures]:
+    def thresholds(self) -> list[CampaignTotals]:
         return [c for c in self.campaigns if c.threshold]
 
 
@@ -239,7 +208,7 @@ def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
             numbers = result[store_id] = StoreNumbers(
                 stores[store_id], freshness[store_id], period, todays[store_id]
             )
-        figures = Figures()
+        figures = Totals()
         fact = amazon.get((store_id, cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id), {})
         figures.add(fact, "p_")
         mine = our_cc.get(cc.pk, {})
@@ -247,9 +216,7 @@ def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
         numbers.figures.add({m: getattr(figures, m) for m in AMAZON_METRICS})
         numbers.figures.link_clicks += figures.link_clicks
         numbers.campaigns.append(
-            CampaignFigures(
-                cc, figures, mine.get("lifetime") or 0, fact.get("lifetime_clicks") or 0
-            )
+            CampaignTotals(cc, figures, mine.get("lifetime") or 0, fact.get("lifetime_clicks") or 0)
         )
     for store_id, numbers in result.items():
         days = our_days.get(store_id, {})
@@ -265,7 +232,7 @@ class LinkNumbers:
     period: Period
     today: date
     freshness: Freshness
-    figures: Figures
+    figures: Totals
     clicks_today: int
     our_lifetime_clicks: int
     amazon_lifetime_clicks: int
@@ -297,7 +264,7 @@ def link_numbers(*, link: AffiliateLink, period: Period) -> LinkNumbers:
         amazon_creative_id=link.amazon_creative_id,
     )
     agg = creative.aggregate(**_sums("p_", in_period), lifetime_clicks=Sum("clicks"))
-    figures = Figures()
+    figures = Totals()
     figures.add(agg, "p_")
     amazon_days = {
         r["date"]: r

@@ -13,7 +13,7 @@ from attribution.models import Store
 from core.csv import csv_stream, neutralise
 from core.money import minor_unit, money_text_to
 from reporting.exports.query import ExportQuery, Row, export_records
-from reporting.selectors.performance import conversion_rate
+from reporting.values import conversion_rate
 
 HEADER = (
     "date",

@@ -24,7 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from attribution.models import Store
+from attribution.models import METRIC_FIELDS, Store
 from commissions.models import Conversion
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from tenancy.scoping import current_tenant_id
@@ -41,17 +41,9 @@ COUNTS = (
 )
 TOTAL_COUNTS = ("total_purchases", "total_units_sold")
 MONEY = ("sales", "total_sales", "brand_referral_bonus", "commission")
-FACT_COLUMNS = (
-    "clicks",
-    "detail_page_views",
-    "add_to_cart",
-    "purchases",
-    "units_sold",
-    "sales",
-    "total_purchases",
-    "total_units_sold",
-    "total_sales",
-    "brand_referral_bonus",
+# Amazon's metrics as the CSV carries them: all but the brand's detail page views and carts.
+FACT_COLUMNS = tuple(
+    m for m in METRIC_FIELDS if m not in ("total_detail_page_views", "total_add_to_cart")
 )
 SUMMED = ("link_clicks", *FACT_COLUMNS, "commission")
 NO_KEY = 9223372036854775807  # sorts unmatched rows (no campaign/creator/link) last

@@ -18,7 +18,7 @@ from campaigns.models import Campaign, LinkClickDaily
 from commissions.models import Conversion
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.levels import CREATOR_LEVEL, TOTALS_LEVEL
-from reporting.selectors.performance import METRICS, ZERO, Period, Totals
+from reporting.values import METRICS, ZERO, Period, Totals
 
 TOP_CAMPAIGNS = 10
 

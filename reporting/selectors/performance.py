@@ -20,93 +20,15 @@ from attribution.models import AMAZON_MASK_CLICKS, DailyMetric, MetricRevision, 
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
 from commissions.models import Conversion
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
-
-RESTATEMENT_DAYS = 28
-METRICS = (
-    "clicks",
-    "detail_page_views",
-    "add_to_cart",
-    "purchases",
-    "units_sold",
-    "sales",
-    "total_detail_page_views",
-    "total_add_to_cart",
-    "total_purchases",
-    "total_units_sold",
-    "total_sales",
-    "brand_referral_bonus",
+from reporting.values import (
+    METRICS,
+    RESTATEMENT_DAYS,
+    ZERO,
+    Period,
+    Totals,
+    change,
+    threshold_note,
 )
-MONEY_METRICS = ("sales", "total_sales", "brand_referral_bonus")
-ZERO = Decimal("0")
-
-
-def conversion_rate(purchases: int, clicks: int) -> Decimal | None:
-    """Purchases / Amazon clicks x 100, two decimals; None without clicks (dashboards and
-    exports)."""
-    if not clicks:
-        return None
-    return (Decimal(purchases) * 100 / clicks).quantize(Decimal("0.01"))
-
-
-@dataclass
-class Totals:
-    link_clicks: int = 0
-    clicks: int = 0
-    detail_page_views: int = 0
-    add_to_cart: int = 0
-    purchases: int = 0
-    units_sold: int = 0
-    sales: Decimal = ZERO
-    total_detail_page_views: int = 0
-    total_add_to_cart: int = 0
-    total_purchases: int = 0
-    total_units_sold: int = 0
-    total_sales: Decimal = ZERO
-    brand_referral_bonus: Decimal = ZERO
-    commission: Decimal = ZERO
-
-    @property
-    def conversion_rate(self) -> Decimal | None:
-        return conversion_rate(self.purchases, self.clicks)
-
-    def add(self, row: dict[str, Any], prefix: str = "") -> None:
-        for name in METRICS:
-            value = row.get(prefix + name)
-            if value:
-                setattr(self, name, getattr(self, name) + value)
-
-    def amazon_minus(self, other: Totals) -> Totals:
-        """Amazon's figures of self less other's (ours, link clicks and commission, stay 0)."""
-        return Totals(**{name: getattr(self, name) - getattr(other, name) for name in METRICS})
-
-    @property
-    def has_amazon_counts(self) -> bool:
-        """Any of Amazon's counts is not zero. What a masked group hides always has some (a
-        sale comes with its purchase); money alone can differ by a cent between two levels,
-        each row being Amazon's float amount rounded on its own."""
-        return any(getattr(self, name) for name in METRICS if name not in MONEY_METRICS)
-
-
-@dataclass(frozen=True)
-class Period:
-    start: date
-    end: date
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
-
-    def previous(self) -> Period:
-        return Period(self.start - timedelta(days=self.days), self.start - timedelta(days=1))
-
-
-def change(current: Decimal | int | None, previous: Decimal | int | None) -> Decimal | None:
-    """Percent change, one decimal; None when there is nothing to compare with."""
-    if current is None or not previous:
-        return None
-    return ((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)).quantize(
-        Decimal("0.1")
-    )
 
 
 @dataclass
@@ -129,11 +51,9 @@ class Row:
     @property
     def threshold_status(self) -> str:
         """Why Amazon's numbers may be zero, from our own click count."""
-        if not self.masked:
-            return ""
-        if self.our_lifetime_clicks < AMAZON_MASK_CLICKS:
-            return f"Amazon shows data after 10 clicks: {self.our_lifetime_clicks} of 10 so far"
-        return "10+ clicks sent; Amazon reports them within 24 hours"
+        return threshold_note(
+            our_clicks=self.our_lifetime_clicks, amazon_clicks=self.amazon_lifetime_clicks
+        )
 
 
 @dataclass

@@ -16,7 +16,8 @@ from commissions.models import Conversion
 from portal.exports import earnings_csv
 from reporting.exports.query import export_query_build, export_rows
 from reporting.selectors.overview import organization_overview
-from reporting.selectors.performance import Period, campaign_performance
+from reporting.selectors.performance import campaign_performance
+from reporting.values import Period
 from tenancy.scoping import tenant_scope
 from tests.factories import ConversionAdjustmentFactory
 

@@ -15,7 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from attribution.models import DailyMetric
 from campaigns.models import LinkClickDaily
 from commissions.models import Conversion, ConversionAdjustment
-from portal.selectors.numbers import Figures, threshold_note
+from reporting.values import Totals as Figures
+from reporting.values import threshold_note
 from tenancy.scoping import tenant_scope
 from tests.factories import (
     AffiliateLinkFactory,

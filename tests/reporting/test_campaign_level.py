@@ -18,7 +18,8 @@ from attribution.sync import pull as pull_module
 from attribution.sync.pull import METRIC_COLUMNS, row_values
 from reporting.selectors.levels import NOT_ATTRIBUTED
 from reporting.selectors.overview import organization_overview
-from reporting.selectors.performance import Period, campaign_performance
+from reporting.selectors.performance import campaign_performance
+from reporting.values import Period
 from tenancy.scoping import tenant_scope
 from tests.factories import CampaignCreatorFactory
 from tests.support.amazon import sandbox_control

@@ -9,7 +9,8 @@ from decimal import Decimal
 from django.db.models import Sum
 
 from attribution.models import DailyMetric
-from reporting.selectors.performance import Period, campaign_performance
+from reporting.selectors.performance import campaign_performance
+from reporting.values import Period
 from tenancy.scoping import tenant_scope
 from tests.factories import (
     AffiliateLinkFactory,
@@ -86,7 +87,7 @@ def test_masked_rows_say_why(campaign, us_store, tenant_a):
     LinkClickDailyFactory(link=link, date=WINDOW.end, clicks=7, raw_hits=9)
     sync(us_store)
     page = tenant_a.client().get(f"/o/alpha/campaigns/{campaign.pk}/performance/", RANGE)
-    assert "Amazon shows data after 10 clicks: 7 of 10 so far" in page.content.decode()
+    assert "3 more clicks until Amazon starts reporting (7 of 10 so far)" in page.content.decode()
 
 
 def test_creator_table_sorts_searches_and_pages_with_htmx(campaign, us_store, tenant_a):

@@ -21,7 +21,8 @@ from campaigns.models import CampaignCreator, Product
 from commissions.models import Conversion
 from reporting.models import Export
 from reporting.selectors.overview import organization_overview
-from reporting.selectors.performance import Period, campaign_performance
+from reporting.selectors.performance import campaign_performance
+from reporting.values import Period
 from tenancy.scoping import tenant_scope
 from tests.factories import (
     AffiliateLinkFactory,
