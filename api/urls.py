@@ -10,11 +10,14 @@ from rest_framework.routers import SimpleRouter
 from api.views import (
     campaign_creators,
     campaigns,
+    conversions,
     creators,
+    daily_metrics,
+    exports,
     links,
     products,
-    reporting,
     stores,
+    sync_runs,
     tracking_plans,
 )
 from api.views.misc import api_not_found
@@ -29,10 +32,10 @@ router.register(
     "campaign-creators", campaign_creators.CampaignCreatorViewSet, basename="api-campaign-creator"
 )
 router.register("links", links.LinkViewSet, basename="api-link")
-router.register("daily-metrics", reporting.DailyMetricViewSet, basename="api-daily-metric")
-router.register("conversions", reporting.ConversionViewSet, basename="api-conversion")
-router.register("sync-runs", reporting.SyncRunViewSet, basename="api-sync-run")
-router.register("exports", reporting.ExportViewSet, basename="api-export")
+router.register("daily-metrics", daily_metrics.DailyMetricViewSet, basename="api-daily-metric")
+router.register("conversions", conversions.ConversionViewSet, basename="api-conversion")
+router.register("sync-runs", sync_runs.SyncRunViewSet, basename="api-sync-run")
+router.register("exports", exports.ExportViewSet, basename="api-export")
 
 # The docs pages' own Content-Security-Policy: Redoc and Swagger UI style themselves inline and
 # draw icons from data: URLs, and Redoc searches in a blob: worker. Scripts keep the nonce

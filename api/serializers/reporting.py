@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema_serializer
-from rest_framework import serializers
+from typing import Any
 
-from api.serializers.common import Id
+from drf_spectacular.utils import extend_schema_serializer
+from rest_framework import exceptions, serializers
+
+from api.serializers.common import Id, tenant_object
 from attribution.models import SyncRun
+from campaigns.models import AffiliateLink, Campaign
 from commissions.models import Conversion
-from reporting.exports.query import GROUPINGS
+from creators.models import Creator
+from reporting.exports.query import GROUPINGS, ExportQuery, export_query_build
 from reporting.models import Export
 
 DECIMAL_STRING = r"^-?\d+(\.\d+)?$"
@@ -217,3 +221,29 @@ class ExportSerializer(serializers.ModelSerializer):
         request = self.context.get("request")
         path = export_download_path(export)
         return request.build_absolute_uri(path) if request else path
+
+
+def export_query_from(data: dict[str, Any], *, stores_field: str) -> ExportQuery:
+    """An export query from validated input; ids of another tenant are unknown ids."""
+    tenant_object(Campaign, data.get("campaign"), "campaign")
+    tenant_object(Creator, data.get("creator"), "creator")
+    tenant_object(AffiliateLink, data.get("link"), "link")
+    try:
+        return export_query_build(
+            start=data["start"],
+            end=data["end"],
+            store_ids=data.get(stores_field) or None,
+            group_by=data["group_by"],
+            campaign_id=data.get("campaign"),
+            creator_id=data.get("creator"),
+            link_id=data.get("link"),
+        )
+    except Exception as exc:
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            rename = {"store": stores_field}
+            raise exceptions.ValidationError(
+                {rename.get(k, k): v for k, v in exc.message_dict.items()}
+            ) from exc
+        raise
