@@ -25,7 +25,7 @@ from django.db import connection
 from psycopg2.extras import execute_values
 
 from campaigns.clicks import keys
-from campaigns.clicks.handoff import ENTRY_FIELDS
+from campaigns.clicks.keys import ENTRY_FIELDS
 from campaigns.models import AffiliateLink
 from tenancy.scoping import tenant_scope
 

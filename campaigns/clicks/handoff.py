@@ -24,6 +24,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from campaigns.clicks import keys, routes, ua
+from campaigns.clicks.flush import clicks_write
 from tenancy.client_ip import client_ip as shared_client_ip
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,7 @@ CREATOR_SESSION_KEY = "portal_creator_ids"
 # (a household behind one router: a computer and a phone), and rotating user agents gains nothing.
 
 # KEYS: route, visits (this IP's unique clicks on the link in the window: "<ts> <class>," each),
-# stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see ENTRY_FIELDS), is bot (1/0), the
+# stream. ARGV: click id, "ts|sub|ip|ua|ref|bot" (see keys.ENTRY_FIELDS), is bot (1/0), the
 # session's creator ids as ",12,34," ('' = none), unique window (s), ts, unique clicks per IP,
 # device class. Returns nil (route not cached), {0} (unknown or disabled) or
 # {1, destination, title, asin}. The stream entry is one field `c`:
@@ -85,7 +86,6 @@ redis.call('XADD', KEYS[3], '*', 'c',
   ARGV[1] .. '|' .. r[1] .. '|' .. r[2] .. '|' .. unique .. '|' .. is_self .. '|' .. ARGV[2])
 return {1, r[3], r[6] or '', r[7] or ''}
 """)
-ENTRY_FIELDS = ("id", "link", "org", "u", "self", "ts", "sub", "ip", "ua", "ref", "bot")
 _HOST_JUNK = re.compile(r"[^a-z0-9.:\-\[\]]")
 
 
@@ -289,8 +289,6 @@ def _unique_in_postgresql(hit: Hit, route: dict[str, str], hashed: str, is_self:
 
 def record_without_redis(hit: Hit) -> Outcome:
     """Redis is down: look the route up in PostgreSQL and write the hit there directly."""
-    from campaigns.clicks.flush import clicks_write
-
     route = routes.route_load(hit.code)
     if route is None or route["active"] != "1":
         return NOT_FOUND

@@ -31,6 +31,8 @@ import redis
 from django.conf import settings
 
 STREAM = "clicks:stream"
+# One stream entry's field `c`, split on "|": what the redirect writes and the flush reads.
+ENTRY_FIELDS = ("id", "link", "org", "u", "self", "ts", "sub", "ip", "ua", "ref", "bot")
 GROUP = "clicks-flush"
 ROUTE_PREFIX = "clicks:route:"
 SEEN_PREFIX = "clicks:seen:"

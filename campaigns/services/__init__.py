@@ -1,5 +1,6 @@
 """Writes of the campaigns app (tenant in scope, keyword-only, one transaction each)."""
 
+from campaigns.services.campaign_creators import links_bulk_make
 from campaigns.services.campaigns import (
     campaign_create,
     campaign_update,
@@ -10,7 +11,6 @@ from campaigns.services.links import (
     link_create,
     link_job_run,
     link_set_active,
-    links_bulk_make,
     links_deactivate_for,
     links_generate,
     links_sync,

@@ -11,7 +11,8 @@ from django.db import transaction
 
 from campaigns import amazon_ids
 from campaigns.lock_objects import campaign_adgroup_ids_lock
-from campaigns.models import Campaign, CampaignCreator
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkJob
+from campaigns.services.campaigns import products_add
 from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
 from creators.models import Creator
 
@@ -75,3 +76,19 @@ def campaign_creator_update(
             links_activate_for(links=cc.links.all())
             links_sync(campaign=cc.campaign)
     return cc
+
+
+def links_bulk_make(
+    *, campaign: Campaign, creators: list[Creator], products: list[tuple[str, str]]
+) -> tuple[int, LinkJob | None]:
+    """Add `products` (ASIN, title) and `creators` to the campaign, then make every missing
+    link: inline up to the limit, else in a background job. Returns how many links exist now
+    that did not before, and the job when one started."""
+    before = AffiliateLink.objects.filter(campaign=campaign).count()
+    if products:
+        products_add(campaign=campaign, entries=products)
+    if creators:
+        campaign_creators_add(campaign=campaign, creators=creators)
+    result = links_sync(campaign=campaign)
+    job = result if isinstance(result, LinkJob) else None
+    return AffiliateLink.objects.filter(campaign=campaign).count() - before, job

@@ -18,7 +18,6 @@ from campaigns import amazon_ids
 from campaigns.clicks.routes import routes_publish, routes_publish_on_commit
 from campaigns.lock_objects import store_amazon_ids_lock
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkJob, Product
-from creators.models import Creator
 
 CODE_ALPHABET = string.ascii_letters + string.digits
 CODE_LENGTH = 10
@@ -250,22 +249,3 @@ def links_activate_for(*, links: QuerySet[AffiliateLink]) -> int:
         first = AffiliateLink.objects.filter(pk=ids[0]).values_list("organization_id", flat=True)
         routes_publish_on_commit(ids, first[0])
     return len(ids)
-
-
-def links_bulk_make(
-    *, campaign: Campaign, creators: list[Creator], products: list[tuple[str, str]]
-) -> tuple[int, LinkJob | None]:
-    """Add `products` (ASIN, title) and `creators` to the campaign, then make every missing
-    link: inline up to the limit, else in a background job. Returns how many links exist now
-    that did not before, and the job when one started."""
-    from campaigns.services.campaign_creators import campaign_creators_add
-    from campaigns.services.campaigns import products_add
-
-    before = AffiliateLink.objects.filter(campaign=campaign).count()
-    if products:
-        products_add(campaign=campaign, entries=products)
-    if creators:
-        campaign_creators_add(campaign=campaign, creators=creators)
-    result = links_sync(campaign=campaign)
-    job = result if isinstance(result, LinkJob) else None
-    return AffiliateLink.objects.filter(campaign=campaign).count() - before, job
