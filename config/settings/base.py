@@ -241,7 +241,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "StoreStatusEnum": "attribution.models.Store.Status",
         "CampaignStatusEnum": "campaigns.models.Campaign.Status",
-        "CampaignCreatorStatusEnum": "creators.models.CampaignCreator.Status",
+        "CampaignCreatorStatusEnum": "campaigns.models.CampaignCreator.Status",
         "ConversionStatusEnum": "commissions.models.Conversion.Status",
         "SyncRunStatusEnum": "attribution.models.SyncRun.Status",
         "ExportStatusEnum": "reporting.models.Export.Status",
