@@ -31,6 +31,36 @@ def _email_owner(email: str, exclude: int | None, known: dict[str, str] | None) 
     return other.name if other else None
 
 
+def handle_key(handle: str) -> str:
+    """What makes two handles the same: case and a leading @ aside (`@Jane` is `jane`)."""
+    return handle.strip().lstrip("@").casefold()
+
+
+def _handle_owner(handle: str, exclude: int | None, known: dict[str, str] | None) -> str | None:
+    key = handle_key(handle)
+    if not key:
+        return None
+    if known is not None:
+        return known.get(key)
+    others = Creator.objects.exclude(handle="")
+    if exclude:
+        others = others.exclude(pk=exclude)
+    # Handles are few per organisation and compared by `handle_key`, which SQL cannot index
+    # as written; an organisation's handles fit in memory.
+    for name, other in others.values_list("name", "handle").iterator():
+        if handle_key(other) == key:
+            return name
+    return None
+
+
+def handles_known() -> dict[str, str]:
+    """The organisation's creator handles by `handle_key`: the creator's name."""
+    return {
+        handle_key(handle): name
+        for name, handle in Creator.objects.exclude(handle="").values_list("name", "handle")
+    }
+
+
 def _clean_fields(
     *,
     name: str,
@@ -39,6 +69,7 @@ def _clean_fields(
     channels: Iterable[str],
     exclude: int | None = None,
     known_emails: dict[str, str] | None = None,
+    known_handles: dict[str, str] | None = None,
 ) -> dict:
     errors: dict[str, str] = {}
     name = (name or "").strip()
@@ -62,6 +93,10 @@ def _clean_fields(
                 errors["email"] = LOOKALIKE_MESSAGE
     if len(handle) > 80:
         errors["handle"] = "At most 80 characters."
+    elif handle:
+        other_name = _handle_owner(handle, exclude, known_handles)
+        if other_name:
+            errors["handle"] = f"{other_name} already has the handle {handle}."
     known = set(Channel.values)
     channels = [c for c in dict.fromkeys(channels or []) if c]
     if any(c not in known for c in channels):
@@ -112,7 +147,9 @@ def creators_import_csv(*, data: bytes) -> ImportResult:
         return result
     rows: list[tuple[int, dict]] = []
     seen_emails: dict[str, int] = {}
+    seen_handles: dict[str, int] = {}
     known = dict(Creator.objects.exclude(email="").values_list("email", "name"))
+    known_handles = handles_known()
     for line, values in records:
         if len(rows) >= MAX_IMPORT_ROWS:
             result.errors.append((line, f"More than {MAX_IMPORT_ROWS} rows; split the file."))
@@ -124,6 +161,7 @@ def creators_import_csv(*, data: bytes) -> ImportResult:
                 handle=values.get("handle", ""),
                 channels=[],
                 known_emails=known,
+                known_handles=known_handles,
             )
         except ValidationError as exc:
             for column, messages in exc.message_dict.items():
@@ -134,6 +172,11 @@ def creators_import_csv(*, data: bytes) -> ImportResult:
             first = seen_emails.setdefault(clean["email"], line)
             if first != line:
                 result.errors.append((line, f"email: the same email is on line {first}."))
+                continue
+        if clean["handle"]:
+            first = seen_handles.setdefault(handle_key(clean["handle"]), line)
+            if first != line:
+                result.errors.append((line, f"handle: the same handle is on line {first}."))
                 continue
         rows.append((line, clean))
     lookalikes = emails_looking_like_accounts(clean["email"] for _, clean in rows)

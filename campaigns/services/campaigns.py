@@ -29,6 +29,18 @@ def _check_plan(store: Store, plan: TrackingPlan) -> None:
         raise ValidationError({"tracking_plan": "That tracking plan is archived."})
 
 
+def _check_name(store: Store, name: str, exclude: int | None = None) -> None:
+    """One name per campaign in a store (case aside): reports and exports name campaigns, and
+    two "Spring Sale" rows side by side cannot be told apart."""
+    others = Campaign.objects.filter(store=store, name__iexact=name.strip())
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationError(
+            {"name": f"{store} already has a campaign named {name.strip()}; pick another name."}
+        )
+
+
 def _check_store(store: Store) -> None:
     if store.status != Store.Status.ACTIVE:
         raise ValidationError({"store": f"{store} is not active."})
@@ -57,6 +69,7 @@ def campaign_create(
     _check_store(store)
     _check_plan(store, tracking_plan)
     _check_dates(starts_on, ends_on)
+    _check_name(store, name)
     try:
         store_page_id = amazon_ids.parse_store_page(store_page)
     except ValidationError as exc:
@@ -172,6 +185,8 @@ def campaign_update(
                 setattr(campaign, name, value)
                 changed.append(name)
         _check_dates(campaign.starts_on, campaign.ends_on)
+        if "name" in changed:
+            _check_name(campaign.store, campaign.name, exclude=campaign.pk)
         campaign.full_clean(exclude=["organization"])
         if changed:
             campaign.save(update_fields=changed)

@@ -312,3 +312,29 @@ def test_link_checker_lists_problems(worlds, amazon_sandbox):
     )
     assert "The Amazon Attribution tag is missing (maas=)." in html
     assert "aa_campaignid is missing." in html
+
+
+def test_a_second_campaign_with_the_same_name_in_one_store_is_flagged(worlds):
+    """Two "Summer Trail" rows in one store cannot be told apart in reports and exports."""
+    world = worlds["alpha"]
+    client = world.tenant.client()
+    url = f"/o/alpha/campaigns/new/?store={world.store.pk}"
+    data = {**FORM, "store": world.store.pk, "tracking_plan": world.plan.pk}
+    assert client.post(url, data).status_code == 302
+    r = client.post(url, {**data, "name": "  summer TRAIL "})
+    assert r.status_code == 400
+    assert "already has a campaign named summer TRAIL" in field_error(r.content.decode(), "name")
+    # renaming another campaign onto it is flagged too
+    edit = f"/o/alpha/campaigns/{world.campaign.pk}/edit/"
+    r = client.post(edit, {**FORM, "name": "Summer Trail", "tracking_plan": world.plan.pk})
+    assert r.status_code == 400
+    assert "already has a campaign named Summer Trail" in field_error(r.content.decode(), "name")
+    with tenant_scope(world.org):
+        assert Campaign.objects.filter(name__iexact="summer trail").count() == 1
+    # the same name in another organisation's store is its own business
+    bravo = worlds["bravo"]
+    r = bravo.tenant.client().post(
+        f"/o/bravo/campaigns/new/?store={bravo.store.pk}",
+        {**FORM, "store": bravo.store.pk, "tracking_plan": bravo.plan.pk},
+    )
+    assert r.status_code == 302

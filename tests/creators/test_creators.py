@@ -161,9 +161,8 @@ def test_removing_a_creator_stops_their_links_and_bringing_them_back_revives(
     )
     # an override above 100 % is refused
     r = client.post(url, {"status": "active", "commission_rate_override": "101"}, follow=True)
-    assert (
-        "Jane Doe: commission_rate_override: Ensure this value is less than or equal to 100."
-        in (r.content.decode())
+    assert "Jane Doe: Commission override (%): Ensure this value is less than or equal to 100." in (
+        r.content.decode()
     )
 
 
@@ -181,3 +180,32 @@ def test_creator_page_lists_campaigns_and_the_list_has_a_fixed_query_count(world
         found.count('href="/o/alpha/creators/') - found.count('href="/o/alpha/creators/import')
         == 11 + 1
     )
+
+
+def test_a_duplicate_creator_handle_is_flagged(tenant_a, tenant_b):
+    """`@JaneDoe` and `janedoe` are one handle: a second creator with it is refused, in the
+    form and in a CSV import (against existing creators and within the file)."""
+    client = tenant_a.client()
+    assert (
+        client.post("/o/alpha/creators/", {"name": "Jane", "handle": "@janedoe"}).status_code == 302
+    )
+    r = client.post("/o/alpha/creators/", {"name": "Other Jane", "handle": "JaneDoe"})
+    assert r.status_code == 400
+    assert re.search(
+        r'id="id_handle_error"[^>]*>Jane already has the handle JaneDoe.<', r.content.decode()
+    )
+    r = client.post(
+        "/o/alpha/creators/import/",
+        {"file": csv_file("name,handle\nA,@janedoe\nB,@bob\nC,BOB\n")},
+    )
+    page = r.content.decode()
+    assert "Jane already has the handle @janedoe." in page
+    assert "the same handle is on line 3." in page
+    assert names(tenant_a.org) == ["Jane"]
+    # editing a creator keeps their own handle; another organisation may use it
+    with tenant_scope(tenant_a.org):
+        jane = Creator.objects.get()
+    r = client.post(f"/o/alpha/creators/{jane.pk}/", {"name": "Jane D", "handle": "@JaneDoe"})
+    assert r.status_code == 302
+    r = tenant_b.client().post("/o/bravo/creators/", {"name": "J", "handle": "@janedoe"})
+    assert r.status_code == 302
