@@ -60,7 +60,15 @@ class CampaignCreatorView(CampaignMixin, ManagerView):
         form = CampaignCreatorForm(request.POST)
         if not form.is_valid():
             for field, errors in form.errors.items():
-                messages.error(request, f"{cc.creator.name}: {field}: {' '.join(map(str, errors))}")
+                # The field's label, never its internal name (`commission_rate_override`).
+                label = form[field].label if field in form.fields else ""
+                text = " ".join(map(str, errors))
+                messages.error(
+                    request,
+                    f"{cc.creator.name}: {label}: {text}"
+                    if label
+                    else f"{cc.creator.name}: {text}",
+                )
             return self.back(campaign)
         try:
             campaign_creator_update(campaign_creator=cc, **form.cleaned_data)
