@@ -41,7 +41,8 @@ def cmd_run(_: argparse.Namespace) -> int:
                 "--state",
                 str(DATA / "sandbox.jsonl"),
             ]
-        manage(env, "migrate", "--no-input")
+        log("migrating the database")
+        manage(env, "migrate", "--no-input", "--verbosity", "0")
         commands.update(
             {
                 "web": [PYTHON, "manage.py", "runserver", f"127.0.0.1:{WEB_PORT}"],
@@ -51,9 +52,12 @@ def cmd_run(_: argparse.Namespace) -> int:
                     "celery",
                     "-A",
                     "config",
+                    "--quiet",  # no start-up banner: the sign-in banner is the last word
                     "worker",
+                    # Quiet in normal operation: no line per task (the click flush runs every
+                    # few seconds); warnings and failures still show. The sync page has results.
                     "-l",
-                    "info",
+                    "warning",
                     "--concurrency",
                     "2",
                 ],
@@ -65,7 +69,7 @@ def cmd_run(_: argparse.Namespace) -> int:
                     "config",
                     "beat",
                     "-l",
-                    "info",
+                    "warning",
                     "--schedule",
                     str(DATA / "celerybeat-schedule"),
                 ],
