@@ -159,6 +159,28 @@ def campaign_links(
     return links.order_by("campaign_creator__creator__name", "campaign_creator_id", "product_id")
 
 
+def links_to_send(
+    *,
+    campaign: Campaign | None = None,
+    campaign_creator_id: int | None = None,
+    creator: Creator | None = None,
+) -> QuerySet[AffiliateLink]:
+    """Links to hand to creators (the links CSV): a campaign's (optionally one creator's in
+    it) or one creator's across campaigns, with what a row names, in a stable order."""
+    links = AffiliateLink.objects.select_related(
+        "campaign", "store", "product", "campaign_creator__creator"
+    )
+    if campaign is not None:
+        links = links.filter(campaign=campaign)
+    if campaign_creator_id:
+        links = links.filter(campaign_creator_id=campaign_creator_id)
+    if creator is not None:
+        links = links.filter(campaign_creator__creator=creator)
+    return links.order_by(
+        "campaign_creator__creator__name", "campaign__name", "campaign_id", "product__asin", "pk"
+    )
+
+
 @dataclass(frozen=True)
 class SharedCampaignId:
     """Other stores that use a campaign's `aa_campaignid` (ids minted before the registry could

@@ -5,6 +5,7 @@ from campaigns.views import (
     campaigns,
     creators,
     links,
+    links_csv,
     products,
     tracking_plans,
 )
@@ -56,6 +57,11 @@ urlpatterns = [
         name="campaign-links",
     ),
     path(
+        "campaigns/<int:campaign_id>/links.csv",
+        links_csv.CampaignLinksCsvView.as_view(),
+        name="campaign-links-csv",
+    ),
+    path(
         "campaigns/<int:campaign_id>/links/check/",
         links.CampaignLinkCheckView.as_view(),
         name="campaign-link-check",
@@ -66,6 +72,11 @@ urlpatterns = [
     path("creators/", creators.CreatorsView.as_view(), name="creators"),
     path("creators/import/", creators.CreatorsImportView.as_view(), name="creators-import"),
     path("creators/<int:creator_id>/", creators.CreatorView.as_view(), name="creator"),
+    path(
+        "creators/<int:creator_id>/links.csv",
+        links_csv.CreatorLinksCsvView.as_view(),
+        name="creator-links-csv",
+    ),
     path(
         "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/portal-invite/",
         creators.CampaignCreatorPortalInviteView.as_view(),

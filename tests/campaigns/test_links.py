@@ -118,7 +118,7 @@ def test_same_creator_in_a_second_campaign_gets_suffixed_creative_ids(worlds):
         second = campaign_create(
             store=world.store,
             tracking_plan=world.plan,
-            name="Spring Launch",
+            name="Spring Launch!",  # another name, the same slug as the first
             starts_on=world.campaign.starts_on,
             default_commission_rate=world.campaign.default_commission_rate,
         )
@@ -186,3 +186,67 @@ def test_qr_codes_encode_the_short_link(worlds):
     assert png["Content-Disposition"] == f'attachment; filename="link-{link.code}.png"'
     assert short_url(link.code, "story") == f"http://127.0.0.1:8000/l/{link.code}?sub=story"
     assert client.get(f"/o/alpha/links/{link.pk}/qr.gif").status_code == 404
+
+
+def test_links_download_as_csv_per_campaign_and_per_creator(worlds):
+    """Finance and managers send creators their links: one CSV per campaign (or one creator
+    in it) and per creator across campaigns, with formulas neutralised."""
+    import csv
+    import io
+
+    from campaigns.services import campaign_create, products_add
+    from creators.services import creator_update
+
+    world = worlds["alpha"]
+    client = world.tenant.client()
+    jane, sam = world.creators[0], world.creators[1]
+    with tenant_scope(world.org):
+        creator_update(creator=jane, name="=HYPERLINK(1)", email=jane.email, handle=jane.handle)
+        autumn = campaign_create(
+            store=world.store,
+            tracking_plan=world.plan,
+            name="Autumn",
+            starts_on=world.campaign.starts_on,
+            default_commission_rate=world.campaign.default_commission_rate,
+        )
+        products_add(campaign=autumn, entries=[("B0EXAMPLE1", "")])
+        campaign_creators_add(campaign=autumn, creators=[jane])
+
+    def rows(url: str) -> list[dict[str, str]]:
+        r = client.get(url)
+        assert r.status_code == 200 and r["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment;" in r["Content-Disposition"]
+        text = b"".join(r.streaming_content).decode("utf-8-sig")
+        return list(csv.DictReader(io.StringIO(text)))
+
+    base = f"/o/alpha/campaigns/{world.campaign.pk}"
+    every = rows(f"{base}/links.csv")
+    assert len(every) == 6
+    assert {r["creator"] for r in every} == {"'=HYPERLINK(1)", sam.name}
+    first = every[0]
+    assert list(first) == [
+        "creator", "handle", "email", "campaign", "store", "asin", "product", "short_link",
+        "amazon_url", "status",
+    ]  # fmt: skip
+    link = world.link(1, "B0EXAMPLE1")
+    [sams] = [r for r in every if r["creator"] == sam.name and r["asin"] == "B0EXAMPLE1"]
+    assert (sams["short_link"], sams["amazon_url"], sams["status"]) == (
+        short_url(link.code),
+        link.destination_url,
+        "active",
+    )
+    only_sam = rows(f"{base}/links.csv?creator={world.campaign_creators[1].pk}")
+    assert {r["creator"] for r in only_sam} == {sam.name} and len(only_sam) == 3
+    across = rows(f"/o/alpha/creators/{jane.pk}/links.csv")
+    assert sorted({r["campaign"] for r in across}) == ["Autumn", world.campaign.name]
+    assert len(across) == 4
+    # the pages offer the downloads
+    assert f"{base}/links.csv" in client.get(f"{base}/links/").content.decode()
+    assert (
+        f"/creators/{jane.pk}/links.csv"
+        in client.get(f"/o/alpha/creators/{jane.pk}/").content.decode()
+    )
+    # another organisation's campaign or creator is not found
+    bravo = worlds["bravo"].tenant.client()
+    assert bravo.get(f"/o/bravo/campaigns/{world.campaign.pk}/links.csv").status_code == 404
+    assert bravo.get(f"/o/bravo/creators/{jane.pk}/links.csv").status_code == 404
