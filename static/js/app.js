@@ -7,8 +7,20 @@
 //                                                  (except to value v)
 //   data-copy="<input id>"                         a button copying that input's value
 //   data-select-on-click                           an input whose text is selected on click
+//   data-navtoggle (aria-controls="<nav id>")      the phone menu button of the navigation
 (function () {
   "use strict";
+  document.documentElement.classList.add("js");
+
+  function navtoggle(button) {
+    var nav = document.getElementById(button.getAttribute("aria-controls"));
+    if (!nav) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var open = nav.classList.toggle("open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
 
   function showsFor(box) {
     var select = document.getElementById(box.dataset.showsFor);
@@ -50,6 +62,7 @@
   });
 
   function start() {
+    document.querySelectorAll("[data-navtoggle]").forEach(navtoggle);
     document.querySelectorAll("[data-shows-for]").forEach(showsFor);
     document.querySelectorAll("select[data-autosubmit]").forEach(autosubmit);
   }
