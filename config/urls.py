@@ -7,7 +7,7 @@ from config.health import healthz
 from portal.views import access as portal_access
 from reporting.views.exports import export_download
 from tenancy.forms import EmailAuthenticationForm, LimitedPasswordResetForm
-from tenancy.views import accounts
+from tenancy.views import accounts, signup
 
 urlpatterns = [
     # The public short link, first: the busiest URL (no tenant in it; campaigns/views/redirect.py)
@@ -26,6 +26,9 @@ urlpatterns = [
         auth_views.PasswordResetView.as_view(form_class=LimitedPasswordResetForm),
         name="password_reset",
     ),
+    # Self-serve sign-up (404 when SIGNUP_OPEN is off)
+    path("accounts/signup/", signup.signup_view, name="signup"),
+    path("accounts/signup/<str:token>/", signup.signup_complete_view, name="signup-complete"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("invitations/<str:token>/", accounts.invitation_accept_view, name="invitation-accept"),
     path("amazon/callback/", amazon_callback, name="amazon-callback"),

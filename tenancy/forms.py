@@ -76,3 +76,27 @@ class SignupForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+
+class SignupStartForm(forms.Form):
+    email = EmailFormField(
+        label="Work email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+
+class SignupCompleteForm(SignupForm):
+    """The organisation and its first owner (the address is the verified link's)."""
+
+    organization_name = forms.CharField(
+        label="Organisation name",
+        max_length=120,
+        help_text="Your brand or company, as your team knows it.",
+    )
+    slug = forms.SlugField(
+        label="Address",
+        max_length=50,
+        required=False,
+        help_text="Your pages live at /o/<address>/. Leave it empty to use the name.",
+    )
+    field_order = ["organization_name", "slug", "name", "password1", "password2"]

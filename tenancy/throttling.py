@@ -176,3 +176,23 @@ def password_reset_allowed(*, email: str, client_address: str) -> bool:
         log.warning("Password reset not sent: limit reached (client %s).", client_address)
         return False
     return True
+
+
+# --- self-serve sign-up ----------------------------------------------------------------------
+
+
+def signup_allowed(*, email: str, client_address: str) -> bool:
+    """Count one sign-up mail against its address and the client asking, like a password
+    reset: False (and no mail) once either is spent; the page says the same."""
+    window = settings.SIGNUP_LIMIT_WINDOW
+    email_key = hashlib.sha256(email.strip().lower().encode()).hexdigest()
+    per_email = rate_limit_exceeded(
+        f"signup:email:{email_key}", limit=settings.SIGNUP_LIMIT_PER_EMAIL, window=window
+    )
+    per_client = rate_limit_exceeded(
+        f"signup:client:{client_address}", limit=settings.SIGNUP_LIMIT_PER_CLIENT, window=window
+    )
+    if per_email or per_client:
+        log.warning("Sign-up mail not sent: limit reached (client %s).", client_address)
+        return False
+    return True

@@ -153,6 +153,12 @@ AXES_RESET_ON_SUCCESS = True  # the account's count for that address, not the ad
 PASSWORD_RESET_LIMIT_PER_EMAIL = env.int("PASSWORD_RESET_LIMIT_PER_EMAIL", default=3)
 PASSWORD_RESET_LIMIT_PER_CLIENT = env.int("PASSWORD_RESET_LIMIT_PER_CLIENT", default=10)
 PASSWORD_RESET_LIMIT_WINDOW = 3600  # seconds
+# Self-serve sign-up (tenancy/signup.py): off makes the installation invite-only.
+SIGNUP_OPEN = env.bool("SIGNUP_OPEN", default=True)
+SIGNUP_LINK_MAX_AGE = env.int("SIGNUP_LINK_MAX_AGE", default=60 * 60 * 24)
+SIGNUP_LIMIT_PER_EMAIL = env.int("SIGNUP_LIMIT_PER_EMAIL", default=3)
+SIGNUP_LIMIT_PER_CLIENT = env.int("SIGNUP_LIMIT_PER_CLIENT", default=10)
+SIGNUP_LIMIT_WINDOW = 3600  # seconds
 
 EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Attribution <no-reply@localhost>")

@@ -8,6 +8,7 @@ from attribution.selectors import stores_latest_complete_day
 from campaigns.selectors import campaign_get
 from reporting.periods import PRESETS, period_from
 from reporting.selectors.freshness import store_freshness
+from reporting.selectors.onboarding import onboarding_checklist
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import campaign_performance, table_view
 from tenancy.views.base import OrgView
@@ -28,6 +29,7 @@ class WorkflowDashboardView(OrgView):
             request,
             {
                 "overview": organization_overview(period=period),
+                "onboarding": onboarding_checklist(org_slug=self.organization.slug),
                 "period": period,
                 "preset": preset,
                 "presets": PRESETS,
