@@ -73,6 +73,7 @@ REGISTRY: list[TenantURL] = [
         ("post",),
     ),
     TenantURL("campaign-links", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
+    TenantURL("campaign-links-csv", lambda t: {"campaign_id": t.campaign.pk}, ("get",)),
     TenantURL("campaign-link-check", lambda t: {"campaign_id": t.campaign.pk}),
     TenantURL(
         "campaign-creator-portal-invite",
@@ -85,6 +86,7 @@ REGISTRY: list[TenantURL] = [
     TenantURL("creators", methods=("get", "post")),
     TenantURL("creators-import", methods=("get", "post")),
     TenantURL("creator", lambda t: {"creator_id": t.creator.pk}, ("get", "post")),
+    TenantURL("creator-links-csv", lambda t: {"creator_id": t.creator.pk}, ("get",)),
     # exports, payables, API keys
     TenantURL("exports", methods=("get", "post")),
     TenantURL("export", lambda t: {"export_id": t.export.pk}),

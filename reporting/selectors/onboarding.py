@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from attribution.models import AmazonConnection, Store, SyncRun
@@ -14,8 +15,19 @@ from campaigns.models import (
     Campaign,
     CampaignCreator,
     LinkClickDaily,
+    Product,
     TrackingPlan,
 )
+from tenancy.models import Organization
+from tenancy.scoping import current_tenant_id
+
+
+def _count(qs: QuerySet) -> Coalesce:
+    """`qs`'s row count as a subquery (0 when none)."""
+    counted = (
+        qs.order_by().annotate(_one=Value(1)).values("_one").annotate(n=Count("*")).values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 @dataclass(frozen=True)
@@ -49,25 +61,47 @@ def onboarding_checklist(*, org_slug: str) -> Onboarding:
     def url(name: str, *args: object) -> str:
         return reverse(name, args=[org_slug, *args])
 
-    connected = AmazonConnection.objects.filter(status=AmazonConnection.Status.ACTIVE).exists()
-    stores = Store.objects.filter(status=Store.Status.ACTIVE).count()
-    plans = TrackingPlan.objects.filter(archived_at=None).count()
-    campaign = (
-        Campaign.objects.annotate(
-            n_products=Count("products", filter=Q(products__removed_at=None), distinct=True),
-            n_creators=Count(
-                "campaign_creators",
-                filter=~Q(campaign_creators__status=CampaignCreator.Status.REMOVED),
-                distinct=True,
+    # One query: the organisation's row with each step's figures as subqueries (RLS binds
+    # them to the tenant like any other read), so the overview's query count stays fixed.
+    best = Campaign.objects.annotate(
+        n_products=_count(Product.objects.filter(campaign=OuterRef("pk"), removed_at=None)),
+        n_creators=_count(
+            CampaignCreator.objects.filter(campaign=OuterRef("pk")).exclude(
+                status=CampaignCreator.Status.REMOVED
+            )
+        ),
+    ).order_by("-n_products", "-n_creators", "-pk")
+    row = (
+        Organization.objects.filter(pk=current_tenant_id())
+        .annotate(
+            connected=Exists(
+                AmazonConnection.objects.filter(status=AmazonConnection.Status.ACTIVE)
             ),
+            stores=_count(Store.objects.filter(status=Store.Status.ACTIVE)),
+            plans=_count(TrackingPlan.objects.filter(archived_at=None)),
+            links=_count(AffiliateLink.objects.filter(is_active=True)),
+            clicked=Exists(LinkClickDaily.objects.filter(clicks__gt=0)),
+            synced=Exists(SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED)),
+            campaign_pk=Subquery(best.values("pk")[:1]),
+            campaign_name=Subquery(best.values("name")[:1]),
+            campaign_products=Subquery(best.values("n_products")[:1]),
+            campaign_creators=Subquery(best.values("n_creators")[:1]),
         )
-        .order_by("-n_products", "-n_creators", "-pk")
-        .values("pk", "name", "n_products", "n_creators")
-        .first()
+        .values()
+        .get()
     )
-    links = AffiliateLink.objects.filter(is_active=True).count()
-    clicked = LinkClickDaily.objects.filter(clicks__gt=0).exists()
-    synced = SyncRun.objects.filter(status=SyncRun.Status.SUCCEEDED).exists()
+    connected, stores, plans = row["connected"], row["stores"], row["plans"]
+    links, clicked, synced = row["links"], row["clicked"], row["synced"]
+    campaign = (
+        {
+            "pk": row["campaign_pk"],
+            "name": row["campaign_name"],
+            "n_products": row["campaign_products"],
+            "n_creators": row["campaign_creators"],
+        }
+        if row["campaign_pk"]
+        else None
+    )
 
     stocked = bool(campaign and campaign["n_products"] and campaign["n_creators"])
     campaign_url = url("campaign", campaign["pk"]) if campaign else url("campaigns")
