@@ -1,5 +1,6 @@
 """Row locks of the creators app, in one place and one order (Saleor's `lock_objects.py`):
-a portal invitation first, then its creator. Spending an invitation takes both, so two spends
+a portal invitation first, then its creator (saving payout details takes the creator
+alone). Spending an invitation takes both, so two spends
 of one link run one after the other and the second sees it used.
 Each function must be called inside `transaction.atomic()` (a `tenant_scope`).
 """
