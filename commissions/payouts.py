@@ -127,7 +127,8 @@ def _outcome(
     if total < minimum:
         return Outcome.CARRIED, f"Below the minimum payout of {minimum} {currency}."
     if problems:
-        return Outcome.REJECTED, "; ".join(problems).capitalize() + "."
+        text = "; ".join(problems)
+        return Outcome.REJECTED, text[:1].upper() + text[1:] + "."
     return Outcome.PAY, ""
 
 
