@@ -111,12 +111,10 @@ def test_paypal_amounts_in_the_currencys_decimals():
 def test_paypal_rejects_what_it_cannot_express(details, amount, currency, problem):
     bad = line(details, amount, currency)
     assert problem in " ".join(paypal_problems(bad))
-    with pytest.raises(PayoutFileError):
+    if details is not None and details.method == "paypal" and currency == "USD":
         # a line of the file's method and currency is checked again when the file is written
-        if details is not None and details.method == "paypal":
+        with pytest.raises(PayoutFileError, match="cannot go in the PayPal file"):
             paypal_csv([bad], currency=currency, brand="B")
-        else:
-            raise PayoutFileError("not a PayPal line")
 
 
 def test_paypal_file_size_limit():
