@@ -31,6 +31,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from attribution import crypto
 from commissions.lock_objects import (
     adjustments_select_for_update,
     conversions_select_for_update,
@@ -292,3 +293,15 @@ def payout_run_cancel(*, run_id: int, user: User | None) -> PayoutRun:
         )
         run.save(update_fields=["status", "cancelled_by", "cancelled_at"])
     return run
+
+
+def payout_lines_rotate(**kwargs: object) -> tuple[str, int]:
+    """Receiver of attribution.signals.secrets_rotating (connected in CommissionsConfig.ready):
+    re-encrypt the payout details runs keep on their lines (written once, at the run's
+    creation; nothing else writes them)."""
+    done = 0
+    for line in PayoutLine.objects.exclude(details_encrypted="").only("details_encrypted"):
+        line.details_encrypted = crypto.rotate(line.details_encrypted)
+        line.save(update_fields=["details_encrypted"])
+        done += 1
+    return "payout run line(s)", done

@@ -7,7 +7,9 @@ Each function must be called inside `transaction.atomic()` (a `tenant_scope`).
 
 from __future__ import annotations
 
-from creators.models import Creator, PortalInvitation
+from django.db.models import QuerySet
+
+from creators.models import Creator, PayoutDetails, PortalInvitation
 
 
 def portal_invitation_lock(*, invitation_id: int) -> PortalInvitation | None:
@@ -16,3 +18,8 @@ def portal_invitation_lock(*, invitation_id: int) -> PortalInvitation | None:
 
 def creator_lock(*, creator_id: int) -> Creator:
     return Creator.objects.select_for_update().get(pk=creator_id)
+
+
+def payout_details_lock_all() -> QuerySet[PayoutDetails]:
+    """Every payout details row of the tenant, locked by primary key (key rotation)."""
+    return PayoutDetails.objects.select_for_update().order_by("pk")

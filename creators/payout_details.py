@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from attribution import crypto
-from creators.lock_objects import creator_lock
+from creators.lock_objects import creator_lock, payout_details_lock_all
 from creators.models import Creator, PayoutDetails, PayoutDetailsChange, PayoutMethod
 from tenancy.models import User
 
@@ -307,3 +307,14 @@ def _mail_change(*, creator: Creator, change: PayoutDetailsChange, first: bool) 
             recipient_list=[recipient],
         )
     )
+
+
+def payout_details_rotate(**kwargs: Any) -> tuple[str, int]:
+    """Receiver of attribution.signals.secrets_rotating (connected in CreatorsConfig.ready):
+    re-encrypt the tenant's payout details with the first key of FIELD_ENCRYPTION_KEYS."""
+    done = 0
+    for row in payout_details_lock_all():
+        row.details_encrypted = crypto.rotate(row.details_encrypted)
+        row.save(update_fields=["details_encrypted"])
+        done += 1
+    return "payout details", done

@@ -214,3 +214,32 @@ def test_minimum_rules(usd, tenant_a):
         from commissions.payouts import payout_minimums
 
         assert payout_minimums() == {"USD": Decimal("30.00")}
+
+
+def test_key_rotation_reencrypts_payout_details_and_run_lines(usd, tenant_a, settings):
+    import io
+
+    from cryptography.fernet import Fernet
+    from django.core.management import call_command
+
+    from commissions.selectors.payouts import payout_run_view
+    from creators.payout_details import payout_details_get
+
+    ann = usd.creator("Ann")
+    paypal(ann, "ann@paypal.test")
+    usd.earn(ann, "60.00")
+    with tenant_scope(tenant_a.org):
+        run = payout_run_create(organization=tenant_a.org, user=None)
+    settings.FIELD_ENCRYPTION_KEYS = [
+        Fernet.generate_key().decode(),
+        *settings.FIELD_ENCRYPTION_KEYS,
+    ]
+    out = io.StringIO()
+    call_command("rotate_encryption_keys", stdout=out)
+    assert "Re-encrypted 1 payout details." in out.getvalue()
+    assert "Re-encrypted 1 payout run line(s)." in out.getvalue()
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # old key dropped
+    with tenant_scope(tenant_a.org):
+        assert payout_details_get(creator=ann).paypal_email == "ann@paypal.test"
+        (line,) = payout_run_view(run).lines
+        assert line.details.paypal_email == "ann@paypal.test"
