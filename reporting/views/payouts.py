@@ -170,8 +170,8 @@ class PayoutMinimumsView(OrgView):
         if self.membership.role not in EDIT_MINIMUMS:
             raise PermissionDenied("Only owners and finance change the minimum payout.")
         values = {
-            key[len("minimum-") :].upper(): value.strip()
-            for key, value in request.POST.items()
+            key[len("minimum-") :].upper(): request.POST.get(key, "").strip()
+            for key in request.POST
             if key.startswith("minimum-")
         }
         errors: list[str] = []

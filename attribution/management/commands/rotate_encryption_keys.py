@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.core.management.base import BaseCommand
 
 from attribution import crypto
@@ -28,7 +30,7 @@ class Command(BaseCommand):
                     conn.save(update_fields=["refresh_token_encrypted"])
                     done += 1
                 for _, answer in secrets_rotating.send(sender=Organization):
-                    what, count = answer
+                    what, count = cast(tuple[str, int], answer)
                     others[what] = others.get(what, 0) + count
         self.stdout.write(self.style.SUCCESS(f"Re-encrypted {done} refresh token(s)."))
         for what, count in sorted(others.items()):
