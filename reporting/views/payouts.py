@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
+from commissions.models import PayoutRun
 from commissions.payout_files import PayoutFileError, paypal_csv, plain_csv, wise_csv
 from commissions.payouts import (
     payout_minimum_set,
@@ -100,8 +101,9 @@ class PayoutRunView(OrgView):
 
 
 class PayoutFileView(OrgView):
-    """`paypal.csv?currency=USD`, `wise.csv?currency=EUR` (one currency per provider file),
-    `plain.csv` (every line of the run, to pay, carried and rejected)."""
+    """`paypal.csv?currency=USD`, `wise.csv?currency=EUR` (one currency per provider file; none
+    for a cancelled run: nothing of it is to be paid), `plain.csv` (every line of the run, to
+    pay, carried and rejected)."""
 
     allowed_roles = VIEW_FINANCE
 
@@ -117,8 +119,10 @@ class PayoutFileView(OrgView):
                     ((rl.file_line, rl.line.outcome, rl.line.reason) for rl in view.lines),
                 )
                 name = f"payout-run-{run.pk}.csv"
-            elif kind in ("paypal", "wise") and any(
-                f.kind == kind and f.currency == currency for f in view.files
+            elif (
+                kind in ("paypal", "wise")
+                and run.status != PayoutRun.Status.CANCELLED
+                and any(f.kind == kind and f.currency == currency for f in view.files)
             ):
                 lines = [rl.file_line for rl in view.to_pay]
                 content = (

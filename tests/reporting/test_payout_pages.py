@@ -93,12 +93,16 @@ def test_create_download_and_mark_a_run_paid(owed, tenant_a, world_a):
 
 
 def test_cancel_a_run(owed, tenant_a):
+    paypal(owed[2].creator)
     client = tenant_a.client(tenant_a.owner)
     client.post("/o/alpha/payouts/")
     with tenant_scope(tenant_a.org):
         run = PayoutRun.objects.get()
+    file_url = f"/o/alpha/payouts/{run.pk}/paypal.csv?currency=USD"
+    assert client.get(file_url).status_code == 200
     response = client.post(f"/o/alpha/payouts/{run.pk}/", {"action": "cancel"}, follow=True)
     assert "cancelled: its lines are payable again" in response.content.decode()
+    assert client.get(file_url).status_code == 404  # nothing of a cancelled run is paid
     with tenant_scope(tenant_a.org):
         assert not Conversion.objects.filter(payout_line__isnull=False).exists()
     assert "Create payout run" in client.get("/o/alpha/payouts/").content.decode()
