@@ -50,7 +50,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from core.csvsafe import neutralise, starts_formula
-from core.money import minor_unit, money_round, money_text, money_text_to
+from core.money import minor_unit, money_round, money_round_to, money_text, money_text_to
 from creators.models import PayoutMethod
 from creators.payout_details import (
     PAYPAL_EMAIL_MAX,
@@ -159,7 +159,7 @@ def _amount_problems(line: FileLine, *, places: int) -> list[str]:
         return ["the amount is not positive (a payout is never negative)"]
     if money_round(line.amount, line.currency) != line.amount:
         return [f"the amount has more decimals than {line.currency} has"]
-    if line.amount != line.amount.quantize(Decimal(1).scaleb(-places)):
+    if money_round_to(line.amount, places) != line.amount:
         return [f"{line.currency} is paid in whole units only; the amount has decimals"]
     return []
 
