@@ -9,6 +9,10 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from commissions.models import Conversion, ConversionAdjustment, PayoutLine, PayoutRun
 from commissions.payouts import (
@@ -16,6 +20,8 @@ from commissions.payouts import (
     payout_run_cancel,
     payout_run_create,
     payout_run_pay,
+    runnable_adjustments,
+    runnable_conversions,
 )
 from commissions.selectors.payouts import creator_payouts, reconciliation
 from tenancy.scoping import tenant_scope
@@ -243,3 +249,58 @@ def test_key_rotation_reencrypts_payout_details_and_run_lines(usd, tenant_a, set
         assert payout_details_get(creator=ann).paypal_email == "ann@paypal.test"
         (line,) = payout_run_view(run).lines
         assert line.details.paypal_email == "ann@paypal.test"
+
+
+@given(
+    balances=st.lists(
+        st.lists(st.integers(min_value=-5000, max_value=5000), min_size=1, max_size=4),
+        min_size=1,
+        max_size=4,
+    ),
+    minimum=st.sampled_from([0, 1, 2500, 10000]),
+)
+@hypothesis_settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_runs_never_pay_negative_or_below_minimum(usd, tenant_a, balances, minimum):
+    """Random signed amounts (cents) per creator, paid over two runs: every line to pay is
+    positive and at or above the minimum, the lines add up to what was payable, and the
+    reconciliation balances after each step."""
+    with transaction.atomic():
+        creators = []
+        for n, amounts in enumerate(balances):
+            creator = usd.creator(f"C{n}")
+            paypal(creator)
+            paid = usd.earn(creator, "1.00", status="paid")
+            for cents in amounts:
+                amount = str(Decimal(cents) / 100)
+                if cents < 0:
+                    usd.clawback(paid, amount)
+                elif cents:
+                    usd.earn(creator, amount)
+            creators.append(creator)
+        with tenant_scope(tenant_a.org):
+            payout_minimum_set(currency="USD", amount=str(minimum / 100), user=None)
+            expected = sum((Decimal(c) for a in balances for c in a), Decimal(0)) / 100
+            for _ in range(2):
+                if not (runnable_conversions().exists() or runnable_adjustments().exists()):
+                    break
+                run = payout_run_create(organization=tenant_a.org, user=None)
+                lines = list(run.lines.all())
+                assert sum((line.amount for line in lines), Decimal(0)) == expected
+                for line in lines:
+                    if line.outcome == "pay":
+                        assert line.amount > 0 and line.amount >= Decimal(minimum) / 100
+                    else:
+                        assert line.outcome == "carried"
+                        assert line.amount <= 0 or line.amount < Decimal(minimum) / 100
+                _balanced()
+                if any(line.outcome == "pay" for line in lines):
+                    payout_run_pay(run_id=run.pk, user=None)
+                else:
+                    payout_run_cancel(run_id=run.pk, user=None)
+                expected = sum(
+                    (line.amount for line in lines if line.outcome == "carried"), Decimal(0)
+                )
+                _balanced()
+        transaction.set_rollback(True)
