@@ -96,3 +96,47 @@ def test_create_run_download_file_mark_paid(page, tenant_a, tenant_b, tmp_path):
         assert sorted(
             Conversion.objects.filter(status="paid").values_list("commission", flat=True)
         ) == [15.25, 60]
+
+
+def test_creator_adds_bank_details_and_sees_a_payout_on_a_phone(page, portal):
+    """Omar (alpha) adds bank details in the portal on a phone, finance pays a run by Wise,
+    and Omar reads the payout with its days and reference."""
+    from selenium.webdriver.common.by import By
+
+    from commissions.payouts import payout_run_create, payout_run_pay
+
+    omar = portal.profiles["omar@alpha"]
+    page.viewport(PHONE)
+    page.sign_in(portal.users["omar"].email, PASSWORD)
+    page.open("/portal/b/alpha/payouts/")
+    assert "No payouts yet" in page.text()
+    page.driver.find_element(By.LINK_TEXT, "Add payout details").click()
+    _wait_for(page, "h1", "Payout details")
+    page.driver.find_element(By.CSS_SELECTOR, "input[name=method][value=wise]").click()
+    page.driver.find_element(By.NAME, "account_holder").send_keys("Omar Ali")
+    page.driver.find_element(By.NAME, "abartn").send_keys("011000015")
+    page.driver.find_element(By.NAME, "account_number").send_keys("123456789")
+    page.driver.find_element(By.CSS_SELECTOR, "select[name=account_type]").send_keys("Checking")
+    page.driver.find_element(By.NAME, "address_first_line").send_keys("1 Main St")
+    page.driver.find_element(By.NAME, "address_city").send_keys("Boston")
+    page.driver.find_element(By.NAME, "address_country").send_keys("us")
+    page.screenshot("portal-payout-details-phone")
+    assert not page.overflows_horizontally()
+    page.driver.find_element(By.XPATH, "//button[normalize-space()='Save payout details']").click()
+    _wait_for(page, ".messages", "Payout details saved")
+    assert "US account ending 6789" in page.text("[data-details]")
+
+    with tenant_scope(omar.org):
+        Conversion.objects.filter(creator=omar.creator, status__in=("approved", "awaiting")).update(
+            status="payable"
+        )
+        run = payout_run_create(organization=omar.org, user=omar.tenant.owner)
+        line = run.lines.get(creator=omar.creator)
+        assert line.outcome == "pay", line.reason
+        payout_run_pay(run_id=run.pk, user=omar.tenant.owner, reference="WISE-B123")
+    page.open("/portal/b/alpha/payouts/")
+    payout = page.text(f"[data-payout='{line.reference}']")
+    assert f"${line.amount:,.2f} paid" in payout and "WISE-B123" in payout
+    assert "bank transfer (Wise)" in payout
+    page.screenshot("portal-payouts-phone")
+    assert not page.overflows_horizontally()
