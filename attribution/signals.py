@@ -17,3 +17,10 @@ sync_applied = Signal()
 # one). Ids nobody knows go back to the first day held for the store. The sender is the Store
 # class.
 campaign_starts = Signal()
+
+# The operator rotates FIELD_ENCRYPTION_KEYS (`manage.py rotate_encryption_keys`): besides
+# the Amazon refresh tokens, the layers above re-encrypt the secrets they keep with the same
+# keys (attribution.crypto.rotate). Sent inside each organisation's tenant scope and
+# transaction; a receiver returns (what it re-encrypted, how many), e.g.
+# ("payout details", 3). The sender is the Organization class.
+secrets_rotating = Signal()

@@ -10,3 +10,9 @@ class CommissionsConfig(AppConfig):
         from commissions.services import conversions_settle_after_sync
 
         sync_applied.connect(conversions_settle_after_sync, dispatch_uid="commissions.settle")
+
+        # Key rotation also re-encrypts the payout details that runs keep with their lines.
+        from attribution.signals import secrets_rotating
+        from commissions.payouts import payout_lines_rotate
+
+        secrets_rotating.connect(payout_lines_rotate, dispatch_uid="commissions.payout_lines")

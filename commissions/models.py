@@ -138,6 +138,15 @@ class Conversion(TenantModel):
         on_delete=models.PROTECT,
         related_name="conversions",
     )
+    # The payout run line that holds it (commissions.payouts): to pay in an open run, or
+    # carried forward; None while merely payable. Paid ones keep the line that paid them.
+    payout_line = models.ForeignKey(
+        "commissions.PayoutLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conversions",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,6 +201,14 @@ class ConversionAdjustment(TenantModel):
         on_delete=models.PROTECT,
         related_name="adjustments",
     )
+    # As Conversion.payout_line (an adjustment owed on top only).
+    payout_line = models.ForeignKey(
+        "commissions.PayoutLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects: ClassVar[ConversionAdjustmentManager] = ConversionAdjustmentManager()
@@ -208,7 +225,9 @@ class ConversionAdjustment(TenantModel):
 
 class PayoutBatch(TenantModel):
     """Creators paid together: who marked it paid, when, with what reference, and the totals
-    per currency at that moment (never summed across currencies)."""
+    per currency at that moment (never summed across currencies). Since payout runs, a batch
+    is the record a run leaves when it is marked paid (PayoutRun.batch); older batches were
+    marked paid from the payables page."""
 
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -226,3 +245,114 @@ class PayoutBatch(TenantModel):
 
     def __str__(self) -> str:
         return f"Payout {self.pk} on {self.paid_at:%Y-%m-%d}"
+
+
+class PayoutMinimum(TenantModel):
+    """The smallest payout per currency (a setting per organisation, edited by owners and
+    finance): a creator whose balance in a currency is below it is carried to the next run.
+    No row: any positive balance is paid."""
+
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "currency"], name="payout_minimum_unique_currency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"minimum payout {self.amount} {self.currency}"
+
+
+class PayoutRun(TenantModel):
+    """Everything payable, per creator and currency, gathered at one moment (commissions.payouts):
+    lines to pay (their conversions and adjustments are held by the line until the run is paid
+    or cancelled), lines carried to the next run (negative or below the minimum) and lines
+    rejected (cannot be paid by file: no or unsuitable payout details). Finance downloads the
+    files, pays, then marks the run paid (who and when; a PayoutBatch records it). At most one
+    run per organisation is open (draft) at a time."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Open"
+        PAID = "paid", "Paid"
+        CANCELLED = "cancelled", "Cancelled"
+
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # {"USD": "50.00"}: the minimums the run applied
+    minimums = models.JSONField(default=dict)
+    paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    paid_at = models.DateTimeField(null=True, blank=True)
+    reference = models.CharField(max_length=200, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    batch = models.OneToOneField(
+        PayoutBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="run"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization"],
+                condition=models.Q(status="draft"),
+                name="payout_run_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Payout run {self.pk}"
+
+
+class PayoutLine(TenantModel):
+    """One creator and currency in a run: the net amount of the conversions and adjustments it
+    holds, and what the run does with it."""
+
+    class Outcome(models.TextChoices):
+        PAY = "pay", "To pay"
+        CARRIED = "carried", "Carried to the next run"
+        REJECTED = "rejected", "Cannot be paid by file"
+
+    run = models.ForeignKey(PayoutRun, on_delete=models.CASCADE, related_name="lines")
+    creator = models.ForeignKey("creators.Creator", on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    # The payout method and details at the run's creation (creators.PayoutDetails, encrypted
+    # the same way): the files are what the run says, whatever is edited afterwards.
+    method = models.CharField(max_length=8, blank=True)
+    details_encrypted = models.TextField(blank=True, editable=False)
+    conversions_count = models.PositiveIntegerField(default=0)
+    adjustments_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["run", "currency", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "creator", "currency"], name="payout_line_unique_creator_currency"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.amount} {self.currency} ({self.outcome})"
+
+    @property
+    def reference(self) -> str:
+        """The line's id in the files (PayPal's Customer ID, Wise's payment reference): short,
+        letters, digits and hyphens only."""
+        return f"PR{self.run_id}-{self.pk}"

@@ -1,24 +1,22 @@
 """Writes of the ledger: conversions settle from the synced facts, states advance, managers
-decide, finance pays. Rows are locked only through commissions.lock_objects (one order)."""
+decide. Finance pays in payout runs (commissions/payouts.py). Rows are locked only through
+commissions.lock_objects (one order)."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from campaigns.models import Campaign, CampaignCreator
-from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
-from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
-from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
+from commissions.lock_objects import conversions_select_for_update
+from commissions.models import ZERO, Conversion, ConversionAdjustment
 from core.money import money_round
 from tenancy.models import User
 
@@ -232,54 +230,3 @@ def conversions_decide(
         decided, ["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
     )
     return Decision(decided=len(decided), skipped=skipped)
-
-
-def payout_batch_pay(
-    *, lines: list[tuple[PayableKey, Decimal]], user: User | None, reference: str = ""
-) -> PayoutBatch:
-    """Mark payables lines paid as one batch: each (PayableKey, owed the person saw). Their
-    approved/payable conversions become `paid` (paid_at, the batch = who and when) and their
-    unpaid adjustments are covered by the batch. Refused when an amount changed meanwhile
-    (a restatement, an approval): nothing is marked then."""
-    if not lines:
-        raise ValidationError({"lines": "Tick at least one line to mark paid."})
-    reference = (reference or "").strip()
-    if len(reference) > 200:
-        raise ValidationError({"reference": "At most 200 characters."})
-    now = timezone.now()
-    with transaction.atomic():
-        batch = PayoutBatch.objects.create(paid_by=user, paid_at=now, reference=reference)
-        totals: dict[str, Decimal] = defaultdict(Decimal)
-        conversion_ids: list[int] = []
-        adjustment_ids: list[int] = []
-        for key, expected in lines:
-            conversions = list(
-                conversions_select_for_update(payable_conversions(key)).values_list(
-                    "pk", "commission"
-                )
-            )
-            adjustments = list(
-                adjustments_select_for_update(payable_adjustments(key)).values_list(
-                    "pk", "commission"
-                )
-            )
-            owed = sum((c for _, c in conversions), ZERO) + sum((a for _, a in adjustments), ZERO)
-            if owed != expected or not (conversions or adjustments):
-                raise ValidationError(
-                    {
-                        "lines": f"What is owed for {key.month:%B %Y} changed since the page was "
-                        "loaded (or was paid meanwhile); review the list again."
-                    }
-                )
-            totals[key.currency] += owed
-            conversion_ids += [pk for pk, _ in conversions]
-            adjustment_ids += [pk for pk, _ in adjustments]
-        Conversion.objects.filter(pk__in=conversion_ids).update(
-            status=Conversion.Status.PAID, paid_at=now, payout_batch=batch, updated_at=now
-        )
-        ConversionAdjustment.objects.filter(pk__in=adjustment_ids).update(payout_batch=batch)
-        batch.conversions_count = len(conversion_ids)
-        batch.adjustments_count = len(adjustment_ids)
-        batch.totals = {cur: str(amount) for cur, amount in sorted(totals.items())}
-        batch.save(update_fields=["conversions_count", "adjustments_count", "totals"])
-    return batch

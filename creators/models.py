@@ -111,3 +111,49 @@ class PortalInvitation(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.used_at is None and self.revoked_at is None
+
+
+class PayoutMethod(models.TextChoices):
+    PAYPAL = "paypal", "PayPal"
+    WISE = "wise", "Bank transfer (Wise)"
+
+
+class PayoutDetails(TenantModel):
+    """Where a creator wants to be paid by this brand: a PayPal e-mail or bank details for a
+    Wise transfer. The details are encrypted at rest with FIELD_ENCRYPTION_KEYS, like the
+    Amazon refresh tokens (attribution.crypto); only the method is in clear.
+    Written only by creators.payout_details.payout_details_save (which records the change)."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="payout_details")
+    method = models.CharField(max_length=8, choices=PayoutMethod.choices)
+    details_encrypted = models.TextField(editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"payout details of creator {self.creator_id} ({self.method})"
+
+
+class PayoutDetailsChange(TenantModel):
+    """One change of a creator's payout details: who, when, the method and which fields
+    changed, with masked hints only (never the values in clear)."""
+
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="payout_details_changes"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+    method = models.CharField(max_length=8, choices=PayoutMethod.choices)
+    fields = ArrayField(models.CharField(max_length=32), default=list)
+    # e.g. "PayPal e-mail j•••@example.com"; "IBAN ending 3000"
+    summary = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"payout details change {self.pk} of creator {self.creator_id}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from creators.models import Creator, PortalInvitation
+from creators.models import Creator, PayoutDetailsChange, PortalInvitation
 from tenancy.access import access_by_id
 from tenancy.models import Organization, User
 from tenancy.scoping import user_scope
@@ -73,3 +73,10 @@ def portal_brands_for_user(*, user: User) -> list[Brand]:
 
 def portal_creator_ids(*, user: User) -> list[int]:
     return sorted(b.creator_id for b in portal_brands_for_user(user=user))
+
+
+def payout_details_changes(*, creator: Creator, limit: int = 20) -> list[PayoutDetailsChange]:
+    """The creator's latest payout-detail changes (who, when, which fields; no values)."""
+    return list(
+        PayoutDetailsChange.objects.filter(creator=creator).select_related("changed_by")[:limit]
+    )

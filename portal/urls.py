@@ -1,6 +1,6 @@
 from django.urls import path
 
-from portal.views import access, brand
+from portal.views import access, brand, payouts
 
 # Under /portal/
 urlpatterns = [
@@ -19,5 +19,11 @@ urlpatterns = [
         "b/<slug:brand_slug>/earnings.csv",
         brand.EarningsCSVView.as_view(),
         name="portal-earnings-csv",
+    ),
+    path("b/<slug:brand_slug>/payouts/", payouts.PayoutsView.as_view(), name="portal-payouts"),
+    path(
+        "b/<slug:brand_slug>/payouts/details/",
+        payouts.PayoutDetailsView.as_view(),
+        name="portal-payout-details",
     ),
 ]

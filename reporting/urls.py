@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import conversions, dashboards, exports, payables
+from reporting.views import conversions, dashboards, exports, payables, payouts
 
 # Under /o/<org_slug>/
 urlpatterns = [
@@ -15,4 +15,12 @@ urlpatterns = [
     path("exports/<int:export_id>/", exports.ExportView.as_view(), name="export"),
     path("payables/", payables.PayablesView.as_view(), name="payables"),
     path("payables/csv/", payables.PayablesCsvView.as_view(), name="payables-csv"),
+    path("payouts/", payouts.PayoutRunsView.as_view(), name="payouts"),
+    path("payouts/minimums/", payouts.PayoutMinimumsView.as_view(), name="payout-minimums"),
+    path("payouts/<int:run_id>/", payouts.PayoutRunView.as_view(), name="payout-run"),
+    path(
+        "payouts/<int:run_id>/<str:kind>.csv",
+        payouts.PayoutFileView.as_view(),
+        name="payout-run-file",
+    ),
 ]

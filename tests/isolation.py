@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.models import ApiKey
 from attribution.models import SyncRun
+from commissions.models import PayoutRun
 from reporting.models import Export
 from tenancy.models import Invitation
 from tenancy.scoping import tenant_scope
@@ -90,8 +91,12 @@ REGISTRY: list[TenantURL] = [
     # exports, payables, API keys
     TenantURL("exports", methods=("get", "post")),
     TenantURL("export", lambda t: {"export_id": t.export.pk}),
-    TenantURL("payables", methods=("get", "post")),
+    TenantURL("payables"),
     TenantURL("payables-csv"),
+    TenantURL("payouts", methods=("get", "post")),
+    TenantURL("payout-minimums", methods=("get", "post")),
+    TenantURL("payout-run", lambda t: {"run_id": t.payout_run.pk}, ("get", "post")),
+    TenantURL("payout-run-file", lambda t: {"run_id": t.payout_run.pk, "kind": "plain"}),
     TenantURL("api-keys", methods=("get", "post")),
     TenantURL("api-key-revoke", lambda t: {"key_id": t.api_key.pk}, ("post",)),
 ]
@@ -123,7 +128,7 @@ def tenant_url_names() -> set[str]:
 def one_of_each(t: Any) -> None:
     """One object of each kind a tenant URL names, set as attributes of tenant `t` (REGISTRY's
     `kwargs` read them): an invitation, a connection, a store, tracking plan, campaign, product,
-    creator in it, export, API key, a held sync run and link."""
+    creator in it, export, API key, an open payout run, a held sync run and link."""
     with tenant_scope(t.org):
         t.invitation = Invitation.objects.create(
             organization=t.org, email=f"invitee@{t.org.slug}.test", role="viewer"
@@ -164,6 +169,7 @@ def one_of_each(t: Any) -> None:
         t.api_key = ApiKey.objects.create(
             name="Key", role="viewer", prefix=f"iso{t.org.slug}"[:12], key_hash="0" * 64
         )
+        t.payout_run = PayoutRun.objects.create()
         t.sync_run = SyncRun.objects.create(
             store=store,
             trigger="schedule",

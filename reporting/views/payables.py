@@ -1,29 +1,25 @@
 """Payables (finance, owners, admins): what each creator is owed per month, as a page and a
-CSV, and "mark paid" for a batch of lines, recording who and when."""
+CSV. Paying happens in payout runs (reporting/views/payouts.py): minimums, carried balances
+and the providers' files; a line here is never marked paid on its own."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
 
 from commissions.selectors.payables import (
-    PayableKey,
     payables_detail,
     payables_list,
     payout_batches_recent,
 )
-from commissions.services import payout_batch_pay
+from commissions.selectors.payouts import payout_run_open
 from core.csv import csv_download, csv_stream, neutralise
-from core.money import money_format, money_text
+from core.money import money_text
 from core.months import month_parse
-from tenancy.models import VIEW_FINANCE, User
+from tenancy.models import VIEW_FINANCE
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
 
@@ -67,35 +63,9 @@ class PayablesView(OrgView):
                 "lines": payables_list(month=month),
                 "month": month,
                 "batches": payout_batches_recent(),
+                "open_run": payout_run_open(),
             },
         )
-
-    def post(self, request: HttpRequest) -> HttpResponse:
-        lines = []
-        for token in request.POST.getlist("line"):
-            key = PayableKey.parse(token)
-            try:
-                expected = Decimal(request.POST.get(f"owed-{token}", ""))
-            except InvalidOperation:
-                key = None
-            if key is not None:
-                lines.append((key, expected))
-        try:
-            batch = payout_batch_pay(
-                lines=lines,
-                user=cast(User, request.user),
-                reference=request.POST.get("reference", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            totals = ", ".join(money_format(amount, cur) for cur, amount in batch.totals.items())
-            messages.success(
-                request,
-                f"Marked paid: {batch.conversions_count} conversion(s) and "
-                f"{batch.adjustments_count} adjustment(s), {totals}.",
-            )
-        return redirect("payables", self.organization.slug)
 
 
 class PayablesCsvView(OrgView):

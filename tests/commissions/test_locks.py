@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from decimal import Decimal
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from commissions.selectors.payables import PayableKey
-from commissions.services import conversions_decide, payout_batch_pay
+from commissions.models import Conversion
+from commissions.payouts import payout_run_create, payout_run_pay
+from commissions.services import conversions_decide
 from tenancy.scoping import tenant_scope
 from tests.factories import ConversionAdjustmentFactory
+from tests.support.payouts import paypal
 
 
 def _locking(queries: list[dict]) -> list[str]:
@@ -48,15 +49,22 @@ def test_decisions_lock_conversions_in_primary_key_order(world_a, tenant_a):
 
 def test_payouts_lock_conversions_then_adjustments_in_primary_key_order(world_a, tenant_a):
     c = world_a.conversions
+    paypal(world_a.creators[1])
     with tenant_scope(tenant_a.org):
+        Conversion.objects.filter(pk=c[5].pk).update(status="payable")
         for _ in range(2):
             ConversionAdjustmentFactory(
                 conversion=c[5], kind="clawback", included=False, commission=Decimal("-0.10")
             )
-        key = PayableKey(world_a.creators[1].pk, date(2026, 10, 1), "USD")
         with CaptureQueriesContext(connection) as ctx:
-            payout_batch_pay(lines=[(key, Decimal("1.80"))], user=tenant_a.owner)
-    conversions, adjustments = _locking(ctx.captured_queries)
+            run = payout_run_create(organization=tenant_a.org, user=tenant_a.owner)
+        conversions, adjustments = _locking(ctx.captured_queries)
+        assert _locked_by_pk(conversions, "reporting_conversion"), conversions
+        assert _locked_by_pk(adjustments, "reporting_conversionadjustment"), adjustments
+        assert 'FOR UPDATE OF "reporting_conversionadjustment"' in adjustments
+        with CaptureQueriesContext(connection) as ctx:
+            payout_run_pay(run_id=run.pk, user=tenant_a.owner)
+    run_lock, conversions, adjustments = _locking(ctx.captured_queries)
+    assert '"commissions_payoutrun"' in run_lock.split("FROM")[1]
     assert _locked_by_pk(conversions, "reporting_conversion"), conversions
     assert _locked_by_pk(adjustments, "reporting_conversionadjustment"), adjustments
-    assert 'FOR UPDATE OF "reporting_conversionadjustment"' in adjustments

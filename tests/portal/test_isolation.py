@@ -38,6 +38,8 @@ BRAND_URLS = [
     PortalURL("portal-link-qr", lambda p: {"link_id": p.links[1].pk, "fmt": "png"}),
     PortalURL("portal-earnings"),
     PortalURL("portal-earnings-csv"),
+    PortalURL("portal-payouts"),
+    PortalURL("portal-payout-details"),
 ]
 # Not about one brand: tested in test_access.py (the home lists only the account's brands).
 ACCOUNT_URLS = {"portal-home", "portal-signin", "portal-password"}
