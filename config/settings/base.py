@@ -321,6 +321,10 @@ CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 
 # Behind N trusted proxies, the client address is the Nth entry from the right of
 # X-Forwarded-For; 0 = REMOTE_ADDR. Defaults to TRUSTED_PROXY_COUNT (one client address rule).
 CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=TRUSTED_PROXY_COUNT)
+# Raw click events (partitioned by month) are kept this many months, then dropped a month at a
+# time once the daily rollup is proven to hold them; the rollup is kept forever
+# (campaigns/clicks/partitions.py).
+CLICK_EVENTS_RETENTION_MONTHS = env.int("CLICK_EVENTS_RETENTION_MONTHS", default=13)
 # Public base of /l/<code> links (a short domain); empty = SITE_URL.
 SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
 # /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a
@@ -341,6 +345,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.clicks_flush",
         "schedule": 5.0,
         "options": {"expires": 30},
+    },
+    # Daily: click partitions created three months ahead, expired ones dropped.
+    "clicks-partitions-maintain": {
+        "task": "campaigns.clicks_partitions_maintain",
+        "schedule": crontab(minute=7, hour=1),
+        "options": {"expires": 6 * 3600},
     },
     # Hourly, off minute 0: one sync per store whose cadence has elapsed.
     "attribution-sync-due-stores": {
