@@ -102,8 +102,11 @@ def test_a_partition_queried_directly_is_bound_by_row_level_security(worlds):
     alpha, bravo = worlds["alpha"], worlds["bravo"]
     when = datetime(2020, 5, 2, 15, tzinfo=UTC)
     flush.clicks_write(
-        [entry(alpha, alpha.links[0], when), entry(bravo, bravo.links[0], when)]
-        + [entry(bravo, bravo.links[1], when)]
+        [
+            entry(alpha, alpha.links[0], when),
+            entry(bravo, bravo.links[0], when),
+            entry(bravo, bravo.links[1], when),
+        ]
     )
     table = "campaigns_clickevent_p202005"
     # the app role, no tenant in scope: nothing, not even through the partition's own name
