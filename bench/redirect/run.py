@@ -112,13 +112,19 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait(port: int, timeout: float = 20) -> None:
+def _wait(port: int, timeout: float = 120) -> None:
+    """Until a worker answers: the socket listens long before the workers have booted on a
+    loaded machine (a round measured before then served nothing)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/bench/bare-302")
+            if conn.getresponse().status == 302:
                 return
-        time.sleep(0.1)
+        except OSError:
+            pass
+        time.sleep(0.2)
     raise RuntimeError("gunicorn did not start")
 
 
@@ -264,7 +270,7 @@ def main() -> int:
     try:
         _wait(port)
         for url in urls.values():  # warm up both (imports, connections, route cache)
-            load(url, 1, 2)
+            load(url, 3, 4)
         server = [*_children(gunicorn.pid), _redis_pid()]
         # Alternate short runs, so a change in background load hits both alike.
         for _ in range(args.rounds):

@@ -33,9 +33,9 @@ from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # entries per transaction: fewer commits and round trips (bench/clicks)
 STALE_MS = 60_000
-MAX_BATCHES = 40
+MAX_BATCHES = 20
 MAX_SECONDS = 20.0
 
 
