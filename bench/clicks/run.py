@@ -78,8 +78,10 @@ def _wait(port: int, timeout: float = 120) -> None:
 def _wrk(url: str, seconds: int, connections: int) -> tuple[int, float, int]:
     """(completed requests, requests/s, non-2xx/3xx)."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s"]
-        + ["-H", f"User-Agent: {BROWSER_UA}", url],
+        [
+            *("wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s"),
+            *("-H", f"User-Agent: {BROWSER_UA}", url),
+        ],
         check=True,
         capture_output=True,
         text=True,
@@ -142,7 +144,7 @@ def main() -> int:
     parser.add_argument("--drain-timeout", type=int, default=120)
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        sys.exit("Run through: .venv/bin/python -m scripts.dev exec -- .venv/bin/python " + __file__)
+        sys.exit(f"Run through: .venv/bin/python -m scripts.dev exec -- python {__file__}")
     if not shutil.which("wrk"):
         sys.exit("bench/clicks needs wrk (apt-get install wrk)")
 
@@ -162,18 +164,22 @@ def main() -> int:
     worker_log = tmp / "worker.log"
     port = _free_port()
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "benchwsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
-        + ["--worker-class", "sync", "--log-level", "warning"],
+        [
+            *(sys.executable, "-m", "gunicorn", "benchwsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)),
+            *("--worker-class", "sync", "--log-level", "warning"),
+        ],
         cwd=ROOT,
         env=_env(),
     )
     with worker_log.open("w") as log_file:
         worker = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "-B"]
-            + ["-Q", "clicks,celery", "--concurrency", "1", "-l", "info"]
-            + ["--schedule", str(tmp / "beat-schedule"), "--without-heartbeat"]
-            + ["--without-gossip", "--without-mingle"],
+            [
+                *(sys.executable, "-m", "celery", "-A", "config", "worker", "-B"),
+                *("-Q", "clicks,celery", "--concurrency", "1", "-l", "info"),
+                *("--schedule", str(tmp / "beat-schedule"), "--without-heartbeat"),
+                *("--without-gossip", "--without-mingle"),
+            ],
             cwd=ROOT,
             env=_env(),
             stdout=log_file,
@@ -214,7 +220,8 @@ def main() -> int:
                 process.kill()
                 process.wait()
 
-    added = int(redis.xinfo_stream(keys.STREAM)["entries-added"]) if redis.exists(keys.STREAM) else 0
+    stream = redis.xinfo_stream(keys.STREAM) if redis.exists(keys.STREAM) else {}
+    added = int(stream.get("entries-added", 0))
     after = _counts()
     events, distinct, hits = (a - b for a, b in zip(after, before, strict=True))
     runs = [(float(s), int(n)) for s, n in TASK_LINE.findall(worker_log.read_text())]
