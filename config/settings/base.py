@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -107,6 +108,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Queues by kind of work, so a long backfill or export never delays the click flush:
+# docker-compose.yml runs one worker service per queue group (each scalable); a worker started
+# without -Q (make run, tests) consumes all four. Tasks not routed below go to `default`.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("clicks", "sync", "exports", "default")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    # every few seconds, short: nothing else may hold its worker
+    "campaigns.clicks_flush": {"queue": "clicks"},
+    # Amazon pulls and backfills: minutes to hours
+    "attribution.sync_due_stores": {"queue": "sync"},
+    "attribution.sync_store": {"queue": "sync"},
+    # CSV exports: long streaming writes
+    "reporting.export_run": {"queue": "exports"},
+    "reporting.exports_expire": {"queue": "exports"},
+    # the rest (link generation, conversions advancing, click partition upkeep) on `default`
+}
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"
