@@ -10,13 +10,14 @@ from reporting.periods import PRESETS, period_from
 from reporting.selectors.freshness import store_freshness
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import campaign_performance, table_view
+from tenancy.replica import ReplicaReadsMixin
 from tenancy.views.base import OrgView
 
 TABLES = ("creators", "links")
 
 
-class WorkflowDashboardView(OrgView):
-    """Organisation home."""
+class WorkflowDashboardView(OrgView, ReplicaReadsMixin):
+    """Organisation home (its reads may come from the read replica: tenancy.replica)."""
 
     template_name = "reporting/overview.html"
 
@@ -36,7 +37,7 @@ class WorkflowDashboardView(OrgView):
         )
 
 
-class CampaignPerformanceView(OrgView):
+class CampaignPerformanceView(OrgView, ReplicaReadsMixin):
     template_name = "reporting/campaign_performance.html"
 
     def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
