@@ -244,7 +244,8 @@ def partitions_maintain(now: datetime | None = None) -> dict[str, list[str]]:
     """The daily job: partitions ahead, then the expired ones dropped one at a time."""
     now = now or datetime.now(UTC)
     created = partitions_ensure_ahead(now.date())
-    dropped, kept = [], []
+    dropped: list[str] = []
+    kept: list[str] = []
     for partition in partitions_expired(now):
         (dropped if partition_drop(partition) else kept).append(partition.name)
     return {"created": created, "dropped": dropped, "kept": kept}
