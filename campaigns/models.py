@@ -294,7 +294,13 @@ class LinkJob(TenantModel):
 
 class ClickEvent(TenantModel):
     """One request to /l/<code>, written by the click flush (campaigns.clicks). `click_id` is
-    minted by the redirect, so a redelivered batch writes nothing twice."""
+    minted by the redirect, so a redelivered batch writes nothing twice.
+
+    The table is partitioned by month on `occurred_at` (campaigns/clicks/partitions.py, which
+    also drops months past `CLICK_EVENTS_RETENTION_MONTHS`; `LinkClickDaily` keeps their counts
+    forever). A partitioned table's unique constraints must include the partition key, so in
+    PostgreSQL the primary key is (id, occurred_at) and a click is unique by
+    (click_id, occurred_at); `id` alone is still unique (one identity sequence)."""
 
     class UAClass(models.TextChoices):
         BROWSER = "browser", "Browser"
@@ -303,8 +309,12 @@ class ClickEvent(TenantModel):
         BOT = "bot", "Bot"
         HEAD = "head", "HEAD request"
 
-    click_id = models.UUIDField(unique=True)
-    link = models.ForeignKey(AffiliateLink, on_delete=models.CASCADE, related_name="clicks")
+    click_id = models.UUIDField()
+    # indexed by clickevent_link_time (link, occurred_at): a second index on link alone would
+    # only slow the flush's inserts
+    link = models.ForeignKey(
+        AffiliateLink, on_delete=models.CASCADE, related_name="clicks", db_index=False
+    )
     occurred_at = models.DateTimeField()
     sub_id = models.CharField(max_length=64, blank=True)
     ip_hash = models.CharField(max_length=64, blank=True)
@@ -317,6 +327,11 @@ class ClickEvent(TenantModel):
 
     class Meta:
         indexes = [models.Index(fields=["link", "occurred_at"], name="clickevent_link_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["click_id", "occurred_at"], name="clickevent_click_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return str(self.click_id)

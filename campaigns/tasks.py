@@ -7,6 +7,7 @@ import logging
 from celery import shared_task
 
 from campaigns.clicks.flush import clicks_flush
+from campaigns.clicks.partitions import partitions_maintain
 from campaigns.models import LinkJob
 from campaigns.services.links import link_job_fail, link_job_step
 from tenancy.scoping import tenant_scope
@@ -20,6 +21,14 @@ def clicks_flush_task() -> int:
     """Every few seconds (beat): move clicks from the Redis stream to PostgreSQL. Crosses
     tenants like a scheduler; each tenant's rows are written in its own scope."""
     return clicks_flush()
+
+
+@shared_task(name="campaigns.clicks_partitions_maintain", acks_late=True, ignore_result=True)
+def clicks_partitions_maintain_task() -> dict[str, list[str]]:
+    """Daily (beat): click partitions for this month and three ahead (idempotent); partitions
+    past CLICK_EVENTS_RETENTION_MONTHS dropped one at a time, each only once the daily rollup
+    is proven to hold its clicks. Crosses tenants like a scheduler."""
+    return partitions_maintain()
 
 
 @tenant_task(name="campaigns.links_generate", atomic=False)

@@ -19,8 +19,20 @@ def tenant_tables() -> list[str]:
 
 
 def rls_problems(cursor) -> list[str]:  # type: ignore[no-untyped-def]
-    """Tenant tables without ENABLE + FORCE row-level security and a policy."""
+    """Tenant tables, and the partitions of partitioned ones (a query naming a partition is
+    bound only by the partition's own policy), without ENABLE + FORCE row-level security and a
+    policy."""
     tables = tenant_tables()
+    cursor.execute(
+        """
+        SELECT c.relname FROM pg_inherits i
+        JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+        JOIN pg_namespace n ON n.oid = p.relnamespace
+        WHERE n.nspname = current_schema() AND p.relname = ANY(%s)
+        """,
+        [tables],
+    )
+    tables = sorted({*tables, *(row[0] for row in cursor.fetchall())})
     cursor.execute(
         """
         SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -87,31 +87,41 @@ def _creators() -> list[Creator]:
 
 
 def _clicks(campaign: Campaign, *, days: int, seed: str) -> None:
-    """First-party clicks over the last `days` days; ids derive from the seed, link and
-    index, so writing them again is a no-op."""
+    """First-party clicks over the last `days` days. Each UTC day's clicks derive from the
+    seed, link and date (ids and times alike; none in the future), so writing them again is a
+    no-op: a click is the same row when both its id and its time are (the table is partitioned
+    by time)."""
     links = list(
         AffiliateLink.objects.filter(campaign=campaign, is_active=True).values_list(
             "pk", "code", "organization_id"
         )
     )
     now = timezone.now()
+    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
     entries = []
     for link_id, code, organization_id in links:
-        rng = random.Random(f"{seed}:{code}")
         for day in range(days):
+            midnight = today - timedelta(days=day)
+            label = midnight.date().isoformat()
+            rng = random.Random(f"{seed}:{code}:{label}")
             for n in range(rng.randint(0, 12)):
-                ts: datetime = now - timedelta(days=day, seconds=rng.randint(0, 86_000))
+                ts: datetime = midnight + timedelta(seconds=rng.randint(0, 86_000))
                 bot = rng.random() < 0.15
+                sub = rng.choice(["", "", "", "story", "bio", "reel"])
+                device = rng.choice(["mobile", "mobile", "browser"])
+                referrer = rng.choice(["l.instagram.com", "www.tiktok.com", ""])
+                if ts > now:
+                    continue
                 entries.append(
                     {
-                        "id": uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{code}:{day}:{n}").hex,
+                        "id": uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{code}:{label}:{n}").hex,
                         "link": str(link_id),
                         "org": str(organization_id),
                         "ts": f"{ts.timestamp():.6f}",
-                        "sub": rng.choice(["", "", "", "story", "bio", "reel"]),
+                        "sub": sub,
                         "ip": uuid.uuid5(uuid.NAMESPACE_DNS, f"{code}{n % 7}").hex * 2,
-                        "ua": "preview" if bot else rng.choice(["mobile", "mobile", "browser"]),
-                        "ref": "" if bot else rng.choice(["l.instagram.com", "www.tiktok.com", ""]),
+                        "ua": "preview" if bot else device,
+                        "ref": "" if bot else referrer,
                         "u": "0" if bot or n % 4 == 3 else "1",
                         "bot": "1" if bot else "0",
                         "self": "0",

@@ -40,6 +40,11 @@ def current_tenant_id_or_none() -> int | None:
     return _tenant_id.get()
 
 
+def current_user_id_or_none() -> int | None:
+    """The user of `user_scope`, if any (the replica connection sets it too: tenancy.replica)."""
+    return _user_id.get()
+
+
 def _set_db(name: str, value: int | None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(

@@ -3,9 +3,11 @@
 `clicks_flush` reads the stream through the consumer group (first reclaiming entries another
 reader left pending for too long, e.g. a worker that died), writes them with `clicks_write`,
 then acknowledges and deletes them. `clicks_write` inserts events with
-ON CONFLICT (click_id) DO NOTHING and adds only the rows it really inserted to the daily
-rollup, in the same transaction per tenant: a batch delivered twice (crash between the insert
-and the XACK) writes nothing twice."""
+ON CONFLICT (click_id, occurred_at) DO NOTHING (the table is partitioned by month, so a
+click's uniqueness includes its time, minted with the id by the redirect) and adds only the
+rows it really inserted to the daily rollup, in the same transaction per tenant: a batch
+delivered twice (crash between the insert and the XACK) writes nothing twice. A month without
+a partition yet gets one first (campaigns.clicks.partitions)."""
 
 from __future__ import annotations
 
@@ -24,16 +26,16 @@ import redis
 from django.db import connection
 from psycopg2.extras import execute_values
 
-from campaigns.clicks import keys
+from campaigns.clicks import keys, partitions
 from campaigns.clicks.keys import ENTRY_FIELDS
 from campaigns.models import AffiliateLink
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
+BATCH = 2000  # entries per transaction: fewer commits and round trips (bench/clicks)
 STALE_MS = 60_000
-MAX_BATCHES = 40
+MAX_BATCHES = 20
 MAX_SECONDS = 20.0
 
 
@@ -67,7 +69,7 @@ _INSERT = """
 INSERT INTO campaigns_clickevent (organization_id, click_id, link_id, occurred_at, sub_id,
     ip_hash, ua_class, referrer_host, is_unique, is_bot, is_self)
 VALUES %s
-ON CONFLICT (click_id) DO NOTHING
+ON CONFLICT (click_id, occurred_at) DO NOTHING
 RETURNING click_id
 """
 _ROLLUP = """
@@ -86,8 +88,11 @@ def clicks_write(entries: Iterable[dict[str, str]]) -> int:
     in its own scope (row-level security); entries naming a link the tenant does not have are
     dropped."""
     by_org: dict[int, list[dict[str, str]]] = defaultdict(list)
+    months = set()
     for entry in entries:
         by_org[int(entry["org"])].append(entry)
+        months.add(partitions.month_of(datetime.fromtimestamp(float(entry["ts"]), UTC)))
+    partitions.partitions_ensure(months)
     written = 0
     for organization_id, items in sorted(by_org.items()):
         written += _write_tenant(organization_id, items)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -43,6 +44,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",  # first: its header reaches redirects answered below it too
     "django.middleware.security.SecurityMiddleware",
+    "tenancy.replica.ReplicaPinMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +85,19 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica (streaming replication of the same database, same application role): the
+# dashboards, exports and the creator portal read from it, never inside a transaction that
+# wrote and never for a visitor who wrote in the last DATABASE_REPLICA_PIN_SECONDS
+# (tenancy/replica.py). Unset: everything reads the primary.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL", default="")
+DATABASE_REPLICA_PIN_SECONDS = env.int("DATABASE_REPLICA_PIN_SECONDS", default=10)
+DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["tenancy.replica.ReplicaRouter"]
 
 # --- Redis: cache, Celery broker, click buffer ------------------------------------------
 REDIS_URL = env("REDIS_URL")
@@ -107,6 +122,22 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+# Queues by kind of work, so a long backfill or export never delays the click flush:
+# docker-compose.yml runs one worker service per queue group (each scalable); a worker started
+# without -Q (make run, tests) consumes all four. Tasks not routed below go to `default`.
+CELERY_TASK_QUEUES = [Queue(name) for name in ("clicks", "sync", "exports", "default")]
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ROUTES = {
+    # every few seconds, short: nothing else may hold its worker
+    "campaigns.clicks_flush": {"queue": "clicks"},
+    # Amazon pulls and backfills: minutes to hours
+    "attribution.sync_due_stores": {"queue": "sync"},
+    "attribution.sync_store": {"queue": "sync"},
+    # CSV exports: long streaming writes
+    "reporting.export_run": {"queue": "exports"},
+    "reporting.exports_expire": {"queue": "exports"},
+    # the rest (link generation, conversions advancing, click partition upkeep) on `default`
+}
 
 # --- Accounts -----------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenancy.User"
@@ -332,6 +363,10 @@ CLICKS_ROUTE_TTL_SECONDS = env.int("CLICKS_ROUTE_TTL_SECONDS", default=7 * 24 * 
 # Behind N trusted proxies, the client address is the Nth entry from the right of
 # X-Forwarded-For; 0 = REMOTE_ADDR. Defaults to TRUSTED_PROXY_COUNT (one client address rule).
 CLICKS_FORWARDED_FOR_DEPTH = env.int("CLICKS_FORWARDED_FOR_DEPTH", default=TRUSTED_PROXY_COUNT)
+# Raw click events (partitioned by month) are kept this many months, then dropped a month at a
+# time once the daily rollup is proven to hold them; the rollup is kept forever
+# (campaigns/clicks/partitions.py).
+CLICK_EVENTS_RETENTION_MONTHS = env.int("CLICK_EVENTS_RETENTION_MONTHS", default=13)
 # Public base of /l/<code> links (a short domain); empty = SITE_URL.
 SHORT_LINK_BASE_URL = env("SHORT_LINK_BASE_URL", default="").rstrip("/")
 # /l/<code> is answered by the first middleware, before sessions, CSRF, auth and the rest: a
@@ -352,6 +387,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "campaigns.clicks_flush",
         "schedule": 5.0,
         "options": {"expires": 30},
+    },
+    # Daily: click partitions created three months ahead, expired ones dropped.
+    "clicks-partitions-maintain": {
+        "task": "campaigns.clicks_partitions_maintain",
+        "schedule": crontab(minute=7, hour=1),
+        "options": {"expires": 6 * 3600},
     },
     # Hourly, off minute 0: one sync per store whose cadence has elapsed.
     "attribution-sync-due-stores": {

@@ -42,3 +42,11 @@ WHITENOISE_AUTOREFRESH = True
 REDIS_URL = _TEST_REDIS_URL  # raw Redis users (token cache, click stream) share the test DB
 AMAZON_HTTP_TIMEOUT = 2.0
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not hold the test DB)
+# A second connection to the test database as the read replica (tenancy.replica): off unless a
+# test turns DATABASE_REPLICA_READS on (tests/tenancy/test_replica.py).
+DATABASES["replica"] = {  # noqa: F405
+    **DATABASES["default"],  # noqa: F405
+    "ATOMIC_REQUESTS": False,
+    "TEST": {"MIRROR": "default"},
+}
+DATABASE_REPLICA_READS = False

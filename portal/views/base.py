@@ -10,18 +10,18 @@ from typing import Any, ClassVar, cast
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views import View
 
 from creators.models import Creator
 from creators.selectors import portal_brands_for_user
 from portal.selectors import portal_creator_for_user
 from tenancy.access import organization_activate
 from tenancy.models import Organization, User
+from tenancy.replica import ReplicaReadsMixin
 
 NOT_FOUND = "No such brand."
 
 
-class PortalView(View):
+class PortalView(ReplicaReadsMixin):
     template_name: ClassVar[str | None] = None
 
     organization: Organization

@@ -21,6 +21,7 @@ from reporting.exports.csv import csv_chunks
 from reporting.exports.query import ExportQuery, export_estimate
 from reporting.models import Export
 from tenancy.models import User
+from tenancy.replica import replica_reads
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,9 @@ def _write(export: Export) -> None:
             cache.set(_progress_key(export.pk), rows, 24 * 3600)
 
     size = 0
-    with open(partial, "wb") as out:
+    # the rows may come from the read replica (tenancy.replica); the job's own row is written
+    # to the primary below
+    with open(partial, "wb") as out, replica_reads():
         for chunk in csv_chunks(export_query_of(export), on_rows=progress):
             out.write(chunk)
             size += len(chunk)

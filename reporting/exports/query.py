@@ -22,11 +22,12 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connections
 
 from attribution.models import METRIC_FIELDS, Store
 from commissions.models import Conversion
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
+from tenancy.replica import read_alias
 from tenancy.scoping import current_tenant_id
 
 GROUPINGS = ("day", "campaign", "creator", "link")
@@ -280,11 +281,11 @@ def export_records(q: ExportQuery, *, chunk_size: int = 2000) -> Iterator[tuple]
     """The raw records (date, store_id, key_id, label, *SUMMED) of export_rows: the CSV writer's
     fast path."""
     sql, params = export_sql(q)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         # A cursor is planned for its first rows by default (cursor_tuple_fraction 0.1:
         # nested loops); the export reads every row, so plan for all of them like COPY does.
         cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
-    with connection.chunked_cursor() as cursor:
+    with connections[read_alias()].chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while True:
             records = cursor.fetchmany(chunk_size)
@@ -298,7 +299,7 @@ def export_page(
 ) -> tuple[list[Row], bool]:
     """One keyset page of rows (the API): (rows, more follow)."""
     sql, params = export_sql(q, after=after, limit=size + 1)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         rows = [_row(r) for r in cursor.fetchall()]
     return rows[:size], len(rows) > size
@@ -310,7 +311,7 @@ def row_cursor_key(row: Row) -> tuple[date, int, int]:
 
 def export_estimate(q: ExportQuery) -> int:
     """Fact rows in the range: an upper bound of the export's rows from Amazon (cheap)."""
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM attribution_dailymetric WHERE organization_id = %s "
             "AND level = %s AND date BETWEEN %s AND %s AND store_id = ANY(%s)",

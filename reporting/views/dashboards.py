@@ -11,13 +11,14 @@ from reporting.selectors.freshness import store_freshness
 from reporting.selectors.onboarding import onboarding_checklist
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import campaign_performance, table_view
+from tenancy.replica import ReplicaReadsMixin
 from tenancy.views.base import OrgView
 
 TABLES = ("creators", "links")
 
 
-class WorkflowDashboardView(OrgView):
-    """Organisation home."""
+class WorkflowDashboardView(OrgView, ReplicaReadsMixin):
+    """Organisation home (its reads may come from the read replica: tenancy.replica)."""
 
     template_name = "reporting/overview.html"
 
@@ -38,7 +39,7 @@ class WorkflowDashboardView(OrgView):
         )
 
 
-class CampaignPerformanceView(OrgView):
+class CampaignPerformanceView(OrgView, ReplicaReadsMixin):
     template_name = "reporting/campaign_performance.html"
 
     def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:

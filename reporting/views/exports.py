@@ -29,6 +29,7 @@ from reporting.forms import ExportForm
 from reporting.models import Export
 from reporting.selectors.exports import export_file_get, export_get, exports_recent
 from tenancy.models import User
+from tenancy.replica import replica_reads
 from tenancy.scoping import tenant_scope
 from tenancy.views.base import OrgView
 
@@ -37,10 +38,11 @@ RECENT = 10
 
 def csv_response(organization_id: int, query: ExportQuery, filename: str) -> StreamingHttpResponse:
     """Stream the export. The view's transaction has ended by the time the body is sent, so the
-    body opens its own tenant scope (and server-side cursor) while it streams."""
+    body opens its own tenant scope (and server-side cursor) while it streams, reading from the
+    read replica when there is one (tenancy.replica)."""
 
     def body() -> Iterator[bytes]:
-        with tenant_scope(organization_id):
+        with tenant_scope(organization_id), replica_reads():
             yield from csv_chunks(query)
 
     return csv_download(body(), filename=filename)
