@@ -36,13 +36,18 @@ MARKETPLACES: dict[str, Marketplace] = {
     "CA": Marketplace("CA", "CAD", "America/Los_Angeles", "NA", "A2EUQ1WTGCTBG2", "amazon.ca"),
     "UK": Marketplace("UK", "GBP", "Europe/London", "EU", "A1F83G8C2ARO7P", "amazon.co.uk"),
     "DE": Marketplace("DE", "EUR", "Europe/Paris", "EU", "A1PA6795UKMFR9", "amazon.de"),
+    "JP": Marketplace("JP", "JPY", "Asia/Tokyo", "FE", "A1VC38T7YXB528", "amazon.co.jp"),
 }
+# The time zones are the ones Amazon Ads gives each marketplace's profiles (reports and "days"
+# are in them): the product's `attribution.amazon.marketplaces.MARKETPLACE_TIME_ZONES` has the
+# same table, and tests/sandbox check the two agree.
 # (slot name, marketplace, legacy?) - the legacy slot is an old AMAZON_ATTRIBUTION profile.
 PROFILE_SLOTS: tuple[tuple[str, str, bool], ...] = (
     ("US", "US", False),
     ("CA", "CA", False),
     ("UK", "UK", False),
     ("DE", "DE", False),
+    ("JP", "JP", False),
     ("US-legacy", "US", True),
 )
 
@@ -119,7 +124,7 @@ def _rng(*parts: object) -> random.Random:
 
 
 def derive_profiles(seed: int, refresh_token: str) -> list[Profile]:
-    """The five profiles of the account behind ``refresh_token`` (deterministic)."""
+    """The six profiles of the account behind ``refresh_token`` (deterministic)."""
     account = _digest(seed, refresh_token)
     account_type = "seller" if account[0] % 2 == 0 else "vendor"
     profiles = []

@@ -12,6 +12,7 @@ from campaigns.services import (
     product_remove,
     products_add,
 )
+from campaigns.services.products import product_lookup
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors
 from tenancy.models import MANAGE_CAMPAIGNS
@@ -53,3 +54,27 @@ class ProductRemoveView(CampaignMixin, ManagerView):
         product_remove(product=product)
         messages.success(request, f"{product.asin} removed; its links no longer redirect.")
         return self.back(campaign)
+
+
+MAX_PREVIEWS = 5
+
+
+class ProductLookupView(CampaignMixin, ManagerView):
+    """htmx: what Amazon's catalog says about the ASINs typed into "Add products" (the first
+    few lines), before anything is saved."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    template_name = "campaigns/partials/product_lookup.html"
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        lines = [line for line in request.GET.get("products", "").splitlines() if line.strip()]
+        asins = []
+        for line in lines[:MAX_PREVIEWS]:
+            sep = "\t" if "\t" in line else ","
+            asins.append(line.partition(sep)[0].strip())
+        lookups = [product_lookup(store=campaign.store, asin=a) for a in asins]
+        return self.render(
+            request,
+            {"campaign": campaign, "lookups": lookups, "more": max(0, len(lines) - MAX_PREVIEWS)},
+        )
