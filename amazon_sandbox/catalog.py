@@ -209,6 +209,18 @@ def product(seed: int, asin: str) -> Product:
     return Product(asin, price, name, category, subcategory, group)
 
 
+# What costs 1 USD in each marketplace's currency (whole yen: JPY has no minor unit).
+PRICE_FACTOR = {"USD": 1.0, "CAD": 1.35, "GBP": 0.8, "EUR": 0.92, "JPY": 150.0}
+
+
+def local_price(usd: float, currency: str) -> float:
+    """A catalog price in the marketplace's currency (USD prices unchanged)."""
+    if currency in ("", "USD"):
+        return usd
+    value = usd * PRICE_FACTOR.get(currency, 1.0)
+    return float(round(value)) if currency == "JPY" else round(value, 2)
+
+
 def halo_asin(seed: int, advertiser_id: str, index: int) -> str:
     """Another product of the advertiser's brand (brand-halo purchases)."""
     return "B0" + base64.b32encode(_digest(seed, "halo", advertiser_id, index)).decode()[:8]

@@ -8,7 +8,7 @@ from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from . import consent, products, shoppers
-from .catalog import ASIN_RE, parse_maas, product, store_asin, valid_tag_value
+from .catalog import ASIN_RE, local_price, parse_maas, product, store_asin, valid_tag_value
 from .clicks import TrafficError, generate_traffic, make_click, parse_traffic
 from .clock import parse_iso
 from .faults import FaultConfigError
@@ -140,9 +140,9 @@ def product_page(state: SandboxState, req: Request, m: re.Match[str]) -> Respons
     item = product(state.seed, asin)
     known = products.catalog(state.extra_products).get(asin)
     name = known[0] if known else item.name
-    return html_response(
-        200, consent.product_page(asin, name, item.price, _currency(state, req), note)
-    )
+    currency = _currency(state, req)
+    price = local_price(item.price, currency)
+    return html_response(200, consent.product_page(asin, name, price, currency, note))
 
 
 def store_page(state: SandboxState, req: Request, m: re.Match[str]) -> Response:

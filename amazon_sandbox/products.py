@@ -29,7 +29,7 @@ import re
 from html import escape
 from typing import Any
 
-from .catalog import ASIN_RE, MARKETPLACES, Profile, product
+from .catalog import ASIN_RE, MARKETPLACES, Profile, local_price, product
 from .web import HttpError, Request, Response, json_response, maas_error
 
 MAX_ITEMS = 300
@@ -41,8 +41,6 @@ AVAILABILITY = (
     "LEADTIME",
     "AVAILABLE_DATE",
 )
-# How a marketplace prices what costs 1 USD (whole yen: JPY has no minor unit).
-PRICE_FACTOR = {"USD": 1.0, "CAD": 1.35, "GBP": 0.8, "EUR": 0.92, "JPY": 150.0}
 
 # (title, brand, category): what Amazon's catalog says about the demo brands' products.
 KNOWN_PRODUCTS: dict[str, tuple[str, str, str]] = {
@@ -100,9 +98,7 @@ def catalog(extra: dict[str, tuple[str, str, str]]) -> dict[str, tuple[str, str,
 
 
 def _price(seed: int, asin: str, currency: str) -> tuple[float, float]:
-    usd = product(seed, asin).price
-    factor = PRICE_FACTOR.get(currency, 1.0)
-    pay = round(usd * factor) if currency == "JPY" else round(usd * factor, 2)
+    pay = local_price(product(seed, asin).price, currency)
     basis = round(pay * 1.25) if currency == "JPY" else round(pay * 1.25, 2)
     return float(pay), float(basis)
 

@@ -255,7 +255,9 @@ class SandboxState:
         """The (cached) simulated shopper journey of a click."""
         cached = self._journeys.get(click.id)
         if cached is None or cached.click != click:
-            cached = self._journeys[click.id] = simulate(click, self.seed)
+            profile = self.advertisers.get(click.advertiser_id)
+            currency = profile.marketplace.currency if profile else "USD"
+            cached = self._journeys[click.id] = simulate(click, self.seed, currency)
         return cached
 
     # -- control ---------------------------------------------------------------------
