@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,10 +14,16 @@ from campaigns.services import (
     product_remove,
     products_add,
 )
-from campaigns.services.products import product_lookup
+from campaigns.services.products import (
+    MetadataUnavailable,
+    product_lookup,
+    products_metadata_refresh,
+)
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors
 from tenancy.models import MANAGE_CAMPAIGNS
+
+INLINE_METADATA = 20
 
 
 class CampaignProductsView(CampaignView):
@@ -33,6 +41,10 @@ class CampaignProductsView(CampaignView):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
+                if len(added) <= INLINE_METADATA:
+                    # Amazon's title and picture at once (else the queued refresh brings them)
+                    with contextlib.suppress(MetadataUnavailable):
+                        products_metadata_refresh(store=campaign.store, products=added)
                 messages.success(
                     request,
                     f"{len(added)} product{'s' if len(added) != 1 else ''} in the campaign.",
