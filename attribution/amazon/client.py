@@ -280,9 +280,7 @@ class AmazonAds:
                 "pageIndex": 0,
                 "pageSize": len(chunk),
             }
-            payload = self._call(
-                Metadata, profile_id, lambda c, b=body: c.get_products_metadata(body=b).payload
-            )
+            payload = self._call(Metadata, profile_id, partial(_products_metadata, body=body))
             items = payload.get("ProductMetadataList") if isinstance(payload, dict) else None
             for item in items or []:
                 if isinstance(item, dict) and str(item.get("asin") or "").upper() in chunk:
@@ -298,6 +296,10 @@ class AmazonAds:
             yield rows
             if not cursor:
                 return
+
+
+def _products_metadata(client: Any, body: dict[str, Any]) -> Any:
+    return client.get_products_metadata(body=body).payload
 
 
 def _metric_list(body: dict[str, Any]) -> list[str]:

@@ -43,7 +43,4 @@ REDIS_URL = _TEST_REDIS_URL  # raw Redis users (token cache, click stream) share
 AMAZON_HTTP_TIMEOUT = 2.0
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405  (live-server threads must not hold the test DB)
 # Product pictures from the Amazon sandbox (http on this machine, any port), as in local.py.
-CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [  # noqa: F405
-    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],  # noqa: F405
-    "http://127.0.0.1:*",
-]
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [SELF, "https:", "http://127.0.0.1:*"]  # noqa: F405
