@@ -77,7 +77,7 @@ BRANDS: dict[str, Brand] = {
             DemoCampaign(
                 "Holiday Gift Guide",
                 "US",
-                OUTDOOR[2:],
+                OUTDOOR[2:5],
                 ("Jane Doe", "Sam Lee", "Priya Nair", "Marco Rossi"),
                 days_ago=10,
                 rate=Decimal("10.00"),
@@ -152,6 +152,13 @@ def _campaign(store: Store, plan: TrackingPlan, spec: DemoCampaign) -> Campaign:
     campaign = Campaign.objects.filter(store=store, name=spec.name, is_demo=True).first()
     if campaign is not None:
         return campaign
+    # A demo database from before campaigns were marked: the demo's campaign of that name
+    # (these organisations exist only in the demo) becomes the marked one, not a second one.
+    earlier = Campaign.objects.filter(store=store, name=spec.name, is_demo=False).first()
+    if earlier is not None:
+        Campaign.objects.filter(pk=earlier.pk).update(is_demo=True)
+        earlier.is_demo = True
+        return earlier
     today = store.today()
     campaign = campaign_create(
         store=store,

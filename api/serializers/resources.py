@@ -123,6 +123,10 @@ class CampaignUpdateSerializer(CampaignWriteSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
+    image_url = serializers.CharField(
+        read_only=True, help_text="Amazon's product picture (a URL), or empty."
+    )
+
     class Meta:
         model = Product
         fields = [
