@@ -233,7 +233,7 @@ class Product(TenantModel):
 
     @property
     def label(self) -> str:
-        return self.title or self.amazon_title or self.asin
+        return self.display_title or self.asin
 
     @property
     def display_title(self) -> str:
