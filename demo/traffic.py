@@ -28,7 +28,7 @@ from tenancy.scoping import tenant_scope
 
 HISTORY_DAYS = 42
 VISITS_PER_DAY = [3, 14]  # per link
-LIVE_VISITS_PER_HOUR = 120  # over every demo link together
+LIVE_VISITS_PER_HOUR = 60  # over every demo link together: a visit a minute
 
 
 @dataclass
