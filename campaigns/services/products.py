@@ -160,14 +160,31 @@ class Lookup:
         return self.listing is not None
 
 
+def products_lookup(*, store: Store, asins: list[str]) -> list[Lookup]:
+    """Amazon's catalog entries for these ASINs in the store's marketplace, in their order
+    (one Amazon call for all; nothing is stored)."""
+    cleaned: list[tuple[str, str | None]] = []
+    for raw in asins:
+        try:
+            cleaned.append((raw, amazon_ids.normalize_asin(raw)))
+        except ValidationError:
+            cleaned.append((raw, None))
+    valid = sorted({asin for _, asin in cleaned if asin})
+    listings: dict[str, Listing] = {}
+    error = ""
+    if valid:
+        try:
+            listings = _ask(store, valid)
+        except MetadataUnavailable as exc:
+            error = exc.message
+    return [
+        Lookup(asin=asin, valid=True, listing=listings.get(asin), error=error)
+        if asin
+        else Lookup(asin=raw.strip()[:20], valid=False)
+        for raw, asin in cleaned
+    ]
+
+
 def product_lookup(*, store: Store, asin: str) -> Lookup:
-    """Amazon's catalog entry for one ASIN in the store's marketplace (nothing is stored)."""
-    try:
-        clean = amazon_ids.normalize_asin(asin)
-    except ValidationError:
-        return Lookup(asin=asin.strip()[:20], valid=False)
-    try:
-        listings = _ask(store, [clean])
-    except MetadataUnavailable as exc:
-        return Lookup(asin=clean, valid=True, error=exc.message)
-    return Lookup(asin=clean, valid=True, listing=listings.get(clean))
+    """Amazon's catalog entry for one ASIN (see `products_lookup`)."""
+    return products_lookup(store=store, asins=[asin])[0]

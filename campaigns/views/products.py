@@ -16,7 +16,7 @@ from campaigns.services import (
 )
 from campaigns.services.products import (
     MetadataUnavailable,
-    product_lookup,
+    products_lookup,
     products_metadata_refresh,
 )
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
@@ -85,7 +85,7 @@ class ProductLookupView(CampaignMixin, ManagerView):
         for line in lines[:MAX_PREVIEWS]:
             sep = "\t" if "\t" in line else ","
             asins.append(line.partition(sep)[0].strip())
-        lookups = [product_lookup(store=campaign.store, asin=a) for a in asins]
+        lookups = products_lookup(store=campaign.store, asins=asins)
         return self.render(
             request,
             {"campaign": campaign, "lookups": lookups, "more": max(0, len(lines) - MAX_PREVIEWS)},
