@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from . import reports
+from . import products, reports
 from .catalog import PUBLISHERS, Profile, macro_tag, nonmacro_tag
 from .state import AccessToken, SandboxState
 from .web import HttpError, Request, Response, json_response, maas_error
@@ -164,3 +164,21 @@ def build_rows(
         state.clicks,
         lambda: reports.build_report(parsed, profile, state.clicks, state.journey, now, state.seed),
     )
+
+
+def product_metadata(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
+    """``POST /product/metadata``: the profile's catalog products among those asked for (see
+    `products`: an ASIN the catalog does not have is left out of the list, as Amazon does)."""
+    profile = scoped_profile(state, req)
+    try:
+        payload = products.metadata_page(
+            state.seed,
+            req.json(),
+            profile,
+            products.catalog(state.extra_products),
+            state.product_availability,
+            products.request_base_url(req),
+        )
+    except products.MetadataError as exc:
+        return maas_error(400, str(exc))
+    return products.metadata_response(payload)

@@ -36,13 +36,18 @@ MARKETPLACES: dict[str, Marketplace] = {
     "CA": Marketplace("CA", "CAD", "America/Los_Angeles", "NA", "A2EUQ1WTGCTBG2", "amazon.ca"),
     "UK": Marketplace("UK", "GBP", "Europe/London", "EU", "A1F83G8C2ARO7P", "amazon.co.uk"),
     "DE": Marketplace("DE", "EUR", "Europe/Paris", "EU", "A1PA6795UKMFR9", "amazon.de"),
+    "JP": Marketplace("JP", "JPY", "Asia/Tokyo", "FE", "A1VC38T7YXB528", "amazon.co.jp"),
 }
+# The time zones are the ones Amazon Ads gives each marketplace's profiles (reports and "days"
+# are in them): the product's `attribution.amazon.marketplaces.MARKETPLACE_TIME_ZONES` has the
+# same table, and tests/sandbox check the two agree.
 # (slot name, marketplace, legacy?) - the legacy slot is an old AMAZON_ATTRIBUTION profile.
 PROFILE_SLOTS: tuple[tuple[str, str, bool], ...] = (
     ("US", "US", False),
     ("CA", "CA", False),
     ("UK", "UK", False),
     ("DE", "DE", False),
+    ("JP", "JP", False),
     ("US-legacy", "US", True),
 )
 
@@ -119,7 +124,7 @@ def _rng(*parts: object) -> random.Random:
 
 
 def derive_profiles(seed: int, refresh_token: str) -> list[Profile]:
-    """The five profiles of the account behind ``refresh_token`` (deterministic)."""
+    """The six profiles of the account behind ``refresh_token`` (deterministic)."""
     account = _digest(seed, refresh_token)
     account_type = "seller" if account[0] % 2 == 0 else "vendor"
     profiles = []
@@ -202,6 +207,18 @@ def product(seed: int, asin: str) -> Product:
     category, subcategory, group = rng.choice(_CATEGORIES)
     name = f"Sandbox {subcategory} {asin[-4:]}"
     return Product(asin, price, name, category, subcategory, group)
+
+
+# What costs 1 USD in each marketplace's currency (whole yen: JPY has no minor unit).
+PRICE_FACTOR = {"USD": 1.0, "CAD": 1.35, "GBP": 0.8, "EUR": 0.92, "JPY": 150.0}
+
+
+def local_price(usd: float, currency: str) -> float:
+    """A catalog price in the marketplace's currency (USD prices unchanged)."""
+    if currency in ("", "USD"):
+        return usd
+    value = usd * PRICE_FACTOR.get(currency, 1.0)
+    return float(round(value)) if currency == "JPY" else round(value, 2)
 
 
 def halo_asin(seed: int, advertiser_id: str, index: int) -> str:

@@ -69,7 +69,8 @@ def product_page(asin: str, name: str, price: float, currency: str, note: str) -
     """Stand-in Amazon product detail page."""
     body = (
         f"<h1>Amazon sandbox &ndash; product {escape(asin)}</h1>"
-        f"<p><b>{escape(name)}</b></p><p>Price: {price:.2f} {escape(currency)}</p>"
+        f"<p><b>{escape(name)}</b></p><p>Price: {price:,.{0 if currency == 'JPY' else 2}f} "
+        f"{escape(currency)}</p>"
         "<div class=buttons><button class=allow type=button>Add to Cart</button>"
         "<button class=deny type=button>Buy Now</button></div>"
         f"<p class=muted>{escape(note)}</p>"

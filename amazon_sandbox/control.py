@@ -7,8 +7,8 @@ from datetime import timedelta
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
-from . import consent
-from .catalog import ASIN_RE, parse_maas, product, store_asin, valid_tag_value
+from . import consent, products, shoppers
+from .catalog import ASIN_RE, local_price, parse_maas, product, store_asin, valid_tag_value
 from .clicks import TrafficError, generate_traffic, make_click, parse_traffic
 from .clock import parse_iso
 from .faults import FaultConfigError
@@ -100,6 +100,8 @@ def _record_click(state: SandboxState, req: Request, asin: str) -> str:
     """Record a click if the query string carries a valid tag; returns a note for the page."""
     if req.method == "HEAD":
         return "HEAD request: no click recorded."
+    if shoppers.CONSENT_COOKIE in (req.header("Cookie") or ""):
+        return "Cookies declined on the consent banner: Amazon does not attribute this visit."
     parsed = parse_maas(req.arg("maas"))
     if parsed is None:
         return "No Amazon Attribution tag: no click recorded."
@@ -136,9 +138,11 @@ def product_page(state: SandboxState, req: Request, m: re.Match[str]) -> Respons
         )
     note = _record_click(state, req, asin)
     item = product(state.seed, asin)
-    return html_response(
-        200, consent.product_page(asin, item.name, item.price, _currency(state, req), note)
-    )
+    known = products.catalog(state.extra_products).get(asin)
+    name = known[0] if known else item.name
+    currency = _currency(state, req)
+    price = local_price(item.price, currency)
+    return html_response(200, consent.product_page(asin, name, price, currency, note))
 
 
 def store_page(state: SandboxState, req: Request, m: re.Match[str]) -> Response:
@@ -153,3 +157,42 @@ def index(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
     """``GET /``: a landing page."""
     host = req.header("Host") or "127.0.0.1"
     return html_response(200, consent.index_page(f"http://{host}"))
+
+
+def catalog(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
+    """``POST /sandbox/catalog``: add products to the catalog the metadata API answers from."""
+    try:
+        added = products.register(req.json(), state.extra_products, state.product_availability)
+    except products.MetadataError as exc:
+        return maas_error(400, str(exc))
+    return json_response(
+        200, {"added": added, "products": len(products.catalog(state.extra_products))}
+    )
+
+
+def product_image(state: SandboxState, _req: Request, m: re.Match[str]) -> Response:
+    """``GET /images/I/<ASIN>.svg``: the picture the metadata's `imageUrl` points at."""
+    return products.image_response(m.group("asin"), products.catalog(state.extra_products))
+
+
+def shoppers_history(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
+    """``POST /sandbox/shoppers/history``: past shoppers of the named links (see `shoppers`)."""
+    try:
+        return json_response(200, shoppers.history(state, req.json()))
+    except shoppers.ShopperError as exc:
+        return maas_error(400, str(exc))
+
+
+def shoppers_live(state: SandboxState, req: Request, _m: re.Match[str]) -> Response:
+    """``POST /sandbox/shoppers``: shoppers visit the named short links from now on."""
+    if state.shoppers is None:
+        return maas_error(503, "Live shoppers need the sandbox server")
+    try:
+        return json_response(200, state.shoppers.configure(req.json()))
+    except shoppers.ShopperError as exc:
+        return maas_error(400, str(exc))
+
+
+def shoppers_state(state: SandboxState, _req: Request, _m: re.Match[str]) -> Response:
+    """``GET /sandbox/shoppers``: the live shoppers' settings and what they did so far."""
+    return json_response(200, state.shoppers.describe() if state.shoppers else {})

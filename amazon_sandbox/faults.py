@@ -32,7 +32,7 @@ class CountedFault:
     def matches(self, path: str) -> bool:
         """Default scope: Ads API paths; the LWA token path only when listed explicitly."""
         if self.paths is None:
-            return path.startswith(("/v2/", "/attribution/"))
+            return path.startswith(("/v2/", "/attribution/", "/product/"))
         return any(path == p or path.startswith(p.rstrip("/") + "/") for p in self.paths)
 
     def to_json(self) -> dict[str, Any]:

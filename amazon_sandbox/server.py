@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import ads, control, lwa, masking
 from .faults import TOKEN_PATH
+from .shoppers import LiveShoppers
 from .state import SandboxState
 from .web import HttpError, Request, Response, lwa_error, maas_error
 
@@ -39,12 +40,18 @@ ROUTES: tuple[tuple[tuple[str, ...], re.Pattern[str], Handler], ...] = tuple(
         (("GET",), r"^/attribution/tags/nonMacroTemplateTag$", ads.nonmacro_tags),
         (("GET",), r"^/attribution/tags/macroTag$", ads.macro_tags),
         (("POST",), r"^/attribution/report$", ads.report),
+        (("POST",), r"^/product/metadata$", ads.product_metadata),
+        (("POST",), r"^/sandbox/catalog$", control.catalog),
+        (("GET", "HEAD"), r"^/images/I/(?P<asin>[A-Za-z0-9]{10})\.svg$", control.product_image),
         (("GET",), r"^/sandbox/state$", control.get_state),
         (("GET",), r"^/sandbox/clock$", control.get_clock),
         (("POST",), r"^/sandbox/clock$", control.set_clock),
         (("POST",), r"^/sandbox/faults$", control.set_faults),
         (("POST",), r"^/sandbox/reset$", control.reset),
         (("POST",), r"^/sandbox/traffic$", control.traffic),
+        (("POST",), r"^/sandbox/shoppers/history$", control.shoppers_history),
+        (("GET",), r"^/sandbox/shoppers$", control.shoppers_state),
+        (("POST",), r"^/sandbox/shoppers$", control.shoppers_live),
         (("POST",), r"^/sandbox/masked_history$", masking.post_masked_history),
         (("POST",), r"^/sandbox/unmask$", masking.post_unmask),
         (("GET", "HEAD"), r"^/(?:[^?]+/)?dp/(?P<asin>[^/]+)/?$", control.product_page),
@@ -61,7 +68,7 @@ def _api_path(raw: str) -> str:
 
 
 def _fault_eligible(path: str) -> bool:
-    return path.startswith(("/v2/", "/attribution/")) or path == TOKEN_PATH
+    return path.startswith(("/v2/", "/attribution/", "/product/")) or path == TOKEN_PATH
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -201,6 +208,7 @@ class SandboxServer:
     ) -> None:
         self.state = SandboxState(seed, client_id, client_secret, state_path)
         self._httpd = _Server((host, port), self.state, verbose)
+        self.state.shoppers = LiveShoppers(self.url, seed)
         self._thread: threading.Thread | None = None
 
     @property
@@ -237,6 +245,8 @@ class SandboxServer:
     def stop(self) -> None:
         """Stop serving and close the socket."""
         self._httpd.stopping.set()
+        if self.state.shoppers is not None:
+            self.state.shoppers.shutdown()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)

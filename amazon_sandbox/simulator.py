@@ -7,7 +7,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .catalog import halo_asin, product
+from .catalog import halo_asin, local_price, product
 from .clicks import Click
 
 HOUR = 3600
@@ -99,17 +99,18 @@ class _Sim:
                 )
 
 
-def simulate(click: Click, seed: int) -> Journey:
-    """Turn a click into a shopper journey (pure function of seed and click)."""
+def simulate(click: Click, seed: int, currency: str = "USD") -> Journey:
+    """Turn a click into a shopper journey (pure function of seed, click and the currency of
+    the click's marketplace, in which the products are priced)."""
     sim = _Sim(click, seed)
     rng = sim.rng
     if rng.random() < P_DETAIL_PAGE_VIEW:
-        sim.funnel(click.asin, False, product(seed, click.asin).price, 3)
+        sim.funnel(click.asin, False, local_price(product(seed, click.asin).price, currency), 3)
     if rng.random() < P_BRAND_HALO:
         asin = halo_asin(seed, click.advertiser_id, rng.randint(0, 4))
         if asin == click.asin:
             asin = halo_asin(seed, click.advertiser_id, 5)
-        sim.funnel(asin, True, product(seed, asin).price, 2)
+        sim.funnel(asin, True, local_price(product(seed, asin).price, currency), 2)
     events = tuple(sorted(sim.events, key=lambda e: (e.ts, e.kind, e.asin)))
     return Journey(click, sim.visible_at, events)
 

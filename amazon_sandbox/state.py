@@ -62,6 +62,7 @@ class SandboxState:
         self.lock = threading.RLock()
         self.clock = SandboxClock()
         self.faults = Faults()
+        self.shoppers: Any = None  # the server's LiveShoppers (shoppers.py)
         self._init_memory()
         if self.state_path and self.state_path.exists():
             self._load()
@@ -80,6 +81,9 @@ class SandboxState:
         self.grant_errors: Counter[str] = Counter()
         self.requests: Counter[str] = Counter()
         self._journeys: dict[str, Journey] = {}
+        # products registered with POST /sandbox/catalog (asin -> title, brand, category)
+        self.extra_products: dict[str, tuple[str, str, str]] = {}
+        self.product_availability: dict[str, str] = {}
 
     # -- persistence -----------------------------------------------------------------
     def _append(self, record: dict[str, Any]) -> None:
@@ -251,7 +255,9 @@ class SandboxState:
         """The (cached) simulated shopper journey of a click."""
         cached = self._journeys.get(click.id)
         if cached is None or cached.click != click:
-            cached = self._journeys[click.id] = simulate(click, self.seed)
+            profile = self.advertisers.get(click.advertiser_id)
+            currency = profile.marketplace.currency if profile else "USD"
+            cached = self._journeys[click.id] = simulate(click, self.seed, currency)
         return cached
 
     # -- control ---------------------------------------------------------------------
@@ -259,6 +265,8 @@ class SandboxState:
         """Clear faults; optionally clicks, counters, or everything (incl. the state file)."""
         self.faults.clear()
         if everything:
+            if self.shoppers is not None:
+                self.shoppers.clear()
             self._init_memory()
             self.clock.reset()
             self._rewrite()

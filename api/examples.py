@@ -56,6 +56,13 @@ PRODUCT = {
     "campaign": 7,
     "asin": "B0C1XYZ234",
     "title": "Trail bottle 750 ml",
+    "amazon_status": "found",
+    "amazon_title": "Summit Trail Bottle, 750 ml, Insulated Stainless Steel",
+    "image_url": "https://images.example.com/I/B0C1XYZ234.jpg",
+    "price": "24.99",
+    "price_currency": "USD",
+    "availability": "IN_STOCK",
+    "metadata_checked_at": "2026-02-21T03:23:00Z",
     "removed_at": None,
     "created_at": "2026-02-20T10:05:00Z",
 }

@@ -211,7 +211,8 @@ def connection_profiles(*, connection: AmazonConnection) -> list[ProfileChoice]:
                 profile_id=int(p["profileId"]),
                 country_code=p["countryCode"],
                 currency_code=p.get("currencyCode", ""),
-                timezone=p.get("timezone", "UTC"),
+                timezone=p.get("timezone")
+                or amazon.MARKETPLACE_TIME_ZONES.get(p["countryCode"], "UTC"),
                 account_name=info.get("name", ""),
                 account_type=info.get("type", ""),
                 marketplace_id=info.get("marketplaceStringId", ""),

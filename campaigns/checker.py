@@ -2,7 +2,8 @@
 destination (a read; nothing is changed). Checks: the URL is on the store's marketplace host
 (or the sandbox), the path is the link's product or store page, the tracking plan's tag is
 there exactly once, no Amazon Associates tag or parameters, and the three Amazon ids are
-present, valid and the campaign's, creator's and link's own."""
+present, valid and the campaign's, creator's and link's own, and Amazon's catalog has the
+product (its product metadata, campaigns/services/products.py)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ class LinkProblems:
 class CheckReport:
     checked: int
     broken: list[LinkProblems]
+    amazon_error: str = ""
 
     @property
     def ok(self) -> bool:
@@ -54,6 +56,12 @@ def link_problems(link: AffiliateLink, campaign: Campaign, expected_host: str) -
         expected_path = f"/dp/{link.product.asin}" if link.product else ""
         if parts.path != expected_path:
             problems.append(f"The link does not open the product page {expected_path}.")
+        if link.product and link.product.not_on_amazon:
+            problems.append(
+                f"Amazon's catalog has no product {link.product.asin} in this marketplace "
+                "(a mistyped ASIN, or not the brand's): the link opens a page that does not "
+                "exist."
+            )
     elif not parts.path.startswith("/stores/"):
         problems.append("The store-page link does not open an Amazon Store page.")
     query = parse_qsl(parts.query, keep_blank_values=True)
@@ -102,8 +110,14 @@ def link_problems(link: AffiliateLink, campaign: Campaign, expected_host: str) -
     return problems
 
 
-def links_check(*, campaign: Campaign) -> CheckReport:
-    """Check every link of the campaign (two queries, whatever the number of links)."""
+def links_check(*, campaign: Campaign, ask_amazon: bool = True) -> CheckReport:
+    """Check every link of the campaign (a fixed number of queries, whatever the number of
+    links). Products Amazon was never asked about are looked up first (one Amazon call), so an
+    ASIN that does not exist is reported; `amazon_error` says when Amazon could not be asked.
+    `ask_amazon=False` (the campaign page's inline check) uses what was stored."""
+    from campaigns.services.products import products_metadata_refresh_unchecked
+
+    amazon_error = products_metadata_refresh_unchecked(store=campaign.store) if ask_amazon else ""
     expected_host = amazon_ids.marketplace_host(campaign.store.country_code)
     links = list(
         AffiliateLink.objects.filter(campaign=campaign)
@@ -115,4 +129,4 @@ def links_check(*, campaign: Campaign) -> CheckReport:
         problems = link_problems(link, campaign, expected_host)
         if problems:
             broken.append(LinkProblems(link, problems))
-    return CheckReport(checked=len(links), broken=broken)
+    return CheckReport(checked=len(links), broken=broken, amazon_error=amazon_error)

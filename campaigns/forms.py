@@ -127,7 +127,8 @@ class ProductsForm(forms.Form):
     products = forms.CharField(
         label="Add products",
         widget=forms.Textarea(attrs={"rows": 4, "placeholder": "B0C1XYZ234, Trail tent 2P"}),
-        help_text="One per line: the ASIN, optionally a comma and a title.",
+        help_text="One per line: the ASIN, optionally a comma and a title. Amazon's title, "
+        "picture and price show below as you type.",
     )
 
     def entries(self) -> list[tuple[str, str]]:

@@ -109,6 +109,9 @@ class Campaign(TenantModel):
     # store-page link.
     store_page_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Made by `seed_demo`: only these campaigns get the Amazon sandbox's demo shoppers. A
+    # campaign anyone creates is never one (there is no form or API field for it).
+    is_demo = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-starts_on", "-pk"]
@@ -202,6 +205,23 @@ class Product(TenantModel):
     removed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # What Amazon's catalog says about the ASIN in the store's marketplace (the Ads API's product
+    # metadata, refreshed daily and when the product is added: campaigns/services/products.py).
+    class AmazonStatus(models.TextChoices):
+        UNCHECKED = "unchecked", "Not checked with Amazon yet"
+        FOUND = "found", "In Amazon's catalog"
+        NOT_FOUND = "not_found", "Not in Amazon's catalog"
+
+    amazon_status = models.CharField(
+        max_length=10, choices=AmazonStatus.choices, default=AmazonStatus.UNCHECKED
+    )
+    amazon_title = models.CharField(max_length=500, blank=True)
+    image_url = models.URLField(max_length=500, blank=True)
+    price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    price_currency = models.CharField(max_length=3, blank=True)
+    availability = models.CharField(max_length=20, blank=True)
+    metadata_checked_at = models.DateTimeField(null=True, blank=True)
+
     class Meta:
         ordering = ["pk"]
         constraints = [
@@ -213,7 +233,33 @@ class Product(TenantModel):
 
     @property
     def label(self) -> str:
-        return self.title or self.asin
+        return self.display_title or self.asin
+
+    @property
+    def display_title(self) -> str:
+        """Amazon's title when Amazon gave one, else what the manager typed."""
+        return self.amazon_title or self.title
+
+    @property
+    def not_on_amazon(self) -> bool:
+        return self.amazon_status == self.AmazonStatus.NOT_FOUND
+
+    AVAILABILITY_LABELS = {
+        "IN_STOCK": "In stock",
+        "IN_STOCK_SCARCE": "Only a few left",
+        "OUT_OF_STOCK": "Out of stock",
+        "PREORDER": "Pre-order",
+        "LEADTIME": "Ships after a lead time",
+        "AVAILABLE_DATE": "Available later",
+    }
+
+    @property
+    def availability_label(self) -> str:
+        return self.AVAILABILITY_LABELS.get(self.availability, self.availability.title())
+
+    @property
+    def availability_ok(self) -> bool:
+        return self.availability in ("IN_STOCK", "IN_STOCK_SCARCE")
 
 
 class AffiliateLink(TenantModel):

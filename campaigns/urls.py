@@ -42,6 +42,11 @@ urlpatterns = [
         name="campaign-product-remove",
     ),
     path(
+        "campaigns/<int:campaign_id>/products/lookup/",
+        products.ProductLookupView.as_view(),
+        name="campaign-product-lookup",
+    ),
+    path(
         "campaigns/<int:campaign_id>/creators/",
         campaign_creators.CampaignCreatorsView.as_view(),
         name="campaign-creators",

@@ -1,4 +1,5 @@
-"""Demo Amazon connections: the demo brands connected to the sandbox (idempotent)."""
+"""Demo Amazon connections: each demo brand connected to the sandbox in its regions
+(idempotent): Acme Outdoor in North America, Northwind Kitchen in Europe and the Far East."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from tenancy.models import Organization
 from tenancy.scoping import tenant_scope
 
 
-def demo_amazon_ensure(organization: Organization) -> list[Store]:
-    """Connect the organisation to the sandbox's NA account once; later runs reuse it."""
+def demo_amazon_ensure(
+    organization: Organization, regions: tuple[str, ...] = ("NA",)
+) -> list[Store]:
+    """Connect the organisation to the sandbox's account once per region; later runs reuse
+    the connections. Returns the active stores, by country."""
     if not settings.AMAZON_SANDBOX_URL:
         return []
     with tenant_scope(organization):
-        if not AmazonConnection.objects.exists():
-            connection_create_headless(region="NA", refresh_token=f"Atzr|demo-{organization.slug}")
+        connected = set(AmazonConnection.objects.values_list("region", flat=True))
+        for region in regions:
+            if region not in connected:
+                connection_create_headless(
+                    region=region, refresh_token=f"Atzr|demo-{organization.slug}"
+                )
         return list(Store.objects.filter(status=Store.Status.ACTIVE).order_by("country_code"))

@@ -1,23 +1,24 @@
 """Demo campaigns for `make run` (idempotent: a second run finds everything and adds nothing).
 
-`demo_campaigns_ensure(organization, store)` gives the store a tracking plan (its tag fetched
-from Amazon, i.e. the sandbox), two campaigns with products and six creators, every link, and
-two weeks of first-party clicks with fixed ids (so re-running writes none twice)."""
+Each demo brand has its own creators, stores and campaigns (`BRANDS`): Acme Outdoor sells in
+the US, Northwind Kitchen in the UK and Japan (JPY, no decimals). `demo_campaigns_ensure`
+gives a store a tracking plan (its tag fetched from Amazon, i.e. the sandbox), the brand's
+campaigns for that store with products (added by ASIN; titles, pictures and prices come from
+Amazon's catalog) and creators, and every link. The campaigns are marked `is_demo`: only they
+get the sandbox's shoppers (demo/traffic.py); a campaign a user creates never does."""
 
 from __future__ import annotations
 
-import random
-import uuid
-from datetime import UTC, date, datetime, timedelta
+import contextlib
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from decimal import Decimal
 
-from django.utils import timezone
-
 from attribution.models import Store
-from campaigns.clicks.flush import clicks_write
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, TrackingPlan
+from campaigns.models import Campaign, CampaignCreator, TrackingPlan
 from campaigns.services import campaign_create, products_add, tracking_plan_create
 from campaigns.services.campaign_creators import campaign_creators_add
+from campaigns.services.products import MetadataUnavailable, products_metadata_refresh
 from creators.models import Creator
 from creators.services import creator_create
 from tenancy.models import Organization
@@ -26,35 +27,101 @@ from tenancy.scoping import tenant_scope
 PLAN_NAME = "Creators"
 INFLUENCER_PUBLISHER_NAMES = ("influencer", "affiliate", "other")
 
-CREATORS = [
-    ("Jane Doe", "jane@creators.test", "@janedoe.outdoors", ["instagram", "youtube"]),
-    ("Sam Lee", "sam@creators.test", "@samleecooks", ["tiktok"]),
-    ("Priya Nair", "priya@creators.test", "@priyatrails", ["instagram", "blog"]),
-    ("Marco Rossi", "marco@creators.test", "@marco.makes", ["youtube"]),
-    ("Chloé Martin", "chloe@creators.test", "@chloeenplein", ["instagram", "pinterest"]),
-    ("Dev Patel", "", "@devgearreviews", ["youtube", "newsletter"]),
-]
-CATALOGS = {
-    "outdoor": [
-        ("B0C7KQ2ZL4", "Ridgeline 2-person tent"),
-        ("B0BX9HJ3MC", "Summit 650 down jacket"),
-        ("B09T4R7WQN", "Trailhead 28 L daypack"),
-        ("B0D1F6PLV8", "Canyon titanium camp stove"),
-        ("B0CM2S8XTE", "Lumen 400 headlamp"),
-    ],
-    "kitchen": [
-        ("B0C4T9WJ2K", "Forge 10-inch cast-iron skillet"),
-        ("B0BRN6Q1ZD", "Brightline chef's knife 8 in"),
-        ("B09Z3KX7MH", "Steady pour-over kettle"),
-        ("B0D2L8VQFA", "Harvest bamboo cutting board set"),
-        ("B0CJ5P4NWS", "Everyday 5-quart Dutch oven"),
-    ],
+
+@dataclass(frozen=True)
+class DemoCampaign:
+    name: str
+    country: str  # the store's marketplace
+    asins: tuple[str, ...]
+    creators: tuple[str, ...]  # creator names, the first with a 12 % override
+    days_ago: int  # started this many days before the first seeding
+    rate: Decimal
+    basis: str = Campaign.CommissionBasis.PROMOTED
+    status: str = Campaign.Status.ACTIVE
+    settlement_days: int = 30
+    store_page: str = ""
+
+
+@dataclass(frozen=True)
+class Brand:
+    regions: tuple[str, ...]
+    creators: tuple[tuple[str, str, str, tuple[str, ...]], ...]  # name, e-mail, handle, channels
+    campaigns: tuple[DemoCampaign, ...] = field(default=())
+
+
+OUTDOOR = ("B0C7KQ2ZL4", "B0BX9HJ3MC", "B09T4R7WQN", "B0D1F6PLV8", "B0CM2S8XTE", "B0CQ7N3RJX")
+KITCHEN = ("B0C4T9WJ2K", "B0BRN6Q1ZD", "B09Z3KX7MH", "B0D2L8VQFA", "B0CJ5P4NWS")
+JAPAN = ("B0DK4M2HQT", "B0CV8R5WZN", "B0BRN6Q1ZD", "B09Z3KX7MH")
+
+BRANDS: dict[str, Brand] = {
+    "acme": Brand(
+        regions=("NA",),
+        creators=(
+            ("Jane Doe", "jane@creators.test", "@janedoe.outdoors", ("instagram", "youtube")),
+            ("Sam Lee", "sam@creators.test", "@samleehikes", ("tiktok",)),
+            ("Priya Nair", "priya@creators.test", "@priyatrails", ("instagram", "blog")),
+            ("Marco Rossi", "marco@creators.test", "@marco.makes", ("youtube",)),
+            ("Chloé Martin", "chloe@creators.test", "@chloeenplein", ("instagram", "pinterest")),
+            ("Dev Patel", "", "@devgearreviews", ("youtube", "newsletter")),
+        ),
+        campaigns=(
+            DemoCampaign(
+                "Spring Launch",
+                "US",
+                OUTDOOR[:4],
+                ("Jane Doe", "Sam Lee", "Priya Nair", "Marco Rossi", "Chloé Martin", "Dev Patel"),
+                days_ago=120,
+                rate=Decimal("8.00"),
+                store_page="DEMO-STORE-1",
+            ),
+            DemoCampaign(
+                "Holiday Gift Guide",
+                "US",
+                OUTDOOR[2:5],
+                ("Jane Doe", "Sam Lee", "Priya Nair", "Marco Rossi"),
+                days_ago=10,
+                rate=Decimal("10.00"),
+                basis=Campaign.CommissionBasis.TOTAL,
+                status=Campaign.Status.DRAFT,
+                settlement_days=45,
+            ),
+        ),
+    ),
+    "northwind": Brand(
+        regions=("EU", "FE"),
+        creators=(
+            ("Hannah Weber", "hannah@creators.test", "@hannahbackt", ("instagram",)),
+            ("Oliver Bennett", "oliver@creators.test", "@olliebakes", ("youtube", "tiktok")),
+            ("Aiko Tanaka", "aiko@creators.test", "@aiko.kitchen", ("instagram", "youtube")),
+            ("Yuki Sato", "", "@yukisdaidokoro", ("tiktok",)),
+            ("Jane Doe", "jane@creators.test", "@janedoe.cooks", ("instagram",)),
+        ),
+        campaigns=(
+            DemoCampaign(
+                "Autumn Bake-Off",
+                "UK",
+                KITCHEN,
+                ("Oliver Bennett", "Hannah Weber", "Jane Doe"),
+                days_ago=80,
+                rate=Decimal("9.00"),
+                basis=Campaign.CommissionBasis.TOTAL,
+            ),
+            DemoCampaign(
+                "Tokyo Kitchen Edit",
+                "JP",
+                JAPAN,
+                ("Aiko Tanaka", "Yuki Sato"),
+                days_ago=60,
+                rate=Decimal("7.50"),
+                settlement_days=45,
+            ),
+        ),
+    ),
 }
 
 
-def _catalog(organization: Organization) -> list[tuple[str, str]]:
-    kitchen = any(w in organization.name.lower() for w in ("kitchen", "cook", "food"))
-    return CATALOGS["kitchen" if kitchen else "outdoor"]
+def brand_of(organization: Organization) -> Brand:
+    return BRANDS.get(organization.slug, BRANDS["acme"])
 
 
 def _plan(store: Store) -> TrackingPlan:
@@ -71,100 +138,61 @@ def _plan(store: Store) -> TrackingPlan:
     return tracking_plan_create(store=store, publisher_id=chosen["id"], name=PLAN_NAME)
 
 
-def _campaign(store: Store, plan: TrackingPlan, name: str, **fields: object) -> Campaign:
-    campaign = Campaign.objects.filter(store=store, name=name).first()
-    return campaign or campaign_create(store=store, tracking_plan=plan, name=name, **fields)  # type: ignore[arg-type]
-
-
-def _creators() -> list[Creator]:
-    found = []
-    for name, email, handle, channels in CREATORS:
+def _creators(brand: Brand) -> dict[str, Creator]:
+    found = {}
+    for name, email, handle, channels in brand.creators:
         creator = Creator.objects.filter(name=name).first()
         if creator is None:
-            creator = creator_create(name=name, email=email, handle=handle, channels=channels)
-        found.append(creator)
+            creator = creator_create(name=name, email=email, handle=handle, channels=list(channels))
+        found[name] = creator
     return found
 
 
-def _clicks(campaign: Campaign, *, days: int, seed: str) -> None:
-    """First-party clicks over the last `days` days. Each UTC day's clicks derive from the
-    seed, link and date (ids and times alike; none in the future), so writing them again is a
-    no-op: a click is the same row when both its id and its time are (the table is partitioned
-    by time)."""
-    links = list(
-        AffiliateLink.objects.filter(campaign=campaign, is_active=True).values_list(
-            "pk", "code", "organization_id"
-        )
+def _campaign(store: Store, plan: TrackingPlan, spec: DemoCampaign) -> Campaign:
+    campaign = Campaign.objects.filter(store=store, name=spec.name, is_demo=True).first()
+    if campaign is not None:
+        return campaign
+    # A demo database from before campaigns were marked: the demo's campaign of that name
+    # (these organisations exist only in the demo) becomes the marked one, not a second one.
+    earlier = Campaign.objects.filter(store=store, name=spec.name, is_demo=False).first()
+    if earlier is not None:
+        Campaign.objects.filter(pk=earlier.pk).update(is_demo=True)
+        earlier.is_demo = True
+        return earlier
+    today = store.today()
+    campaign = campaign_create(
+        store=store,
+        tracking_plan=plan,
+        name=spec.name,
+        starts_on=today - timedelta(days=spec.days_ago),
+        ends_on=date(today.year + 1, 12, 31),
+        status=spec.status,
+        default_commission_rate=spec.rate,
+        commission_basis=spec.basis,
+        settlement_days=spec.settlement_days,
+        store_page=spec.store_page,
     )
-    now = timezone.now()
-    today = datetime(now.year, now.month, now.day, tzinfo=UTC)
-    entries = []
-    for link_id, code, organization_id in links:
-        for day in range(days):
-            midnight = today - timedelta(days=day)
-            label = midnight.date().isoformat()
-            rng = random.Random(f"{seed}:{code}:{label}")
-            for n in range(rng.randint(0, 12)):
-                ts: datetime = midnight + timedelta(seconds=rng.randint(0, 86_000))
-                bot = rng.random() < 0.15
-                sub = rng.choice(["", "", "", "story", "bio", "reel"])
-                device = rng.choice(["mobile", "mobile", "browser"])
-                referrer = rng.choice(["l.instagram.com", "www.tiktok.com", ""])
-                if ts > now:
-                    continue
-                entries.append(
-                    {
-                        "id": uuid.uuid5(uuid.NAMESPACE_URL, f"demo:{code}:{label}:{n}").hex,
-                        "link": str(link_id),
-                        "org": str(organization_id),
-                        "ts": f"{ts.timestamp():.6f}",
-                        "sub": sub,
-                        "ip": uuid.uuid5(uuid.NAMESPACE_DNS, f"{code}{n % 7}").hex * 2,
-                        "ua": "preview" if bot else device,
-                        "ref": "" if bot else referrer,
-                        "u": "0" if bot or n % 4 == 3 else "1",
-                        "bot": "1" if bot else "0",
-                        "self": "0",
-                    }
-                )
-    clicks_write(entries)
+    Campaign.objects.filter(pk=campaign.pk).update(is_demo=True)
+    campaign.is_demo = True
+    return campaign
 
 
 def demo_campaigns_ensure(organization: Organization, store: Store) -> list[Campaign]:
-    """The demo tracking plan, campaigns, creators, products, links and clicks of `store`."""
+    """The brand's demo campaigns of `store` (its marketplace), with their products, creators
+    and links; [] when the brand sells nothing there."""
+    brand = brand_of(organization)
+    specs = [c for c in brand.campaigns if c.country == store.country_code]
+    if not specs:
+        return []
+    made = []
     with tenant_scope(organization):
         plan = _plan(store)
-        year = timezone.localdate().year
-        spring = _campaign(
-            store,
-            plan,
-            "Spring Launch",
-            starts_on=date(year, 3, 1),
-            ends_on=date(year, 12, 31),
-            status=Campaign.Status.ACTIVE,
-            default_commission_rate=Decimal("8.00"),
-            commission_basis=Campaign.CommissionBasis.PROMOTED,
-            store_page="DEMO-STORE-1",
-        )
-        gifts = _campaign(
-            store,
-            plan,
-            "Holiday Gift Guide",
-            starts_on=date(year, 11, 15),
-            ends_on=date(year, 12, 31),
-            status=Campaign.Status.DRAFT,
-            default_commission_rate=Decimal("10.00"),
-            commission_basis=Campaign.CommissionBasis.TOTAL,
-            settlement_days=45,
-        )
-        catalog = _catalog(organization)
-        creators = _creators()
-        for campaign, products, people in (
-            (spring, catalog[:4], creators),
-            (gifts, catalog[2:], creators[:4]),
-        ):
+        creators = _creators(brand)
+        for spec in specs:
+            campaign = _campaign(store, plan, spec)
             if not campaign.products.exists():
-                products_add(campaign=campaign, entries=products)
+                products_add(campaign=campaign, entries=[(asin, "") for asin in spec.asins])
+            people = [creators[name] for name in spec.creators]
             known = set(
                 CampaignCreator.objects.filter(campaign=campaign).values_list(
                     "creator_id", flat=True
@@ -175,8 +203,11 @@ def demo_campaigns_ensure(organization: Organization, store: Store) -> list[Camp
                 campaign_creators_add(
                     campaign=campaign, creators=missing, status=CampaignCreator.Status.ACTIVE
                 )
-        CampaignCreator.objects.filter(campaign=spring, creator=creators[0]).exclude(
-            commission_rate_override=Decimal("12.00")
-        ).update(commission_rate_override=Decimal("12.00"))
-        _clicks(spring, days=14, seed=organization.slug)
-    return [spring, gifts]
+            CampaignCreator.objects.filter(campaign=campaign, creator=people[0]).exclude(
+                commission_rate_override=Decimal("12.00")
+            ).update(commission_rate_override=Decimal("12.00"))
+            made.append(campaign)
+        # Amazon's titles, pictures and prices now, not at the worker's next turn
+        with contextlib.suppress(MetadataUnavailable):
+            products_metadata_refresh(store=store)
+    return made

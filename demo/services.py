@@ -1,100 +1,128 @@
-"""The whole demo for `make run`: brands connected to the sandbox, campaigns and links, six
-weeks of shopper traffic sent to the sandbox, and a first sync, so every page has numbers."""
+"""The whole demo for `make run`: brands connected to the sandbox, their campaigns and links,
+past shopper traffic through the sandbox's shopper simulator (demo campaigns only), a first
+sync per store, and a report of what actually happened in each store."""
 
 from __future__ import annotations
 
 import logging
 import uuid
-from collections import defaultdict
+from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
-import requests
-from django.conf import settings
+from django.db.models import Count, Sum
 
-from attribution.models import Store, SyncRun
+from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from attribution.sync.lease import SyncBusy
 from attribution.sync.service import store_sync
 from attribution.sync.windows import Window, default_window
-from campaigns.models import AffiliateLink
+from campaigns.models import LinkClickDaily
+from commissions.models import Conversion
+from core.money import money_format
 from demo.amazon import demo_amazon_ensure
-from demo.campaigns import demo_campaigns_ensure
+from demo.campaigns import brand_of, demo_campaigns_ensure
 from demo.organizations import demo_organizations_ensure
 from demo.portal import demo_portal_ensure
+from demo.traffic import HISTORY_DAYS, History, demo_history_ensure, demo_shoppers_start
 from tenancy.scoping import tenant_scope
 
 log = logging.getLogger(__name__)
-TRAFFIC_DAYS = 42
 
 
-def demo_traffic_ensure(store: Store) -> int:
-    """Send the sandbox six weeks of clicks on every link of the store (idempotent there)."""
+@dataclass
+class StoreReport:
+    """What the demo did in one store and what the store now holds."""
+
+    org: str
+    store: Store
+    campaigns: int
+    history: History
+    sync: str
+    our_clicks: int = 0  # link clicks in our tables (bots excluded)
+    amazon_clicks: int = 0  # Amazon's clicks after the sync (campaign level)
+    rows: int = 0  # Amazon report rows stored
+    conversions: int = 0
+    sales: Decimal = Decimal(0)
+    commission: Decimal = Decimal(0)
+
+    def line(self) -> str:
+        s = self.store
+        currency = s.currency_code
+        head = f"/o/{self.org}/ {s.country_code} store ({currency}, {s.timezone}): "
+        if not self.campaigns:
+            return head + "no demo campaign"
+        h = self.history
+        return (
+            head + f"{self.campaigns} demo campaign(s); past shoppers: {h.visits:,} visits, "
+            f"{h.our_clicks:,} link clicks, {h.amazon_clicks:,} reached Amazon; "
+            f"first sync {self.sync}; the store holds {self.our_clicks:,} link clicks, "
+            f"{self.amazon_clicks:,} Amazon clicks in {self.rows:,} report rows, "
+            f"{self.conversions:,} conversions, sales {money_format(self.sales, currency)}, "
+            f"commission {money_format(self.commission, currency)}"
+        )
+
+
+def _sync(org_id: int, store: Store) -> str:
+    try:
+        usual = default_window(store)
+        # a backfill over all the demo traffic, so "vs previous period" has numbers too
+        window = Window(usual.end - timedelta(days=HISTORY_DAYS + 14), usual.end)
+        run = store_sync(
+            organization_id=org_id,
+            store_id=store.pk,
+            trigger=SyncRun.Trigger.COMMAND,
+            owner=f"demo-{uuid.uuid4()}",
+            window=window,
+        )
+    except SyncBusy:
+        return "already running"
+    return run.status if run else "store gone"
+
+
+def _measure(report: StoreReport) -> None:
+    store = report.store
     with tenant_scope(store.organization_id):
-        links = list(
-            AffiliateLink.objects.filter(store=store, is_active=True).select_related(
-                "campaign__tracking_plan", "campaign_creator", "product"
-            )
+        report.our_clicks = (
+            LinkClickDaily.objects.filter(link__store=store, sub_id="").aggregate(n=Sum("clicks"))[
+                "n"
+            ]
+            or 0
         )
-    by_publisher: dict[str, list[dict]] = defaultdict(list)
-    for link in links:
-        by_publisher[link.campaign.tracking_plan.publisher_id].append(
-            {
-                "campaignId": link.campaign.amazon_campaign_id,
-                "adGroupId": link.campaign_creator.amazon_adgroup_id,
-                "creativeId": link.amazon_creative_id,
-                "asin": link.product.asin
-                if link.product
-                else "B0STOREPG1",  # store-page visits land on a featured product,
-            }
+        facts = DailyMetric.objects.filter(store=store)
+        report.rows = facts.count()
+        report.amazon_clicks = (
+            facts.filter(level=MetricLevel.CAMPAIGN).aggregate(n=Sum("clicks"))["n"] or 0
         )
-    end = store.latest_complete_day()
-    start = end - timedelta(days=TRAFFIC_DAYS)
-    clicks = 0
-    for publisher, batch in by_publisher.items():
-        response = requests.post(
-            f"{settings.AMAZON_SANDBOX_URL}/sandbox/traffic",
-            json={
-                "advertiserId": store.advertiser_id,
-                "publisherId": publisher,
-                "links": batch,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "clicksPerDay": [2, 9],
-            },
-            timeout=60,
+        money = Conversion.objects.filter(store=store).aggregate(
+            n=Count("pk"), sales=Sum("sales"), commission=Sum("commission")
         )
-        response.raise_for_status()
-        clicks += response.json().get("clicks", 0)
-    return clicks
+        report.conversions = money["n"] or 0
+        report.sales = money["sales"] or Decimal(0)
+        report.commission = money["commission"] or Decimal(0)
 
 
-def demo_ensure() -> list[str]:
-    """Everything; returns one line per organisation for the command to print."""
-    lines = []
+def demo_ensure(*, live_shoppers: bool = False) -> list[StoreReport | str]:
+    """Everything; returns a report per store (or a line per organisation without stores)."""
+    out: list[StoreReport | str] = []
+    all_stores: list[Store] = []
     for org in demo_organizations_ensure():
-        stores = demo_amazon_ensure(org)
+        stores = demo_amazon_ensure(org, brand_of(org).regions)
         if not stores:
-            lines.append(f"/o/{org.slug}/: no Amazon sandbox configured, no stores")
+            out.append(f"/o/{org.slug}/: no Amazon sandbox configured, no stores")
             continue
-        main = next((s for s in stores if s.country_code == "US"), stores[0])
-        demo_campaigns_ensure(org, main)
+        reports = []
+        for store in stores:
+            campaigns = demo_campaigns_ensure(org, store)
+            reports.append(StoreReport(org.slug, store, len(campaigns), History(), "not needed"))
         demo_portal_ensure(org)
-        clicks = demo_traffic_ensure(main)
-        status = "not synced"
-        try:
-            usual = default_window(main)
-            # a backfill over all the demo traffic, so "vs previous period" has numbers too
-            window = Window(usual.end - timedelta(days=TRAFFIC_DAYS + 14), usual.end)
-            run = store_sync(
-                organization_id=org.pk,
-                store_id=main.pk,
-                trigger=SyncRun.Trigger.COMMAND,
-                owner=f"demo-{uuid.uuid4()}",
-                window=window,
-            )
-            status = run.status if run else "store gone"
-        except SyncBusy:
-            status = "sync already running"
-        lines.append(
-            f"/o/{org.slug}/: {len(stores)} store(s), {clicks} sandbox clicks, first sync {status}"
-        )
-    return lines
+        for report in reports:
+            if report.campaigns:
+                report.history = demo_history_ensure(report.store)
+                report.sync = _sync(org.pk, report.store)
+            _measure(report)
+        out.extend(reports)
+        all_stores.extend(stores)
+    if live_shoppers and all_stores:
+        links = demo_shoppers_start(all_stores)
+        out.append(f"Sandbox shoppers now visit {links} demo links (only the demo's campaigns).")
+    return out

@@ -123,10 +123,39 @@ class CampaignUpdateSerializer(CampaignWriteSerializer):
 
 
 class ProductSerializer(serializers.ModelSerializer):
+    image_url = serializers.CharField(
+        read_only=True, help_text="Amazon's product picture (a URL), or empty."
+    )
+
     class Meta:
         model = Product
-        fields = ["id", "campaign", "asin", "title", "removed_at", "created_at"]
+        fields = [
+            "id",
+            "campaign",
+            "asin",
+            "title",
+            "amazon_status",
+            "amazon_title",
+            "image_url",
+            "price",
+            "price_currency",
+            "availability",
+            "metadata_checked_at",
+            "removed_at",
+            "created_at",
+        ]
         read_only_fields = fields
+        extra_kwargs = {
+            "amazon_status": {
+                "help_text": "What Amazon's catalog says about the ASIN in the store's "
+                "marketplace (product metadata, refreshed daily): found, not_found, unchecked."
+            },
+            "availability": {
+                "help_text": "Amazon's availability: IN_STOCK, IN_STOCK_SCARCE, OUT_OF_STOCK, "
+                "PREORDER, LEADTIME, AVAILABLE_DATE; empty when unknown."
+            },
+            "price": {"help_text": "Amazon's price to pay, in price_currency's decimals."},
+        }
 
 
 class ProductCreateSerializer(serializers.Serializer):

@@ -34,10 +34,18 @@ from attribution.amazon.errors import (
     AmazonRetryable,
 )
 from attribution.amazon.lwa import TokenGrant, exchange_code, refresh_access_token
-from attribution.amazon.marketplaces import REGIONS, SCOPE, api_url, authorize_url, token_url
+from attribution.amazon.marketplaces import (
+    MARKETPLACE_TIME_ZONES,
+    REGIONS,
+    SCOPE,
+    api_url,
+    authorize_url,
+    token_url,
+)
 from attribution.amazon.tokens import TokenCache
 
 __all__ = [
+    "MARKETPLACE_TIME_ZONES",
     "REGIONS",
     "SCOPE",
     "AmazonAds",

@@ -6,7 +6,7 @@ import logging
 _root = logging.getLogger()
 _saved_handlers, _saved_level = list(_root.handlers), _root.level
 import ad_api.api  # noqa: E402  (must come before ad_api.base: the library has a circular import)
-from ad_api.api import Attribution, Profiles  # noqa: E402
+from ad_api.api import Attribution, Metadata, Profiles  # noqa: E402
 from ad_api.base import Marketplaces  # noqa: E402
 from ad_api.base import exceptions as ad_exceptions  # noqa: E402
 
@@ -14,4 +14,4 @@ _root.handlers[:] = _saved_handlers
 _root.setLevel(_saved_level)
 del ad_api
 
-__all__ = ["Attribution", "Marketplaces", "Profiles", "ad_exceptions"]
+__all__ = ["Attribution", "Marketplaces", "Metadata", "Profiles", "ad_exceptions"]

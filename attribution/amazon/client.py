@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import requests
 from django.conf import settings
 
-from attribution.amazon._lib import Attribution, Profiles, ad_exceptions
+from attribution.amazon._lib import Attribution, Metadata, Profiles, ad_exceptions
 from attribution.amazon.errors import (
     NOT_AUTHORIZED_TEXT,
     AmazonAuthError,
@@ -35,6 +35,7 @@ from attribution.amazon.marketplaces import (
 from attribution.amazon.tokens import TokenCache
 
 T = TypeVar("T")
+METADATA_PAGE = 300  # the product metadata API's largest `asins` list and `pageSize`
 
 
 # --- Ads API -----------------------------------------------------------------------------------
@@ -255,6 +256,37 @@ class AmazonAds:
                 self.left_out.on_drop(exc.metric, exc.message)
         return not body.get("cursorId")
 
+    def products_metadata(self, profile_id: str | int, asins: list[str]) -> dict[str, dict]:
+        """Amazon's catalog data for these ASINs in the profile's marketplace: {ASIN: item}.
+
+        `ad_api`'s `Metadata.get_products_metadata`, i.e. `POST /product/metadata` of Amazon
+        Ads' product metadata API (OpenAPI `ProductSelector_prod_3p.json`; a public copy:
+        vanling1111/amazon-ads-api-go-sdk, pkg/adsapi/product-metadata/api/swagger.yaml).
+        Request: `pageIndex` and `pageSize` (1-300) required, `asins` (at most 300, ten
+        characters each), `checkItemDetails: true` for title, image and price. Response:
+        `{"ProductMetadataList": [{"asin", "title", "imageUrl", "availability", "priceToPay":
+        {"amount", "currency"}, "basisPrice", "brand", "category", ...}], "cursorToken"}`.
+        The API searches "the advertiser's inventory": an ASIN that does not exist (or is not
+        the advertiser's) is simply missing from the list (amzn/ads-advanced-tools-docs issue
+        479: "only returns data for ASINs belonging to our own store"), so a missing key here
+        means Amazon does not know the ASIN for this store."""
+        found: dict[str, dict] = {}
+        unique = list(dict.fromkeys(a.upper() for a in asins))
+        for start in range(0, len(unique), METADATA_PAGE):
+            chunk = unique[start : start + METADATA_PAGE]
+            body = {
+                "asins": chunk,
+                "checkItemDetails": True,
+                "pageIndex": 0,
+                "pageSize": len(chunk),
+            }
+            payload = self._call(Metadata, profile_id, partial(_products_metadata, body=body))
+            items = payload.get("ProductMetadataList") if isinstance(payload, dict) else None
+            for item in items or []:
+                if isinstance(item, dict) and str(item.get("asin") or "").upper() in chunk:
+                    found[str(item["asin"]).upper()] = item
+        return found
+
     def report_pages(self, profile_id: str | int, body: dict[str, Any]) -> Iterator[list[dict]]:
         """Every page, following `cursorId` until it is empty. Retryable errors surface to the
         caller, which owns the retry budget (see attribution.sync.pull for resuming)."""
@@ -264,6 +296,10 @@ class AmazonAds:
             yield rows
             if not cursor:
                 return
+
+
+def _products_metadata(client: Any, body: dict[str, Any]) -> Any:
+    return client.get_products_metadata(body=body).payload
 
 
 def _metric_list(body: dict[str, Any]) -> list[str]:

@@ -24,6 +24,34 @@ _LWA_TOKEN = {
     "FE": "https://api.amazon.co.jp/auth/o2/token",
 }
 SCOPE = "advertising::campaign_management"
+# The time zone Amazon Ads gives each marketplace's profiles (`timezone` in /v2/profiles; its
+# reports' days are in it). Used when a profile comes without one. Source: the advertising
+# time zones of ScaleLeap/amazon-marketplaces (src/marketplaces/*.ts, "copied the
+# advertisement values which was used for all date-based campaign management and reporting").
+MARKETPLACE_TIME_ZONES = {
+    "US": "America/Los_Angeles",
+    "CA": "America/Los_Angeles",
+    "MX": "America/Los_Angeles",
+    "BR": "America/Sao_Paulo",
+    "UK": "Europe/London",
+    "GB": "Europe/London",
+    "DE": "Europe/Paris",
+    "FR": "Europe/Paris",
+    "IT": "Europe/Paris",
+    "ES": "Europe/Paris",
+    "NL": "Europe/Amsterdam",
+    "SE": "Europe/Stockholm",
+    "PL": "Europe/Warsaw",
+    "BE": "Europe/Brussels",
+    "TR": "Europe/Istanbul",
+    "AE": "Asia/Dubai",
+    "SA": "Asia/Riyadh",
+    "EG": "Africa/Cairo",
+    "IN": "Asia/Kolkata",
+    "JP": "Asia/Tokyo",
+    "AU": "Australia/Sydney",
+    "SG": "Asia/Singapore",
+}
 OVERRIDING_ENV = ("AD_API_CLIENT_ID", "AD_API_CLIENT_SECRET", "AD_API_REFRESH_TOKEN")
 
 

@@ -238,6 +238,12 @@ def products_add(*, campaign: Campaign, entries: Iterable[tuple[str, str]]) -> l
                     links_activate_for(links=product.links.all())
             products.append(product)
         links_sync(campaign=campaign)
+        from campaigns.tasks import products_metadata_refresh_task
+
+        # Amazon's title, image, price and availability, once the products are committed
+        products_metadata_refresh_task.delay_on_commit(
+            campaign.organization_id, campaign.store_id, [p.pk for p in products]
+        )
     return products
 
 

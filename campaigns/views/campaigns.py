@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from attribution.models import Store
@@ -147,6 +148,24 @@ class CampaignCreateView(ManagerView):
             raise ValidationError({field or "new_plan_publisher": exc.messages}) from exc
 
 
+def _with_lookup(form: ProductsForm, campaign: Campaign, org_slug: str) -> ProductsForm:
+    """The "Add products" box asks Amazon about what is typed (htmx), before saving."""
+    url = reverse(
+        "campaign-product-lookup",
+        kwargs={"org_slug": org_slug, "campaign_id": campaign.pk},
+    )
+    form.fields["products"].widget.attrs.update(
+        {
+            "hx-get": url,
+            "hx-trigger": "input changed delay:400ms, load",
+            "hx-target": "#product-preview",
+            "hx-swap": "innerHTML",
+            "hx-sync": "this:replace",
+        }
+    )
+    return form
+
+
 class CampaignMixin:
     organization: Any
 
@@ -175,7 +194,11 @@ class CampaignView(CampaignMixin, ManagerView):
         in_campaign = list(campaign_creators_list(campaign=campaign))
         link_count = campaign.links.filter(is_active=True).count()
         # Checking is cheap per link; on big campaigns it waits for the "Check links" page.
-        check = links_check(campaign=campaign) if link_count <= CHECK_INLINE_LIMIT else None
+        check = (
+            links_check(campaign=campaign, ask_amazon=False)
+            if link_count <= CHECK_INLINE_LIMIT
+            else None
+        )
         available = creators_available(campaign=campaign).order_by("name")
         return self.render(
             request,
@@ -183,7 +206,9 @@ class CampaignView(CampaignMixin, ManagerView):
                 "campaign": campaign,
                 "products": list(campaign.products.order_by("removed_at", "pk")),
                 "campaign_creators": in_campaign,
-                "products_form": products_form or ProductsForm(),
+                "products_form": _with_lookup(
+                    products_form or ProductsForm(), campaign, self.organization.slug
+                ),
                 "creators_form": creators_form or CampaignCreatorsAddForm(available=available),
                 "has_available": available.exists() or bool(creators_form and creators_form.errors),
                 "totals": campaign_click_totals(campaign=campaign),

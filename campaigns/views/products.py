@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -12,9 +14,16 @@ from campaigns.services import (
     product_remove,
     products_add,
 )
+from campaigns.services.products import (
+    MetadataUnavailable,
+    products_lookup,
+    products_metadata_refresh,
+)
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors
 from tenancy.models import MANAGE_CAMPAIGNS
+
+INLINE_METADATA = 20
 
 
 class CampaignProductsView(CampaignView):
@@ -32,6 +41,10 @@ class CampaignProductsView(CampaignView):
             except ValidationError as exc:
                 apply_errors(form, exc)
             else:
+                if len(added) <= INLINE_METADATA:
+                    # Amazon's title and picture at once (else the queued refresh brings them)
+                    with contextlib.suppress(MetadataUnavailable):
+                        products_metadata_refresh(store=campaign.store, products=added)
                 messages.success(
                     request,
                     f"{len(added)} product{'s' if len(added) != 1 else ''} in the campaign.",
@@ -53,3 +66,27 @@ class ProductRemoveView(CampaignMixin, ManagerView):
         product_remove(product=product)
         messages.success(request, f"{product.asin} removed; its links no longer redirect.")
         return self.back(campaign)
+
+
+MAX_PREVIEWS = 5
+
+
+class ProductLookupView(CampaignMixin, ManagerView):
+    """htmx: what Amazon's catalog says about the ASINs typed into "Add products" (the first
+    few lines), before anything is saved."""
+
+    allowed_roles = MANAGE_CAMPAIGNS
+    template_name = "campaigns/partials/product_lookup.html"
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        lines = [line for line in request.GET.get("products", "").splitlines() if line.strip()]
+        asins = []
+        for line in lines[:MAX_PREVIEWS]:
+            sep = "\t" if "\t" in line else ","
+            asins.append(line.partition(sep)[0].strip())
+        lookups = products_lookup(store=campaign.store, asins=asins)
+        return self.render(
+            request,
+            {"campaign": campaign, "lookups": lookups, "more": max(0, len(lines) - MAX_PREVIEWS)},
+        )

@@ -226,7 +226,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF],
+        # product pictures come from Amazon's catalog (any https host; the sandbox's own in
+        # development, added in config/settings/local.py)
+        "img-src": [SELF, "https:"],
         "object-src": [NONE],
         "base-uri": [NONE],
         "frame-ancestors": [NONE],
@@ -405,6 +407,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "reporting.exports_expire",
         "schedule": crontab(minute=53),
         "options": {"expires": 50 * 60},
+    },
+    # Daily: products' titles, images, prices and availability from Amazon's catalog.
+    "campaigns-products-metadata-refresh": {
+        "task": "campaigns.products_metadata_refresh_all",
+        "schedule": crontab(minute=23, hour=3),
+        "options": {"expires": 6 * 3600},
     },
     # Daily: settlement dates pass and months close even on days without a sync.
     "reporting-conversions-advance": {

@@ -27,3 +27,5 @@ WHITENOISE_AUTOREFRESH = True
 # per such thread, held until the browser lets go, until PostgreSQL has none left. Close it at
 # the end of each request instead (gunicorn in production keeps DATABASE_CONN_MAX_AGE).
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Product pictures from the Amazon sandbox (http on this machine, any port).
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [SELF, "https:", "http://127.0.0.1:*"]  # noqa: F405

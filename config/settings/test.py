@@ -50,3 +50,5 @@ DATABASES["replica"] = {  # noqa: F405
     "TEST": {"MIRROR": "default"},
 }
 DATABASE_REPLICA_READS = False
+# Product pictures from the Amazon sandbox (http on this machine, any port), as in local.py.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [SELF, "https:", "http://127.0.0.1:*"]  # noqa: F405

@@ -32,6 +32,9 @@ def cmd_run(_: argparse.Namespace) -> int:
         if not amazon_configured(env) and (ROOT / "amazon_sandbox").is_dir():
             sandbox_url = f"http://127.0.0.1:{SANDBOX_PORT}"
             env.setdefault("AMAZON_SANDBOX_URL", sandbox_url)
+            # The sandbox's shoppers come from 127.0.0.1 with their own address in
+            # X-Forwarded-For (amazon_sandbox/shoppers.py): count them as distinct visitors.
+            env.setdefault("CLICKS_FORWARDED_FOR_DEPTH", "1")
             commands["sandbox"] = [
                 PYTHON,
                 "-m",
@@ -82,7 +85,7 @@ def cmd_run(_: argparse.Namespace) -> int:
         def seed_then_banner() -> None:
             _wait_for_port(SANDBOX_PORT if "sandbox" in commands else None)
             try:
-                manage(env, "seed_demo")
+                manage(env, "seed_demo", *(["--live-shoppers"] if "sandbox" in commands else []))
             except subprocess.CalledProcessError:
                 log("demo data could not be loaded (see above)")
                 return

@@ -40,7 +40,7 @@ def profile_id(ads) -> int:
 
 def test_profiles_and_one_refresh_for_many_calls(ads, amazon_sandbox):
     profiles = ads.profiles()
-    assert sorted(p["countryCode"] for p in profiles) == ["CA", "DE", "UK", "US", "US"]
+    assert sorted(p["countryCode"] for p in profiles) == ["CA", "DE", "JP", "UK", "US", "US"]
     for _ in range(3):
         ads.profiles()
     # our own cache: one refresh-token grant for four calls
@@ -84,7 +84,7 @@ def test_429_with_retry_after(ads, amazon_sandbox):
     assert caught.value.status == 429
     assert caught.value.retry_after == 7.0
     assert caught.value.wait_seconds(attempt=5) == 7.0
-    assert len(ads.profiles()) == 5  # the throttle has passed
+    assert len(ads.profiles()) == 6  # the throttle has passed
 
 
 def test_429_without_retry_after_backs_off_with_jitter(ads, amazon_sandbox):

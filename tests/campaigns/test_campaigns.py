@@ -11,6 +11,7 @@ from django.test import Client
 
 from campaigns.models import AffiliateLink, Campaign, Product, TrackingPlan
 from tenancy.scoping import tenant_scope
+from tests.support.amazon import sandbox_control
 from tests.support.campaigns import store_campaign_id
 from tests.support.queries import queries_for
 
@@ -284,6 +285,8 @@ def test_link_checker_lists_problems(worlds, amazon_sandbox):
     world = worlds["alpha"]
     client = world.tenant.client()
     url = f"/o/alpha/campaigns/{world.campaign.pk}/links/check/"
+    products = [{"asin": "B0EXAMPLE1"}, {"asin": "B0EXAMPLE2"}]  # in Amazon's catalog
+    sandbox_control(amazon_sandbox, "/sandbox/catalog", {"products": products})
     assert "All 6 links are fine" in client.get(url).content.decode()
     jane_tent = world.link(0, "B0EXAMPLE1")
     jane_stove = world.link(0, "B0EXAMPLE2")

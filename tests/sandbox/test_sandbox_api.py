@@ -14,6 +14,7 @@ MARKETPLACES = {
     "CA": ("CAD", "America/Los_Angeles", "A2EUQ1WTGCTBG2"),
     "UK": ("GBP", "Europe/London", "A1F83G8C2ARO7P"),
     "DE": ("EUR", "Europe/Paris", "A1PA6795UKMFR9"),
+    "JP": ("JPY", "Asia/Tokyo", "A1VC38T7YXB528"),
 }
 
 
@@ -26,10 +27,10 @@ def _profiles(url: str, token: str, prefix: str = "") -> list[dict[str, Any]]:
 
 def test_profiles_shape(sandbox: SandboxServer) -> None:
     profiles = _profiles(sandbox.url, refresh(sandbox.url, "Atzr|shape"))
-    assert len(profiles) == 5
+    assert len(profiles) == 6
     regular = [p for p in profiles if "subType" not in p["accountInfo"]]
     legacy = [p for p in profiles if p["accountInfo"].get("subType") == "AMAZON_ATTRIBUTION"]
-    assert len(regular) == 4 and len(legacy) == 1
+    assert len(regular) == 5 and len(legacy) == 1
     assert legacy[0]["countryCode"] == "US"
     for p in profiles:
         assert set(p) == {
@@ -50,7 +51,7 @@ def test_profiles_shape(sandbox: SandboxServer) -> None:
         assert info["type"] in ("vendor", "seller")
         assert info["name"].startswith("Sandbox Brand ")
         assert info["validPaymentMethod"] is True
-    assert len({p["profileId"] for p in profiles}) == 5
+    assert len({p["profileId"] for p in profiles}) == 6
 
 
 def test_profiles_are_deterministic_per_token_and_seed(sandbox: SandboxServer) -> None:
@@ -68,7 +69,16 @@ def test_region_prefix_filters_profiles(sandbox: SandboxServer) -> None:
     token = refresh(sandbox.url, "Atzr|regions")
     assert {p["countryCode"] for p in _profiles(sandbox.url, token, "/na")} == {"US", "CA"}
     assert {p["countryCode"] for p in _profiles(sandbox.url, token, "/eu")} == {"UK", "DE"}
-    assert _profiles(sandbox.url, token, "/fe") == []
+    assert {p["countryCode"] for p in _profiles(sandbox.url, token, "/fe")} == {"JP"}
+
+
+def test_profiles_have_their_marketplaces_time_zone(sandbox: SandboxServer) -> None:
+    """Sandbox stores get the time zone Amazon Ads gives their marketplace (the product's own
+    table, used when a profile comes without one)."""
+    from attribution.amazon.marketplaces import MARKETPLACE_TIME_ZONES
+
+    for p in _profiles(sandbox.url, refresh(sandbox.url, "Atzr|zones")):
+        assert p["timezone"] == MARKETPLACE_TIME_ZONES[p["countryCode"]]
 
 
 def test_header_checks(sandbox: SandboxServer) -> None:
