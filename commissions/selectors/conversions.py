@@ -1,17 +1,68 @@
-"""Reads about conversions."""
+"""Reads about conversions: the managers' list, its filter, and what a selection adds up to."""
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.postgres.aggregates import StringAgg
+from django.db.models import CharField, Count, QuerySet, Sum, Value
+from django.db.models.functions import MD5, Cast, Concat
 
 from commissions.models import Conversion
+from core.months import month_range
 
 
-def conversions_list(*, status: str | None = None) -> QuerySet[Conversion]:
+@dataclass(frozen=True)
+class ConversionFilter:
+    """What the conversions page and the API filter by; the same filter chooses the rows a
+    bulk decision applies to ("every conversion matching"), on the server, never as a list of
+    ids. Empty fields do not filter. `month` is the first day of a calendar month of the
+    conversions' dates."""
+
+    store: int | None = None
+    campaign: int | None = None
+    creator: int | None = None
+    month: date | None = None
+    status: str | None = None
+
+    def apply(self, qs: QuerySet[Conversion]) -> QuerySet[Conversion]:
+        if self.store is not None:
+            qs = qs.filter(store_id=self.store)
+        if self.campaign is not None:
+            qs = qs.filter(campaign_id=self.campaign)
+        if self.creator is not None:
+            qs = qs.filter(creator_id=self.creator)
+        if self.month is not None:
+            qs = qs.filter(date__range=month_range(self.month))
+        if self.status:
+            qs = qs.filter(status=self.status)
+        return qs
+
+
+def conversions_matching(
+    *, filter: ConversionFilter, ids: list[int] | None = None
+) -> QuerySet[Conversion]:
+    """The tenant's conversions matching `filter` (and among `ids`, when given): plain rows,
+    for locking and summing."""
+    qs = filter.apply(Conversion.objects.all())
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs
+
+
+def conversions_list(
+    *, status: str | None = None, filter: ConversionFilter | None = None
+) -> QuerySet[Conversion]:
     """Conversions of the tenant in scope with what a list shows (the adjustments' count, what
     is owed on top and in all), in a fixed number of queries."""
+    qs = Conversion.objects.all()
+    if filter is not None:
+        qs = filter.apply(qs)
     qs = (
-        Conversion.objects.select_related("campaign", "creator", "store")
+        qs.select_related("campaign", "creator", "store", "decided_by")
         .annotate(adjustment_count=Count("adjustments"))
         .with_owed()
     )
@@ -20,6 +71,55 @@ def conversions_list(*, status: str | None = None) -> QuerySet[Conversion]:
     return qs.order_by("date", "pk")
 
 
-def conversion_status_counts() -> dict[str, int]:
-    rows = Conversion.objects.values("status").annotate(n=Count("pk"))
+def conversion_status_counts(*, filter: ConversionFilter | None = None) -> dict[str, int]:
+    qs = Conversion.objects.all() if filter is None else filter.apply(Conversion.objects.all())
+    rows = qs.order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+@dataclass(frozen=True)
+class SelectionSummary:
+    """What a selection of conversions adds up to: how many, what they owe per currency (never
+    summed across currencies), and a version that changes when any of them changes (a
+    restatement, a decision elsewhere) or the set itself does: a bulk decision compares it with
+    the one the manager saw."""
+
+    count: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    version: str = ""
+
+    @property
+    def currencies(self) -> list[tuple[str, Decimal]]:
+        return sorted(self.totals.items())
+
+
+def conversions_selection_summary(qs: QuerySet[Conversion]) -> SelectionSummary:
+    """One query: per currency the count, the owed total and a digest of (id, owed, status)
+    of every row in id order."""
+    row_text = Concat(
+        Cast("pk", CharField()),
+        Value(":"),
+        Cast("owed", CharField()),
+        Value(":"),
+        "status",
+        output_field=CharField(),
+    )
+    rows = (
+        qs.with_owed()
+        .order_by()
+        .values("currency")
+        .annotate(
+            n=Count("pk"),
+            owed_total=Sum("owed"),
+            digest=MD5(StringAgg(row_text, delimiter=",", order_by="pk")),
+        )
+        .order_by("currency")
+    )
+    count, totals, digest = 0, {}, hashlib.sha256()
+    for row in rows:
+        count += row["n"]
+        totals[row["currency"]] = row["owed_total"]
+        digest.update(f"{row['currency']}={row['n']}:{row['digest']};".encode())
+    return SelectionSummary(
+        count=count, totals=totals, version=digest.hexdigest()[:32] if count else ""
+    )
