@@ -90,8 +90,11 @@ def auto_approve_reason(percent: Decimal) -> str:
 
 
 def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetime) -> int:
-    """Steps 1 and 2 of the module docstring for `due` (conversions past their settlement date,
-    undecided); returns how many were approved. Set-based: one UPDATE per step and campaign."""
+    """Steps 1 and 2 of the module docstring for `due` (undecided conversions past their
+    settlement date); returns how many were approved. Step 1 also clears what waits for a
+    manager with nothing owed; step 2 (the campaign's rule) takes only the pending ones, which
+    settle now: what already waits for a manager is the manager's. Set-based: one UPDATE per
+    step and campaign."""
     approved = Conversion.objects.filter(pk__in=due.nothing_owed().values("pk")).update(
         status=Conversion.Status.APPROVED,
         decided_at=now,
@@ -99,6 +102,7 @@ def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetim
         decision_reason=Conversion.NOTHING_OWED_REASON,
         updated_at=now,
     )
+    due = due.filter(status=Conversion.Status.PENDING)
     rules = (
         due.filter(campaign__auto_approve=True)
         .order_by()
