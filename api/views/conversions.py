@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.core.exceptions import ValidationError
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -14,6 +13,7 @@ from rest_framework.response import Response
 
 from api import examples as ex
 from api import filters
+from api.schema import ErrorSerializer
 from api.serializers import reporting as s
 from api.views.base import TenantViewSet
 from commissions.approvals import SelectionChanged, conversions_decide_matching
@@ -28,6 +28,21 @@ from commissions.selectors.conversions import (
 from commissions.services import conversions_decide
 from core.money import money_text
 from tenancy.models import MANAGE_CAMPAIGNS, User
+
+CONFLICT = OpenApiResponse(
+    ErrorSerializer,
+    description="With `filter` and `expected_count`: the matching conversions changed since "
+    "(`selection_changed`); nothing was changed. Read GET /conversions/selection/ again.",
+)
+
+
+class SelectionConflict(exceptions.APIException):
+    """The conversions matching the filter changed since the caller's GET
+    /conversions/selection/ (a restatement, a decision elsewhere): nothing was changed."""
+
+    status_code = 409
+    default_code = "selection_changed"
+    default_detail = "The matching conversions changed; nothing was changed."
 
 
 @extend_schema_view(
@@ -99,11 +114,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
                 expected=expected,
             )
         except SelectionChanged as exc:
-            return Response(
-                {"detail": " ".join(exc.messages), **_selection(exc.summary)}, status=409
-            )
-        except ValidationError as exc:
-            raise exceptions.ValidationError(exc.message_dict) from exc
+            raise SelectionConflict(" ".join(exc.messages)) from exc
         return Response(
             {
                 "decided": result.decided,
@@ -173,7 +184,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         "`expected_version` from GET /conversions/selection/, refused with 409 (nothing "
         "changed) when the matching conversions changed since.",
         request=s.BulkDecideSerializer,
-        responses={200: s.DecisionSerializer},
+        responses={200: s.DecisionSerializer, 409: CONFLICT},
         examples=[
             ex.request("Approve", {"ids": [1201, 1202]}),
             ex.response("Result", {"decided": 1, "skipped": {"1202": "already approved"}}),
@@ -195,7 +206,7 @@ class ConversionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tenant
         operation_id="conversions_deny_many",
         summary="Deny many conversions (a reason is required)",
         request=s.BulkDecideSerializer,
-        responses={200: s.DecisionSerializer},
+        responses={200: s.DecisionSerializer, 409: CONFLICT},
         examples=[
             ex.request("Deny", {"ids": [1201], "reason": "Returned orders"}),
             ex.response("Result", {"decided": 1, "skipped": {}}),
