@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from commissions.models import Conversion
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.factories import CampaignCreatorFactory, MembershipFactory
-from tests.support.approvals import approval_queue, conversion
+from tests.factories import MembershipFactory
+from tests.support.approvals import approval_queue, conversion, more_awaiting
 
 URL = "/o/alpha/conversions/"
 
@@ -54,16 +54,9 @@ def test_filters_by_store_campaign_creator_month_and_status(tenant_a, tenant_b):
     assert r.status_code == 200
 
 
-def _many(q, n: int) -> None:
-    """n more awaiting conversions of 1.00 USD in October, one creator each."""
-    for i in range(n):
-        cc = CampaignCreatorFactory(campaign=q.spring, creator__name=f"Extra {i:03d}")
-        conversion(cc, date(2026, 10, 10), "1.00", "awaiting")
-
-
 def test_select_all_matching_approves_beyond_the_visible_page(tenant_a, tenant_b):
     q = approval_queue(tenant_a)
-    _many(q, 60)
+    more_awaiting(q, 60)
     page = tenant_a.client()
     query = {"status": "awaiting", "store": q.usd.pk, "month": "2026-10"}
     html = page.get(URL, query).content.decode()
@@ -180,7 +173,7 @@ def test_conversions_page_query_count_does_not_grow_with_the_selection(
     tenant_a, django_assert_max_num_queries
 ):
     q = approval_queue(tenant_a)
-    _many(q, 20)
+    more_awaiting(q, 20)
     page = tenant_a.client()
     page.get(URL)
     with django_assert_max_num_queries(18):

@@ -82,3 +82,12 @@ def approval_queue(tenant, *, jane_october: int = 4) -> Queue:
         q.others.append(conversion(jane, date(2026, 10, 28), "9.00", "approved"))
         q.others.append(conversion(omar, date(2026, 10, 29), "4.00", "denied"))
     return q
+
+
+def more_awaiting(q: Queue, n: int, day: date = date(2026, 10, 10)) -> list[Conversion]:
+    """n more conversions of 1.00 USD awaiting approval on "Spring", one new creator each."""
+    out = []
+    for i in range(n):
+        cc = CampaignCreatorFactory(campaign=q.spring, creator__name=f"Extra {i:03d}")
+        out.append(conversion(cc, day, "1.00", "awaiting"))
+    return out
