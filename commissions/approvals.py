@@ -39,7 +39,8 @@ from commissions.selectors.conversions import (
     ConversionFilter,
     SelectionSummary,
     conversions_matching,
-    conversions_selection_summary,
+    selection_rows,
+    selection_summary_of,
 )
 from tenancy.models import User
 
@@ -183,8 +184,10 @@ def conversions_decide_matching(
     awaiting = replace(filter, status=Conversion.Status.AWAITING)
     with transaction.atomic():
         qs = conversions_matching(filter=awaiting, ids=ids)
-        locked = list(conversions_select_for_update(qs).values_list("pk", flat=True))
-        summary = conversions_selection_summary(Conversion.objects.filter(pk__in=locked))
+        # One query locks the rows (by pk) and reads what the summary is made of.
+        rows = list(conversions_select_for_update(selection_rows(qs)))
+        summary = selection_summary_of(rows)
+        locked = [pk for pk, _, _ in rows]
         problems = _why_not(ids, set(locked)) if ids is not None else []
         if problems or (
             expected is not None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from django.contrib.postgres.aggregates import StringAgg
-from django.db.models import CharField, Count, QuerySet, Sum, Value
-from django.db.models.functions import MD5, Cast, Concat
+from django.db.models import Count, QuerySet
 
 from commissions.models import Conversion
 from core.months import month_range
@@ -82,7 +83,8 @@ class SelectionSummary:
     """What a selection of conversions adds up to: how many, what they owe per currency (never
     summed across currencies), and a version that changes when any of them changes (a
     restatement, a decision elsewhere) or the set itself does: a bulk decision compares it with
-    the one the manager saw."""
+    the one the manager saw. Statuses are not in it: a selection to decide is of conversions
+    awaiting approval only, so a decided one leaves the set."""
 
     count: int = 0
     totals: dict[str, Decimal] = field(default_factory=dict)
@@ -94,32 +96,23 @@ class SelectionSummary:
 
 
 def conversions_selection_summary(qs: QuerySet[Conversion]) -> SelectionSummary:
-    """One query: per currency the count, the owed total and a digest of (id, owed, status)
-    of every row in id order."""
-    row_text = Concat(
-        Cast("pk", CharField()),
-        Value(":"),
-        Cast("owed", CharField()),
-        Value(":"),
-        "status",
-        output_field=CharField(),
-    )
-    rows = (
-        qs.with_owed()
-        .order_by()
-        .values("currency")
-        .annotate(
-            n=Count("pk"),
-            owed_total=Sum("owed"),
-            digest=MD5(StringAgg(row_text, delimiter=",", order_by="pk")),
-        )
-        .order_by("currency")
-    )
-    count, totals, digest = 0, {}, hashlib.sha256()
-    for row in rows:
-        count += row["n"]
-        totals[row["currency"]] = row["owed_total"]
-        digest.update(f"{row['currency']}={row['n']}:{row['digest']};".encode())
+    """What `qs` adds up to (one query; `selection_rows` + `selection_summary_of`)."""
+    return selection_summary_of(selection_rows(qs))
+
+
+def selection_rows(qs: QuerySet[Conversion]) -> QuerySet[Any]:
+    """(id, currency, owed) of each conversion of `qs`, in id order: what a summary is made of
+    (a bulk decision reads them with the rows' locks, commissions.approvals)."""
+    return qs.with_owed().order_by("pk").values_list("pk", "currency", "owed")
+
+
+def selection_summary_of(rows: Iterable[tuple[int, str, Decimal]]) -> SelectionSummary:
+    """Count, owed per currency, and the version: a digest of every (id, owed) in id order."""
+    count, totals, digest = 0, defaultdict(Decimal), hashlib.sha256()
+    for pk, currency, owed in rows:
+        count += 1
+        totals[currency] += owed
+        digest.update(f"{pk}:{currency}:{owed};".encode())
     return SelectionSummary(
-        count=count, totals=totals, version=digest.hexdigest()[:32] if count else ""
+        count=count, totals=dict(totals), version=digest.hexdigest()[:32] if count else ""
     )
