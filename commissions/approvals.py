@@ -26,15 +26,17 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Abs, Coalesce
+from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from commissions.lock_objects import conversions_select_for_update
-from commissions.models import Conversion, ConversionAdjustment
+from commissions.models import Conversion, ConversionAdjustment, ConversionQuerySet
 from commissions.selectors.conversions import (
     ConversionFilter,
     SelectionSummary,
@@ -79,7 +81,11 @@ def restated_within(qs: QuerySet[Conversion], percent: Decimal) -> QuerySet[Conv
     return (
         with_restated(qs)
         .annotate(first_abs=Abs("first_sales"))
-        .filter(restated_sales__lte=F("first_abs") * Value(percent) / Value(Decimal(100)))
+        .filter(
+            LessThanOrEqual(
+                F("restated_sales"), F("first_abs") * Value(percent) / Value(Decimal(100))
+            )
+        )
     )
 
 
@@ -96,7 +102,8 @@ def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetim
     manager with nothing owed; step 2 (the campaign's rule) takes only the pending ones, which
     settle now: what already waits for a manager is the manager's. Set-based: one UPDATE per
     step and campaign."""
-    approved = Conversion.objects.filter(pk__in=due.nothing_owed().values("pk")).update(
+    nothing_owed = cast(ConversionQuerySet, due).nothing_owed()
+    approved = Conversion.objects.filter(pk__in=nothing_owed.values("pk")).update(
         status=Conversion.Status.APPROVED,
         decided_at=now,
         decided_by=None,
@@ -185,7 +192,10 @@ def conversions_decide_matching(
     with transaction.atomic():
         qs = conversions_matching(filter=awaiting, ids=ids)
         # One query locks the rows (by pk) and reads what the summary is made of.
-        rows = list(conversions_select_for_update(selection_rows(qs)))
+        rows = cast(
+            list[tuple[int, str, Decimal]],
+            list(conversions_select_for_update(selection_rows(qs))),
+        )
         summary = selection_summary_of(rows)
         locked = [pk for pk, _, _ in rows]
         problems = _why_not(ids, set(locked)) if ids is not None else []
@@ -212,14 +222,14 @@ def conversions_decide_matching(
 
 
 def _stale_message(
-    expected: SelectionSummary, summary: SelectionSummary, problems: list[str]
+    expected: SelectionSummary | None, summary: SelectionSummary, problems: list[str]
 ) -> str:
     if problems:
         shown = "; ".join(problems[:5]) + (
             f" and {len(problems) - 5} more" if len(problems) > 5 else ""
         )
         what = f"Some of the selected conversions can no longer be decided ({shown})."
-    elif expected.count != summary.count:
+    elif expected is not None and expected.count != summary.count:
         what = (
             f"You selected {expected.count:,} conversions, but {summary.count:,} match now: some "
             "were approved or denied elsewhere, or started waiting for approval, since the page "

@@ -8,11 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Count, QuerySet
 
-from commissions.models import Conversion
+from commissions.models import Conversion, ConversionQuerySet
 from core.months import month_range
 
 
@@ -103,12 +103,18 @@ def conversions_selection_summary(qs: QuerySet[Conversion]) -> SelectionSummary:
 def selection_rows(qs: QuerySet[Conversion]) -> QuerySet[Any]:
     """(id, currency, owed) of each conversion of `qs`, in id order: what a summary is made of
     (a bulk decision reads them with the rows' locks, commissions.approvals)."""
-    return qs.with_owed().order_by("pk").values_list("pk", "currency", "owed")
+    return (
+        cast(ConversionQuerySet, qs)
+        .with_owed()
+        .order_by("pk")
+        .values_list("pk", "currency", "owed")
+    )
 
 
 def selection_summary_of(rows: Iterable[tuple[int, str, Decimal]]) -> SelectionSummary:
     """Count, owed per currency, and the version: a digest of every (id, owed) in id order."""
-    count, totals, digest = 0, defaultdict(Decimal), hashlib.sha256()
+    count, digest = 0, hashlib.sha256()
+    totals: defaultdict[str, Decimal] = defaultdict(Decimal)
     for pk, currency, owed in rows:
         count += 1
         totals[currency] += owed

@@ -153,14 +153,15 @@ class ConversionsView(OrgView):
         ids = _ids(data)
         approve = data.get("action") == "approve"
         reason = data.get("reason", "")
-        again = {"selected_all": selected_all, "selected_ids": ids, "reason": reason}
         if not selected_all and not ids:
             return self._render(
                 request,
                 data,
                 error="Tick at least one conversion, or select all that match the filter.",
                 status=400,
-                **again,
+                selected_all=selected_all,
+                selected_ids=ids,
+                reason=reason,
             )
         form = _filter_form(data)
         filter = _filter(form)
@@ -179,9 +180,25 @@ class ConversionsView(OrgView):
                 expected=expected,
             )
         except SelectionChanged as exc:
-            return self._render(request, data, error=" ".join(exc.messages), status=409, **again)
+            return self._render(
+                request,
+                data,
+                error=" ".join(exc.messages),
+                status=409,
+                selected_all=selected_all,
+                selected_ids=ids,
+                reason=reason,
+            )
         except ValidationError as exc:
-            return self._render(request, data, error=" ".join(exc.messages), status=400, **again)
+            return self._render(
+                request,
+                data,
+                error=" ".join(exc.messages),
+                status=400,
+                selected_all=selected_all,
+                selected_ids=ids,
+                reason=reason,
+            )
         verb = "approved" if approve else "denied"
         messages.success(
             request,

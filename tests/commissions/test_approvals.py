@@ -44,8 +44,8 @@ def restate(c: Conversion, *sales_deltas: str) -> None:
     Conversion.objects.filter(pk=c.pk).update(sales=c.sales)
 
 
-def statuses(*conversions: Conversion) -> list[tuple[str, str, object]]:
-    out = []
+def statuses(*conversions: Conversion) -> list[tuple[str, str, int | None]]:
+    out: list[tuple[str, str, int | None]] = []
     for c in conversions:
         c.refresh_from_db()
         out.append((c.status, c.decision_reason, c.decided_by_id))
