@@ -96,6 +96,12 @@ def auto_approve_reason(percent: Decimal) -> str:
     )
 
 
+def _locked(qs: QuerySet[Conversion]) -> QuerySet[Conversion]:
+    """The ids of `qs` as a subquery that locks them in the ledger's order (by pk) before the
+    UPDATE around it writes them."""
+    return conversions_select_for_update(qs).values("pk")
+
+
 def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetime) -> int:
     """Steps 1 and 2 of the module docstring for `due` (undecided conversions past their
     settlement date); returns how many were approved. Step 1 also clears what waits for a
@@ -103,7 +109,7 @@ def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetim
     settle now: what already waits for a manager is the manager's. Set-based: one UPDATE per
     step and campaign."""
     nothing_owed = cast(ConversionQuerySet, due).nothing_owed()
-    approved = Conversion.objects.filter(pk__in=nothing_owed.values("pk")).update(
+    approved = Conversion.objects.filter(pk__in=_locked(nothing_owed)).update(
         status=Conversion.Status.APPROVED,
         decided_at=now,
         decided_by=None,
@@ -119,7 +125,7 @@ def conversions_approve_at_settlement(*, due: QuerySet[Conversion], now: datetim
     )
     for campaign_id, percent in rules:
         within = restated_within(due.filter(campaign_id=campaign_id), percent)
-        approved += Conversion.objects.filter(pk__in=within.values("pk")).update(
+        approved += Conversion.objects.filter(pk__in=_locked(within)).update(
             status=Conversion.Status.APPROVED,
             decided_at=now,
             decided_by=None,
@@ -152,6 +158,8 @@ def _batches(ids: list[int]) -> Iterator[list[int]]:
 def _why_not(ids: list[int], decidable: set[int]) -> list[str]:
     """Why each of `ids` that cannot be decided cannot (for the message)."""
     missing = [pk for pk in ids if pk not in decidable]
+    if not missing:
+        return []
     found = dict(
         Conversion.objects.filter(pk__in=missing).values_list("pk", "status")
     )  # one query, however many
