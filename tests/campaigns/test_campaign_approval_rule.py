@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from campaigns.models import Campaign
 from tenancy.scoping import tenant_scope
-from tests.campaigns.test_campaigns import FORM, field_error
 from tests.support.api import client_for, key_for
+
+FORM = {
+    "name": "Summer Trail",
+    "starts_on": "2026-06-01",
+    "ends_on": "2026-08-31",
+    "status": "active",
+    "track_sales": "on",
+    "default_commission_rate": "7.50",
+    "commission_basis": "total",
+    "settlement_days": "45",
+    "store_page": "",
+}
+
+
+def field_error(html: str, field: str) -> str:
+    match = re.search(rf'id="id_{field}_error"[^>]*>([^<]*)<', html)
+    return match.group(1) if match else ""
 
 
 def test_edit_the_approval_rule_on_the_campaign_page(worlds):
