@@ -26,23 +26,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import DecimalField, F, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Abs, Coalesce
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Abs
 from django.db.models.lookups import LessThanOrEqual
 from django.utils import timezone
 
 from commissions.lock_objects import conversions_select_for_update
-from commissions.models import Conversion, ConversionAdjustment, ConversionQuerySet
+from commissions.models import Conversion, ConversionQuerySet
 from commissions.selectors.conversions import (
     ConversionFilter,
     SelectionSummary,
     conversions_matching,
     selection_rows,
     selection_summary_of,
+    with_restated,
 )
 from tenancy.models import User
 
@@ -50,29 +51,6 @@ from tenancy.models import User
 # enough that one statement's parameter list stays modest.
 BATCH_SIZE = 5000
 DENY_REASON_REQUIRED = "Say why the conversion is denied; the creator sees it."
-
-
-def _restatements_sum(expression: F | Abs) -> Coalesce:
-    total = (
-        ConversionAdjustment.objects.filter(
-            conversion=OuterRef("pk"), kind=ConversionAdjustment.Kind.RESTATEMENT
-        )
-        .order_by()
-        .values("conversion")
-        .annotate(total=Sum(expression))
-        .values("total")
-    )
-    money = DecimalField(max_digits=16, decimal_places=2)
-    return Coalesce(Subquery(total), Value(Decimal(0)), output_field=money)
-
-
-def with_restated(qs: QuerySet[Conversion]) -> QuerySet[Conversion]:
-    """Annotate `restated_sales` (Σ |Δ sales| of the conversion's restatements) and
-    `first_sales` (the sales Amazon first reported: sales less the restatements' Δ)."""
-    return qs.annotate(
-        restated_sales=_restatements_sum(Abs("sales")),
-        first_sales=F("sales") - _restatements_sum(F("sales")),
-    )
 
 
 def restated_within(qs: QuerySet[Conversion], percent: Decimal) -> QuerySet[Conversion]:
@@ -96,7 +74,7 @@ def auto_approve_reason(percent: Decimal) -> str:
     )
 
 
-def _locked(qs: QuerySet[Conversion]) -> QuerySet[Conversion]:
+def _locked(qs: QuerySet[Conversion]) -> QuerySet[Conversion, Any]:
     """The ids of `qs` as a subquery that locks them in the ledger's order (by pk) before the
     UPDATE around it writes them."""
     return conversions_select_for_update(qs).values("pk")

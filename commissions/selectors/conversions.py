@@ -10,9 +10,22 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db.models import Count, QuerySet
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Abs, Coalesce
+from django.db.models.lookups import Exact
 
-from commissions.models import Conversion, ConversionQuerySet
+from commissions.models import Conversion, ConversionAdjustment, ConversionQuerySet
 from core.months import month_range
 
 
@@ -54,6 +67,38 @@ def conversions_matching(
     return qs
 
 
+def _restatements_sum(expression: F | Abs) -> Coalesce:
+    total = (
+        ConversionAdjustment.objects.filter(
+            conversion=OuterRef("pk"), kind=ConversionAdjustment.Kind.RESTATEMENT
+        )
+        .order_by()
+        .values("conversion")
+        .annotate(total=Sum(expression))
+        .values("total")
+    )
+    money = DecimalField(max_digits=16, decimal_places=2)
+    return Coalesce(Subquery(total), Value(Decimal(0)), output_field=money)
+
+
+def with_restated(qs: QuerySet[Conversion]) -> QuerySet[Conversion]:
+    """Annotate how much Amazon restated each conversion's day while it was pending (the
+    campaign's approval rule reads it, commissions.approvals): `restated_sales` (Σ |Δ sales| of
+    its restatement adjustments), `first_sales` (the sales Amazon first reported: sales less
+    the restatements' Δ) and `restated_percent` (restated_sales as a share of |first_sales|;
+    None when nothing was first reported)."""
+    return qs.annotate(
+        restated_sales=_restatements_sum(Abs("sales")),
+        first_sales=F("sales") - _restatements_sum(F("sales")),
+    ).annotate(
+        restated_percent=Case(
+            When(Exact(F("first_sales"), Value(Decimal(0))), then=Value(None)),
+            default=F("restated_sales") * Value(Decimal(100)) / Abs("first_sales"),
+            output_field=DecimalField(max_digits=20, decimal_places=4),
+        )
+    )
+
+
 def conversions_list(
     *, status: str | None = None, filter: ConversionFilter | None = None
 ) -> QuerySet[Conversion]:
@@ -62,7 +107,7 @@ def conversions_list(
     qs = Conversion.objects.all()
     if filter is not None:
         qs = filter.apply(qs)
-    qs = (
+    qs = with_restated(
         qs.select_related("campaign", "creator", "store", "decided_by")
         .annotate(adjustment_count=Count("adjustments"))
         .with_owed()

@@ -189,3 +189,31 @@ def test_auto_approved_conversions_show_why(tenant_a):
         conversions_advance(store=q.usd, today=c.settles_on + timedelta(days=1))
     html = tenant_a.client().get(URL, {"status": "approved"}).content.decode()
     assert "Approved automatically" in html and Conversion.NOTHING_OWED_REASON in html
+
+
+def test_restated_share_and_the_rule_not_applied_are_shown(tenant_a):
+    from decimal import Decimal
+
+    from campaigns.models import Campaign
+    from commissions.services import conversions_advance
+    from tests.factories import ConversionAdjustmentFactory
+
+    q = approval_queue(tenant_a, jane_october=0)
+    with tenant_scope(tenant_a.org):
+        Campaign.objects.filter(pk=q.spring.pk).update(
+            auto_approve=True, auto_approve_max_restated_percent=Decimal("10.00")
+        )
+        c = conversion(q.omar, date(2026, 9, 1), "8.00", "pending")  # sales 80
+        ConversionAdjustmentFactory(
+            conversion=c, kind="restatement", included=True, sales=Decimal("-20.00")
+        )  # first reported 100: 20 % restated
+        conversions_advance(store=q.usd, today=c.settles_on)
+        c.refresh_from_db()
+        assert c.status == "awaiting"
+    html = tenant_a.client().get(URL, {"status": "awaiting", "creator": q.omar.creator_id})
+    text = html.content.decode()
+    assert '1 restated<br><small class="muted">20.0 % of sales</small>' in text
+    assert (
+        "Not approved automatically: Amazon restated the day by more than the campaign's 10 %"
+        in text
+    )
