@@ -23,6 +23,7 @@ from commissions.selectors.conversions import (
     conversions_list,
     conversions_matching,
     conversions_selection_summary,
+    restated_share_of,
 )
 from core.money import money_format
 from creators.selectors import creators_all
@@ -99,6 +100,7 @@ class ConversionsView(OrgView):
         filter = _filter(form)
         paginator = Paginator(conversions_list(filter=filter), PAGE_SIZE)
         page = paginator.get_page(data.get("page"))
+        page.object_list = restated_share_of(list(page.object_list))
         can_decide = (
             self.membership.role in MANAGE_CAMPAIGNS and filter.status == Conversion.Status.AWAITING
         )

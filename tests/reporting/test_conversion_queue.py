@@ -176,7 +176,7 @@ def test_conversions_page_query_count_does_not_grow_with_the_selection(
     more_awaiting(q, 20)
     page = tenant_a.client()
     page.get(URL)
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert page.get(URL, {"status": "awaiting", "all": "1"}).status_code == 200
 
 
