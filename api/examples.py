@@ -47,6 +47,8 @@ CAMPAIGN = {
     "default_commission_rate": "10.00",
     "commission_basis": "promoted",
     "settlement_days": 30,
+    "auto_approve": False,
+    "auto_approve_max_restated_percent": "10.00",
     "amazon_campaign_id": "spring-launch-2026",
     "store_page_id": "",
     "created_at": "2026-02-20T10:00:00Z",

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from rest_framework import exceptions as drf_exceptions
 
 from attribution.models import SyncRun
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, Product, TrackingPlan
 from commissions.models import Conversion
+from core.months import month_parse, month_range
 from creators.models import Creator
 from reporting.models import Export
 from tenancy.emails import email_canonical_or_none
@@ -110,10 +112,20 @@ class ConversionFilter(django_filters.FilterSet):
     creator = IdFilter(field_name="creator_id")
     start = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     end = django_filters.DateFilter(field_name="date", lookup_expr="lte")
+    month = django_filters.CharFilter(
+        method="filter_month", help_text="A calendar month of the dates, YYYY-MM."
+    )
 
     class Meta:
         model = Conversion
         fields: list[str] = []
+
+    def filter_month(self, queryset, name, value):  # type: ignore[no-untyped-def]
+        """The page's and the bulk decision's month (commissions ConversionFilter.month)."""
+        month = month_parse(value)
+        if month is None:
+            raise drf_exceptions.ValidationError({"month": ["Not a month (YYYY-MM)."]})
+        return queryset.filter(date__range=month_range(month))
 
 
 class SyncRunFilter(django_filters.FilterSet):

@@ -74,6 +74,24 @@ class CampaignForm(forms.Form):
         max_value=365,
         help_text="Commissions stay pending this long (returns and Amazon's restatements).",
     )
+    auto_approve = forms.BooleanField(
+        label="Approve automatically at settlement",
+        required=False,
+        help_text="Conversions that settle are approved without a manager, unless Amazon "
+        "restated the day by more than the share below. Conversions with nothing owed never "
+        "wait for approval.",
+    )
+    auto_approve_max_restated_percent = forms.DecimalField(
+        label="Unless Amazon restated the day by more than (%)",
+        max_digits=5,
+        decimal_places=2,
+        required=False,
+        initial=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        widget=forms.NumberInput(attrs={"step": "0.01", "inputmode": "decimal"}),
+        help_text="All of Amazon's changes to the day's sales while it was pending, as a share "
+        "of the sales first reported.",
+    )
     store_page = forms.CharField(
         label="Amazon Store page (optional)",
         required=False,
@@ -116,6 +134,10 @@ class CampaignForm(forms.Form):
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The end date is before the start date.")
+        if "auto_approve_max_restated_percent" in data and (
+            data["auto_approve_max_restated_percent"] is None
+        ):  # left empty: the model's default share
+            data["auto_approve_max_restated_percent"] = Decimal("10.00")
         return data
 
     @property

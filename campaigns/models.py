@@ -68,6 +68,8 @@ class Campaign(TenantModel):
         "default_commission_rate",
         "commission_basis",
         "settlement_days",
+        "auto_approve",
+        "auto_approve_max_restated_percent",
     )
 
     class Status(models.TextChoices):
@@ -99,6 +101,16 @@ class Campaign(TenantModel):
     )
     settlement_days = models.PositiveSmallIntegerField(
         default=30, validators=[MaxValueValidator(365)]
+    )
+    # The approval rule (commissions.approvals): at settlement a conversion is approved without
+    # a manager unless Amazon restated its day by more than this share of the first report.
+    auto_approve = models.BooleanField("Approve automatically at settlement", default=False)
+    auto_approve_max_restated_percent = models.DecimalField(
+        "unless Amazon restated the day by more than (%)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=PERCENT_VALIDATORS,
     )
     # aa_campaignid: stable forever. Minted unique across the installation (MintedCampaignId);
     # ids minted before the registry may repeat in other stores (the campaign page warns).

@@ -10,7 +10,10 @@ What is owed is defined here and nowhere else:
 - a conversion owes unless it was denied (`ConversionQuerySet.owing`, `Conversion.is_owing`);
 - an adjustment is owed on top of its conversion unless it is already folded into the
   conversion's amounts (`ConversionAdjustmentQuerySet.on_top`, `ConversionAdjustment.is_on_top`);
-- owed = commission + the adjustments owed on top (`ConversionQuerySet.with_owed`).
+- owed = commission + the adjustments owed on top (`ConversionQuerySet.with_owed`);
+- a conversion with nothing owed (owed = 0) needs no decision: it settles on its own as
+  approved, by nobody, with `NOTHING_OWED_REASON` (`ConversionQuerySet.nothing_owed`), so that
+  a later restatement is still owed on top like any approved conversion's.
 Every reader (dashboards, payables, the export's SQL, the portal, the API) goes through these.
 
 The tables keep the names they had when this lived in `reporting`.
@@ -59,6 +62,10 @@ class ConversionQuerySet(TenantQuerySet):
             )
         return qs
 
+    def nothing_owed(self) -> Self:
+        """Conversions that are worth nothing to their creator (owed = 0)."""
+        return self.with_owed().filter(owed=0)
+
 
 def _field(amount: str) -> models.Field:
     """An unbound copy of the amount's field (an expression's output_field)."""
@@ -105,6 +112,8 @@ class Conversion(TenantModel):
         PAID = "paid", "Paid"
 
     UNDECIDED = (Status.PENDING, Status.AWAITING)
+    # The decision reason of a conversion that settled with nothing owed (decided_by empty).
+    NOTHING_OWED_REASON = "Nothing owed: approved automatically at settlement."
     DECIDED_OWING = (Status.APPROVED, Status.PAYABLE, Status.PAID)
 
     store = models.ForeignKey("attribution.Store", on_delete=models.PROTECT, related_name="+")

@@ -10,11 +10,17 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from campaigns.models import Campaign, CampaignCreator
+from commissions.approvals import (
+    BATCH_SIZE,
+    DENY_REASON_REQUIRED,
+    conversions_approve_at_settlement,
+)
 from commissions.lock_objects import conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment
 from core.money import money_round
@@ -138,9 +144,8 @@ def conversions_settle(
                     commission_rate=cc.commission_rate,
                     settles_on=settles_on,
                     **amounts.as_fields(),
-                    status=Conversion.Status.PENDING
-                    if today < settles_on
-                    else Conversion.Status.AWAITING,
+                    # conversions_advance (below) settles it when its date has passed
+                    status=Conversion.Status.PENDING,
                 )
             )
             continue
@@ -185,12 +190,18 @@ def conversions_settle(
 
 
 def conversions_advance(*, store: Store, today: date | None = None) -> None:
-    """Pending past its settlement date -> awaiting approval; approved in a month that has
-    closed -> payable."""
+    """Undecided past its settlement date -> approved on its own when nothing is owed or the
+    campaign's approval rule allows it (commissions.approvals), else awaiting approval;
+    approved in a month that has closed -> payable."""
     today = today or store.today()
-    Conversion.objects.filter(
-        store=store, status=Conversion.Status.PENDING, settles_on__lte=today
-    ).update(status=Conversion.Status.AWAITING, updated_at=timezone.now())
+    now = timezone.now()
+    due = Conversion.objects.filter(
+        store=store, status__in=Conversion.UNDECIDED, settles_on__lte=today
+    )
+    conversions_approve_at_settlement(due=due, now=now)
+    due.filter(status=Conversion.Status.PENDING).update(
+        status=Conversion.Status.AWAITING, updated_at=now
+    )
     month_start = timezone.now().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     Conversion.objects.filter(
         store=store, status=Conversion.Status.APPROVED, decided_at__lt=month_start
@@ -206,27 +217,37 @@ class Decision:
 def conversions_decide(
     *, conversion_ids: list[int], approve: bool, reason: str, user: User
 ) -> Decision:
-    """Approve or deny conversions awaiting approval (one or many). Denying needs a reason."""
+    """Approve or deny conversions awaiting approval (one or many), skipping each one that
+    cannot be decided with the reason. Denying needs a reason. Set-based: the rows are locked
+    by primary key and written with one UPDATE per batch (commissions.approvals)."""
     reason = reason.strip()
     if not approve and not reason:
-        raise ValidationError({"reason": "Say why the conversion is denied; the creator sees it."})
-    conversions = list(conversions_select_for_update().filter(pk__in=conversion_ids))
-    found = {c.pk for c in conversions}
-    skipped = {pk: "not found" for pk in conversion_ids if pk not in found}
-    decided = []
-    # Locked by pk; decided (and reported) in the order the list shows them.
-    for conversion in sorted(conversions, key=lambda c: (-c.date.toordinal(), c.pk)):
-        if conversion.status == Conversion.Status.PENDING:
-            skipped[conversion.pk] = f"still pending until {conversion.settles_on:%d %b %Y}"
-            continue
-        if conversion.status != Conversion.Status.AWAITING:
-            skipped[conversion.pk] = f"already {conversion.get_status_display().lower()}"
-            continue
-        conversion.status = Conversion.Status.APPROVED if approve else Conversion.Status.DENIED
-        conversion.decided_at, conversion.decided_by = timezone.now(), user
-        conversion.decision_reason = reason
-        decided.append(conversion)
-    Conversion.objects.bulk_update(
-        decided, ["status", "decided_at", "decided_by", "decision_reason", "updated_at"]
-    )
+        raise ValidationError({"reason": DENY_REASON_REQUIRED})
+    with transaction.atomic():
+        rows = list(
+            conversions_select_for_update()
+            .filter(pk__in=conversion_ids)
+            .values_list("pk", "status", "settles_on", "date")
+        )
+        found = {pk for pk, *_ in rows}
+        skipped = {pk: "not found" for pk in conversion_ids if pk not in found}
+        labels = dict(Conversion.Status.choices)
+        decided: list[int] = []
+        # Locked by pk; reported in the order the list shows them (newest day first).
+        for pk, status, settles_on, _ in sorted(rows, key=lambda r: (-r[3].toordinal(), r[0])):
+            if status == Conversion.Status.PENDING:
+                skipped[pk] = f"still pending until {settles_on:%d %b %Y}"
+            elif status != Conversion.Status.AWAITING:
+                skipped[pk] = f"already {labels[status].lower()}"
+            else:
+                decided.append(pk)
+        now = timezone.now()
+        for start in range(0, len(decided), BATCH_SIZE):
+            Conversion.objects.filter(pk__in=decided[start : start + BATCH_SIZE]).update(
+                status=Conversion.Status.APPROVED if approve else Conversion.Status.DENIED,
+                decided_at=now,
+                decided_by=user,
+                decision_reason=reason,
+                updated_at=now,
+            )
     return Decision(decided=len(decided), skipped=skipped)

@@ -7,6 +7,11 @@ urlpatterns = [
     path("", dashboards.WorkflowDashboardView.as_view(), name="org-home"),
     path("conversions/", conversions.ConversionsView.as_view(), name="conversions"),
     path(
+        "conversions/selection/",
+        conversions.ConversionSelectionView.as_view(),
+        name="conversions-selection",
+    ),
+    path(
         "campaigns/<int:campaign_id>/performance/",
         dashboards.CampaignPerformanceView.as_view(),
         name="campaign-performance",

@@ -52,6 +52,7 @@ REGISTRY: list[TenantURL] = [
     TenantURL("sync-now", lambda t: {"store_id": t.campaign.store_id}, ("post",)),
     TenantURL("sync-apply-held", lambda t: {"run_id": t.sync_run.pk}, ("get", "post")),
     TenantURL("conversions", methods=("get", "post")),
+    TenantURL("conversions-selection"),
     TenantURL("campaign-performance", lambda t: {"campaign_id": t.campaign.pk}),
     # campaigns
     TenantURL("tracking-plans"),

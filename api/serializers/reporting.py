@@ -11,6 +11,7 @@ from api.serializers.common import Id, tenant_object
 from attribution.models import SyncRun
 from campaigns.models import AffiliateLink, Campaign
 from commissions.models import Conversion
+from core.months import month_parse
 from creators.models import Creator
 from reporting.exports.query import GROUPINGS, ExportQuery, export_query_build
 from reporting.models import Export
@@ -120,14 +121,84 @@ class DecideSerializer(serializers.Serializer):
     )
 
 
+class ConversionFilterSerializer(serializers.Serializer):
+    """The conversions page's filter, with the list endpoint's parameter names: every
+    conversion matching all the given fields (empty: all the organisation's)."""
+
+    store = Id(required=False, allow_null=True)
+    campaign = Id(required=False, allow_null=True)
+    creator = Id(required=False, allow_null=True)
+    month = serializers.RegexField(
+        r"^\d{4}-\d{2}$",
+        required=False,
+        allow_null=True,
+        help_text="A calendar month of the conversions' dates, YYYY-MM.",
+    )
+    status = serializers.ChoiceField(
+        choices=Conversion.Status.choices,
+        required=False,
+        allow_null=True,
+        help_text="Deciding needs `awaiting` (the default when omitted).",
+    )
+
+    def validate_month(self, value: str | None) -> Any:
+        if not value:
+            return None
+        month = month_parse(value)
+        if month is None:
+            raise serializers.ValidationError("Not a month (YYYY-MM).")
+        return month
+
+
 class BulkDecideSerializer(DecideSerializer):
-    ids = serializers.ListField(child=Id(), min_length=1, max_length=1000)
+    """Either `ids` (each decided or skipped with its reason), or `filter` (every conversion
+    awaiting approval that matches, all or nothing)."""
+
+    ids = serializers.ListField(child=Id(), min_length=1, max_length=1000, required=False)
+    filter = ConversionFilterSerializer(required=False)
+    expected_count = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        help_text="With `filter`: how many conversions the caller means to decide "
+        "(from GET /conversions/selection/); refused with 409 when that changed.",
+    )
+    expected_version = serializers.CharField(
+        required=False,
+        max_length=64,
+        help_text="With `filter`: the `version` of GET /conversions/selection/; refused with "
+        "409 when any matching conversion changed (restated, decided) since.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if ("ids" in attrs) == ("filter" in attrs):
+            raise serializers.ValidationError("Give either `ids` or `filter`.")
+        if "expected_version" in attrs and "expected_count" not in attrs:
+            raise serializers.ValidationError(
+                {"expected_count": ["Give it with `expected_version`."]}
+            )
+        return attrs
 
 
 class DecisionSerializer(serializers.Serializer):
     decided = serializers.IntegerField()
     skipped = serializers.DictField(
         child=serializers.CharField(), help_text="Conversion id -> why it was not changed."
+    )
+    totals = serializers.DictField(
+        child=serializers.RegexField(DECIMAL_STRING),
+        required=False,
+        help_text="With `filter`: what the decided conversions owe, per currency.",
+    )
+
+
+class SelectionSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Conversions matching the filter.")
+    totals = serializers.DictField(
+        child=serializers.RegexField(DECIMAL_STRING),
+        help_text="What they owe, per currency (never summed across currencies).",
+    )
+    version = serializers.CharField(
+        help_text="Changes when any of them changes; send it back as `expected_version`."
     )
 
 

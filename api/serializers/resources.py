@@ -105,6 +105,14 @@ class CampaignWriteSerializer(serializers.Serializer):
         choices=Campaign.CommissionBasis.choices, required=False
     )
     settlement_days = serializers.IntegerField(min_value=0, max_value=365, required=False)
+    auto_approve = serializers.BooleanField(
+        required=False,
+        help_text="Approve conversions automatically at settlement unless Amazon restated "
+        "the day by more than `auto_approve_max_restated_percent`.",
+    )
+    auto_approve_max_restated_percent = serializers.DecimalField(
+        max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False
+    )
     store_page = serializers.CharField(
         max_length=500,
         required=False,

@@ -63,6 +63,8 @@ def campaign_create(
     commission_basis: str = Campaign.CommissionBasis.PROMOTED,
     settlement_days: int = 30,
     store_page: str = "",
+    auto_approve: bool = False,
+    auto_approve_max_restated_percent: Decimal = Decimal("10.00"),
 ) -> Campaign:
     """A campaign with its `aa_campaignid`: readable, unique across the installation (see
     `campaign_id_mint`), never changed."""
@@ -93,6 +95,8 @@ def campaign_create(
             default_commission_rate=default_commission_rate,
             commission_basis=commission_basis,
             settlement_days=settlement_days,
+            auto_approve=auto_approve,
+            auto_approve_max_restated_percent=auto_approve_max_restated_percent,
             amazon_campaign_id=campaign_id,
             store_page_id=store_page_id,
         )
