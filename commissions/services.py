@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from attribution.models import DailyMetric, MetricLevel, Store, SyncRun
 from campaigns.models import Campaign, CampaignCreator
+from commissions.eligibility import Terms, TermsBook
 from commissions.lock_objects import adjustments_select_for_update, conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment, PayoutBatch
 from commissions.selectors.payables import PayableKey, payable_adjustments, payable_conversions
@@ -48,15 +49,20 @@ def commission_for(sales: Decimal, rate: Decimal, currency: str) -> Decimal:
     return money_round(sales * rate / Decimal(100), currency)
 
 
-def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tuple, dict]:
+def _creator_days(
+    store: Store, start: date | None, end: date | None, campaign: Campaign | None = None
+) -> dict[tuple, dict]:
     """Amazon's ad-group rows of the store, summed per (ad group's campaign creator, date)."""
+    ccs = CampaignCreator.objects.filter(campaign__store=store, campaign__track_sales=True)
+    if campaign is not None:
+        ccs = ccs.filter(campaign=campaign)
     creators = {
         (cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id): cc
-        for cc in CampaignCreator.objects.filter(
-            campaign__store=store, campaign__track_sales=True
-        ).select_related("campaign")
+        for cc in ccs.select_related("campaign")
     }
     facts = DailyMetric.objects.filter(store=store, level=MetricLevel.ADGROUP)
+    if campaign is not None:
+        facts = facts.filter(amazon_campaign_id=campaign.amazon_campaign_id)
     if start and end:
         facts = facts.filter(date__range=(start, end))
     rows = facts.values("date", "amazon_campaign_id", "amazon_adgroup_id").annotate(
@@ -76,14 +82,15 @@ def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tu
     return days
 
 
-def _amounts(row: dict, rate: Decimal, currency: str) -> Amounts:
-    total = row["cc"].campaign.commission_basis == Campaign.CommissionBasis.TOTAL
+def _amounts(row: dict, rate: Decimal, basis: str, currency: str, eligible: bool) -> Amounts:
+    """Amazon's figures of the day on the basis; the commission only on an eligible day."""
+    total = basis == Campaign.CommissionBasis.TOTAL
     sales = row["total_sales"] if total else row["sales"]
     return Amounts(
         purchases=row["total_purchases"] if total else row["purchases"],
         units_sold=row["total_units_sold"] if total else row["units_sold"],
         sales=sales,
-        commission=commission_for(sales, rate, currency),
+        commission=commission_for(sales, rate, currency) if eligible else ZERO,
         brand_referral_bonus=row["brb"],
     )
 
@@ -101,34 +108,53 @@ def conversions_settle_after_sync(*, store: Store, sync_run: SyncRun, **kwargs: 
 
 
 def conversions_settle(
-    *, store: Store, sync_run: SyncRun | None = None, today: date | None = None
+    *,
+    store: Store,
+    sync_run: SyncRun | None = None,
+    today: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    campaign: Campaign | None = None,
 ) -> None:
-    """Make the store's conversions agree with its ad-group facts (for the run's window), then
-    advance their states. Runs in the sync's write transaction."""
+    """Make the store's conversions agree with its ad-group facts (for the run's window, or
+    `start`..`end`, optionally one campaign's), then advance their states. Runs in the sync's
+    write transaction.
+
+    Each day earns under the terms in force on its date and only when eligible
+    (commissions.eligibility): the rate, basis and settlement days of that date, never today's
+    by accident. Undecided conversions follow (a restatement, folded in); decided ones keep
+    their amounts and get an adjustment on top (clawback or top-up)."""
     today = today or store.today()
-    start = sync_run.window_start if sync_run else None
-    end = sync_run.window_end if sync_run else None
-    days = _creator_days(store, start, end)
+    if sync_run is not None:
+        start, end = sync_run.window_start, sync_run.window_end
+    days = _creator_days(store, start, end, campaign)
     existing_qs = Conversion.objects.filter(store=store, source="amazon").select_related(
         "campaign_creator__campaign"
     )
+    if campaign is not None:
+        existing_qs = existing_qs.filter(campaign=campaign)
     if start and end:
         existing_qs = existing_qs.filter(date__range=(start, end))
     existing = {
         (c.campaign_creator_id, c.date): c
         for c in existing_qs.with_owed(*(f for f in AMOUNTS if f != "commission"))
     }
+    book = TermsBook(
+        [row["cc"] for row in days.values()] + [c.campaign_creator for c in existing.values()]
+    )
     currency = store.currency_code
     new_conversions, adjustments = [], []
     for key in set(days) | set(existing):
         row, conversion = days.get(key), existing.get(key)
+        cc = row["cc"] if row else conversion.campaign_creator  # type: ignore[union-attr]
+        terms = book.terms_on(cc, key[1])
+        reason = book.ineligible_reason(cc, key[1])
         if conversion is None:
             assert row is not None
-            cc = row["cc"]
-            amounts = _amounts(row, cc.commission_rate, currency)
+            amounts = _amounts(row, terms.rate, terms.basis, currency, not reason)
             if amounts.is_zero():
                 continue
-            settles_on = key[1] + timedelta(days=cc.campaign.settlement_days)
+            settles_on = key[1] + timedelta(days=terms.settlement_days)
             new_conversions.append(
                 Conversion(
                     store=store,
@@ -137,7 +163,8 @@ def conversions_settle(
                     creator_id=cc.creator_id,
                     date=key[1],
                     currency=currency,
-                    commission_rate=cc.commission_rate,
+                    commission_rate=terms.rate,
+                    ineligible_reason=reason,
                     settles_on=settles_on,
                     **amounts.as_fields(),
                     status=Conversion.Status.PENDING
@@ -148,42 +175,58 @@ def conversions_settle(
             continue
         if conversion.status == Conversion.Status.DENIED:
             continue  # nothing is owed on a denied conversion, whatever Amazon restates
-        undecided = conversion.status in Conversion.UNDECIDED
-        rate = (
-            conversion.campaign_creator.commission_rate
-            if undecided and row
-            else (conversion.commission_rate)
-        )
-        target = _amounts(row, rate, currency) if row else Amounts()
-        delta = target.minus(_owed(conversion))
-        if delta.is_zero() and (not undecided or rate == conversion.commission_rate):
-            continue
-        if undecided:
-            for field in AMOUNTS:
-                setattr(conversion, field, getattr(target, field))
-            conversion.commission_rate = rate
-            conversion.save(update_fields=[*AMOUNTS, "commission_rate", "updated_at"])
-            kind, included = ConversionAdjustment.Kind.RESTATEMENT, True
-        else:
-            kind = (
-                ConversionAdjustment.Kind.CLAWBACK
-                if delta.commission < 0
-                else ConversionAdjustment.Kind.TOP_UP
-            )
-            included = False
-        if not delta.is_zero():
-            adjustments.append(
-                ConversionAdjustment(
-                    conversion=conversion,
-                    kind=kind,
-                    included=included,
-                    sync_run=sync_run,
-                    **delta.as_fields(),
-                )
-            )
+        adjustment = _conversion_resettle(conversion, row, terms, reason, currency)
+        if adjustment is not None:
+            adjustment.sync_run = sync_run
+            adjustments.append(adjustment)
     Conversion.objects.bulk_create(new_conversions)
     ConversionAdjustment.objects.bulk_create(adjustments)
     conversions_advance(store=store, today=today)
+
+
+def _conversion_resettle(
+    conversion: Conversion, row: dict | None, terms: Terms, reason: str, currency: str
+) -> ConversionAdjustment | None:
+    """Bring one conversion (annotated by with_owed) to Amazon's figures under `terms` and
+    `reason`; the adjustment recording the change, if anything changed. An undecided
+    conversion takes the terms of its date (rate, and settlement days while pending); a
+    decided one keeps its rate."""
+    undecided = conversion.status in Conversion.UNDECIDED
+    rate = terms.rate if undecided and row else conversion.commission_rate
+    target = _amounts(row, rate, terms.basis, currency, not reason) if row else Amounts()
+    delta = target.minus(_owed(conversion))
+    fields = []
+    if reason != conversion.ineligible_reason:
+        conversion.ineligible_reason = reason
+        fields.append("ineligible_reason")
+    settles_on = conversion.date + timedelta(days=terms.settlement_days)
+    if conversion.status == Conversion.Status.PENDING and settles_on != conversion.settles_on:
+        conversion.settles_on = settles_on
+        fields.append("settles_on")
+    terms_changed = bool(fields) or rate != conversion.commission_rate
+    if undecided and (terms_changed or not delta.is_zero()):
+        for field in AMOUNTS:
+            setattr(conversion, field, getattr(target, field))
+        conversion.commission_rate = rate
+        fields += [*AMOUNTS, "commission_rate"]
+    if fields:
+        conversion.save(update_fields=[*fields, "updated_at"])
+    if delta.is_zero():
+        return None
+    if undecided:
+        kind, included = ConversionAdjustment.Kind.RESTATEMENT, True
+    else:
+        kind = (
+            ConversionAdjustment.Kind.CLAWBACK
+            if delta.commission < 0
+            else ConversionAdjustment.Kind.TOP_UP
+        )
+        included = False
+    if terms_changed and delta.minus(Amounts(commission=delta.commission)).is_zero():
+        kind = ConversionAdjustment.Kind.TERMS  # only the terms moved the commission
+    return ConversionAdjustment(
+        conversion=conversion, kind=kind, included=included, **delta.as_fields()
+    )
 
 
 def conversions_advance(*, store: Store, today: date | None = None) -> None:
