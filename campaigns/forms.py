@@ -74,6 +74,14 @@ class CampaignForm(forms.Form):
         max_value=365,
         help_text="Commissions stay pending this long (returns and Amazon's restatements).",
     )
+    terms_from = forms.DateField(
+        label="New terms apply from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A changed rate, basis or settlement days applies from this day (today or "
+        "later). Past days keep the terms they were earned under; to apply a change to "
+        "conversions still pending, use “Change terms” on the campaign.",
+    )
     store_page = forms.CharField(
         label="Amazon Store page (optional)",
         required=False,
@@ -91,6 +99,8 @@ class CampaignForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["terms_from"]
         self.plans = {str(p.pk): p for p in plans}
         choices = [(str(p.pk), f"{p.name} ({p.publisher_name})") for p in plans]
         if publishers is not None and not editing:
@@ -178,3 +188,4 @@ class CampaignCreatorForm(forms.Form):
         decimal_places=2,
         validators=PERCENT_VALIDATORS,
     )
+    terms_from = forms.DateField(label="Override applies from", required=False)

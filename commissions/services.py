@@ -326,3 +326,162 @@ def payout_batch_pay(
         batch.totals = {cur: str(amount) for cur, amount in sorted(totals.items())}
         batch.save(update_fields=["conversions_count", "adjustments_count", "totals"])
     return batch
+
+
+@dataclass(frozen=True)
+class TermsMove:
+    """What a change of terms moves on the conversions still pending from its date: how many
+    conversions and the commission per currency (never summed across currencies)."""
+
+    effective_from: date
+    conversions: int
+    amounts: dict[str, Decimal]
+
+    @property
+    def moves_money(self) -> bool:
+        return any(self.amounts.values())
+
+    def token(self) -> str:
+        """The move as the confirmation form carries it back ("USD:12.50;EUR:-3.00")."""
+        return ";".join(f"{cur}:{amount}" for cur, amount in sorted(self.amounts.items()))
+
+
+def _pending_owed(campaign: Campaign, start: date) -> dict[int, tuple[str, Decimal]]:
+    rows = (
+        Conversion.objects.filter(campaign=campaign, date__gte=start)
+        .owing()
+        .with_owed()
+        .values_list("pk", "currency", "owed")
+    )
+    return {pk: (currency, owed) for pk, currency, owed in rows}
+
+
+def _terms_change(
+    *,
+    campaign: Campaign,
+    effective_from: date,
+    write: Any,
+    apply_to_pending: bool,
+    preview: bool,
+    expected: str | None,
+) -> TermsMove:
+    """Record new terms from `effective_from` (`write(allow_past, applied_to_pending)`), and
+    when that day is past, re-settle the campaign's conversions from it: only undecided ones
+    take the new terms (each change an adjustment); decided ones keep theirs. `preview`: do it,
+    measure it, roll it back. `expected`: the preview's token the manager confirmed; refused
+    when the move differs by now."""
+    store = campaign.store
+    today = store.today()
+    past = effective_from < today
+    if past and not apply_to_pending:
+        raise ValidationError(
+            {
+                "terms_from": "Past days keep the terms they were earned under. To apply the "
+                "change to conversions still pending from that day, tick the box and confirm."
+            }
+        )
+    with transaction.atomic():
+        if past:
+            # Queue behind any decision on these conversions (commissions.lock_objects order).
+            list(
+                conversions_select_for_update(
+                    Conversion.objects.filter(campaign=campaign, date__gte=effective_from)
+                ).values_list("pk", flat=True)
+            )
+        before = _pending_owed(campaign, effective_from) if past else {}
+        write(allow_past=past, applied_to_pending=past)
+        if past:
+            conversions_settle(store=store, start=effective_from, end=today, campaign=campaign)
+        after = _pending_owed(campaign, effective_from) if past else {}
+        amounts: dict[str, Decimal] = defaultdict(Decimal)
+        moved = 0
+        for pk in set(before) | set(after):
+            currency, was = before.get(pk, (store.currency_code, ZERO))
+            now = after.get(pk, (currency, ZERO))[1]
+            if now != was:
+                moved += 1
+                amounts[currency] += now - was
+        move = TermsMove(effective_from, moved, dict(amounts))
+        if preview:
+            transaction.set_rollback(True)
+        elif expected is not None and expected != move.token():
+            raise ValidationError(
+                {
+                    "terms_from": "What the change moves changed since you saw it (a sync or a "
+                    "decision meanwhile); review it again."
+                }
+            )
+    return move
+
+
+def campaign_terms_change(
+    *,
+    campaign: Campaign,
+    effective_from: date,
+    default_commission_rate: Decimal,
+    commission_basis: str,
+    settlement_days: int,
+    user: User | None,
+    apply_to_pending: bool = False,
+    preview: bool = False,
+    expected: str | None = None,
+) -> TermsMove:
+    """The campaign's default rate, basis and settlement days from `effective_from` (default
+    on the pages: the store's today). A past day only with `apply_to_pending`: the manager
+    chose to move the conversions still pending from it, after seeing what it moves."""
+    from campaigns.services.campaigns import campaign_terms_set
+
+    def write(*, allow_past: bool, applied_to_pending: bool) -> None:
+        campaign_terms_set(
+            campaign=campaign,
+            effective_from=effective_from,
+            default_commission_rate=default_commission_rate,
+            commission_basis=commission_basis,
+            settlement_days=settlement_days,
+            changed_by=user,
+            allow_past=allow_past,
+            applied_to_pending=applied_to_pending,
+        )
+
+    return _terms_change(
+        campaign=campaign,
+        effective_from=effective_from,
+        write=write,
+        apply_to_pending=apply_to_pending,
+        preview=preview,
+        expected=expected,
+    )
+
+
+def campaign_creator_terms_change(
+    *,
+    campaign_creator: CampaignCreator,
+    effective_from: date,
+    commission_rate_override: Decimal | None,
+    user: User | None,
+    apply_to_pending: bool = False,
+    preview: bool = False,
+    expected: str | None = None,
+) -> TermsMove:
+    """A creator's override (None: the campaign's default) from `effective_from`; a past day
+    only with `apply_to_pending`, as `campaign_terms_change`."""
+    from campaigns.services.campaign_creators import campaign_creator_terms_set
+
+    def write(*, allow_past: bool, applied_to_pending: bool) -> None:
+        campaign_creator_terms_set(
+            campaign_creator=campaign_creator,
+            effective_from=effective_from,
+            commission_rate_override=commission_rate_override,
+            changed_by=user,
+            allow_past=allow_past,
+            applied_to_pending=applied_to_pending,
+        )
+
+    return _terms_change(
+        campaign=campaign_creator.campaign,
+        effective_from=effective_from,
+        write=write,
+        apply_to_pending=apply_to_pending,
+        preview=preview,
+        expected=expected,
+    )
