@@ -181,10 +181,9 @@ class ConversionAdjustment(TenantModel):
         RESTATEMENT = "restatement", "Restated by Amazon (before approval)"
         CLAWBACK = "clawback", "Clawback (after approval)"
         TOP_UP = "top_up", "Top-up (after approval)"
-
-    # The campaign's terms changed what the day earns: a day found outside them, or terms
-    # the manager applied to conversions still pending (commissions.eligibility).
-    TERMS = "terms", "Campaign terms applied"
+        # The campaign's terms changed what the day earns: a day found outside them, or
+        # terms the manager applied to conversions still pending (commissions.eligibility).
+        TERMS = "terms", "Campaign terms applied"
 
     conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(max_length=12, choices=Kind.choices)
