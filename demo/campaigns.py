@@ -163,7 +163,10 @@ def demo_campaigns_ensure(organization: Organization, store: Store) -> list[Camp
             missing = [c for c in people if c.pk not in known]
             if missing:
                 campaign_creators_add(
-                    campaign=campaign, creators=missing, status=CampaignCreator.Status.ACTIVE
+                    campaign=campaign,
+                    creators=missing,
+                    status=CampaignCreator.Status.ACTIVE,
+                    joined_on=campaign.starts_on,
                 )
         CampaignCreator.objects.filter(campaign=spring, creator=creators[0]).exclude(
             commission_rate_override=Decimal("12.00")

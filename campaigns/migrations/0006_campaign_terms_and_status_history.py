@@ -51,9 +51,21 @@ def backfill(apps, schema_editor):
         ccs = CampaignCreator._base_manager.filter(organization_id=org_id).select_related(
             "campaign__store"
         )
+        Conversion = apps.get_model("commissions", "Conversion")
+        first_sale = dict(
+            Conversion._base_manager.filter(organization_id=org_id)
+            .values("campaign_creator_id")
+            .annotate(first=models.Min("date"))
+            .values_list("campaign_creator_id", "first")
+        )
         for cc in ccs:
             zone = ZoneInfo(cc.campaign.store.timezone or "UTC")
-            cc.joined_on = cc.joined_on or cc.created_at.astimezone(zone).date()
+            # The day the row was made; earlier when Amazon attributed sales to the creator's
+            # ad group before (its links existed then: rows imported or seeded afterwards).
+            joined = cc.created_at.astimezone(zone).date()
+            if cc.pk in first_sale:
+                joined = min(joined, first_sale[cc.pk])
+            cc.joined_on = cc.joined_on or joined
             if cc.status == "removed" and cc.removed_on is None:
                 cc.removed_on = now.astimezone(zone).date()
             cc.save(update_fields=["joined_on", "removed_on"])
