@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 
 from campaigns.amazon_ids import validate_amazon_id
 from tenancy.models import TenantModel
@@ -143,7 +144,7 @@ TERMS_FIELDS: tuple[str, ...] = ("default_commission_rate", "commission_basis", 
 
 # History rows hold from `effective_from` (None: since the campaign or row existed) until the
 # next row's date; several rows of one date: the last written wins.
-HISTORY_ORDER = [F("effective_from").asc(nulls_first=True), "pk"]
+HISTORY_ORDER: list[str | Combinable] = [F("effective_from").asc(nulls_first=True), "pk"]
 
 
 class CampaignStatusChange(TenantModel):

@@ -20,9 +20,14 @@ class HistoryRow(Protocol):
 R = TypeVar("R", bound=HistoryRow)
 
 
+def history_key(row: HistoryRow) -> tuple[date, int]:
+    """The order rows take over in: by date (None first), then as written."""
+    return (row.effective_from or date.min, row.pk or 0)
+
+
 def history_sorted(rows: Iterable[R]) -> list[R]:
-    """Rows in the order they take over: by date (None first), then as written."""
-    return sorted(rows, key=lambda r: (r.effective_from or date.min, r.pk or 0))
+    """Rows in the order they take over (`history_key`)."""
+    return sorted(rows, key=history_key)
 
 
 def in_force_on(rows: Sequence[R], day: date) -> R | None:

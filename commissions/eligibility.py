@@ -32,7 +32,8 @@ from campaigns.models import (
     CampaignStatusChange,
     CampaignTerms,
 )
-from campaigns.terms import history_sorted, in_force_on
+from campaigns.terms import history_key as _history_key
+from campaigns.terms import in_force_on
 
 # Amazon attributes a sale to a click up to 14 days before it.
 ATTRIBUTION_WINDOW_DAYS = 14
@@ -133,9 +134,12 @@ class TermsBook:
             self.terms[t.campaign_id].append(t)
         for o in CampaignCreatorTerms.objects.filter(campaign_creator_id__in=self.ccs):
             self.overrides[o.campaign_creator_id].append(o)
-        for book in (self.statuses, self.terms, self.overrides):
-            for key, rows in book.items():
-                book[key] = history_sorted(rows)
+        for s_rows in self.statuses.values():
+            s_rows.sort(key=_history_key)
+        for t_rows in self.terms.values():
+            t_rows.sort(key=_history_key)
+        for o_rows in self.overrides.values():
+            o_rows.sort(key=_history_key)
 
     def ineligible_reason(self, cc: CampaignCreator, day: date) -> str:
         campaign = cc.campaign
