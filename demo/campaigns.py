@@ -17,7 +17,10 @@ from attribution.models import Store
 from campaigns.clicks.flush import clicks_write
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, TrackingPlan
 from campaigns.services import campaign_create, products_add, tracking_plan_create
-from campaigns.services.campaign_creators import campaign_creators_add
+from campaigns.services.campaign_creators import (
+    campaign_creator_terms_set,
+    campaign_creators_add,
+)
 from creators.models import Creator
 from creators.services import creator_create
 from tenancy.models import Organization
@@ -168,8 +171,16 @@ def demo_campaigns_ensure(organization: Organization, store: Store) -> list[Camp
                     status=CampaignCreator.Status.ACTIVE,
                     joined_on=campaign.starts_on,
                 )
-        CampaignCreator.objects.filter(campaign=spring, creator=creators[0]).exclude(
-            commission_rate_override=Decimal("12.00")
-        ).update(commission_rate_override=Decimal("12.00"))
+        first = CampaignCreator.objects.select_related("campaign__store").get(
+            campaign=spring, creator=creators[0]
+        )
+        if first.commission_rate_override != Decimal("12.00"):
+            # The demo's override holds from the campaign's start (its terms history).
+            campaign_creator_terms_set(
+                campaign_creator=first,
+                effective_from=spring.starts_on,
+                commission_rate_override=Decimal("12.00"),
+                allow_past=True,
+            )
         _clicks(spring, days=14, seed=organization.slug)
     return [spring, gifts]
