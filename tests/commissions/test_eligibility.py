@@ -206,3 +206,18 @@ def test_the_campaign_page_says_paused_and_draft_days_earn_nothing(
     )
     assert "earn no commission" in text.split('class="msg msg-warning"')[1].split("</div>")[0]
     assert timedelta(days=ATTRIBUTION_WINDOW_DAYS).days == 14
+
+
+def test_the_conversions_page_shows_amazons_figures_and_why_nothing_is_owed(
+    tenant_a, tenant_b, monkeypatch
+):
+    world = terms_world(tenant_a, monkeypatch, status=Campaign.Status.DRAFT)
+    world.fact(D(2026, 10, 5))
+    world.at(D(2026, 10, 20))
+    world.settle()
+    page = tenant_a.client().get(f"/o/{tenant_a.org.slug}/conversions/?status=pending")
+    page = page.content.decode()
+    row = page.split("Oct 2026")[1].split("</tr>")[0]
+    assert "$100.00" in row  # Amazon's sales as reported
+    assert "<strong>$0.00</strong>" in row
+    assert "No commission: the campaign was a draft on this day" in row
