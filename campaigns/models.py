@@ -169,16 +169,23 @@ class CampaignStatusChange(TenantModel):
 
 
 class CampaignTerms(TenantModel):
-    """The campaign's commission terms from a date: the default rate, the basis and the
-    settlement days a conversion of that date earns under (past days keep theirs)."""
+    """A change of the campaign's commission terms from a date: the default rate, the basis
+    and/or the settlement days (None: unchanged by this row). Each term on a day is the one of
+    the latest change of it from that day or before, so a change holds until the next change
+    of the same term, and past days keep the terms they were earned under."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="terms_history")
     effective_from = models.DateField(null=True, blank=True)
     default_commission_rate = models.DecimalField(
-        max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
     )
-    commission_basis = models.CharField(max_length=8, choices=Campaign.CommissionBasis.choices)
-    settlement_days = models.PositiveSmallIntegerField(validators=[MaxValueValidator(365)])
+    # NULL like the other terms: not changed by this row.
+    commission_basis = models.CharField(  # noqa: DJ001
+        max_length=8, choices=Campaign.CommissionBasis.choices, null=True, blank=True
+    )
+    settlement_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
     # The manager chose to apply it to the conversions still pending from `effective_from`.
     applied_to_pending = models.BooleanField(default=False)
     changed_at = models.DateTimeField(auto_now_add=True)

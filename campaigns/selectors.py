@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from attribution.models import Store
 from campaigns.amazon_ids import campaign_id_digest
 from campaigns.models import (
+    TERMS_FIELDS,
     AffiliateLink,
     Campaign,
     CampaignCreator,
@@ -25,7 +26,7 @@ from campaigns.models import (
     Product,
     TrackingPlan,
 )
-from campaigns.terms import history_sorted
+from campaigns.terms import history_sorted, term_on
 from creators.models import Creator
 from tenancy.access import access_by_id
 
@@ -281,6 +282,14 @@ class TermsHistory:
                 continue  # superseded the same day
             out.append((row.effective_from, until, row.status))
         return out
+
+
+def campaign_terms_today(*, campaign: Campaign, history: TermsHistory) -> dict[str, object]:
+    """The campaign's terms in force on the store's today (each the latest change of it)."""
+    rows = history_sorted(history.terms)
+    return {
+        name: term_on(rows, history.today, name) or getattr(campaign, name) for name in TERMS_FIELDS
+    }
 
 
 def campaign_terms_history(*, campaign: Campaign) -> TermsHistory:

@@ -46,3 +46,15 @@ def in_force_from(rows: Sequence[R], day: date) -> list[R]:
     current = in_force_on(rows, day)
     later = [r for r in rows if r.effective_from is not None and r.effective_from > day]
     return ([current] if current is not None else []) + later
+
+
+def term_on(rows: Sequence[Any], day: date | None, name: str) -> Any:
+    """The value of one term (`name`) on `day` (None: going forward, the latest change) among
+    history-sorted rows that change only some terms (None: unchanged by the row)."""
+    value = None
+    for row in rows:
+        if day is not None and row.effective_from is not None and row.effective_from > day:
+            break
+        if getattr(row, name) is not None:
+            value = getattr(row, name)
+    return value

@@ -33,7 +33,7 @@ from campaigns.models import (
     CampaignTerms,
 )
 from campaigns.terms import history_key as _history_key
-from campaigns.terms import in_force_on
+from campaigns.terms import in_force_on, term_on
 
 # Amazon attributes a sale to a click up to 14 days before it.
 ATTRIBUTION_WINDOW_DAYS = 14
@@ -106,15 +106,20 @@ def status_on(statuses: Sequence[Any], day: date, fallback: str) -> tuple[str, d
 def terms_in_force(
     *, day: date, campaign: Any, terms: Sequence[Any], overrides: Sequence[Any], cc: Any
 ) -> Terms:
-    """The terms of a conversion of `day` (histories history-sorted; without one, what the
-    campaign and the creator's row say now)."""
-    row = in_force_on(terms, day) or (terms[0] if terms else campaign)
+    """The terms of a conversion of `day` (histories history-sorted; each term the latest
+    change of it on or before `day`; without a history, what the campaign and the creator's row
+    say now)."""
+
+    def term(name: str) -> Any:
+        value = term_on(terms, day, name)
+        return getattr(campaign, name) if value is None else value
+
     override_row = in_force_on(overrides, day) or (overrides[0] if overrides else cc)
     override = override_row.commission_rate_override
     return Terms(
-        rate=override if override is not None else row.default_commission_rate,
-        basis=row.commission_basis,
-        settlement_days=row.settlement_days,
+        rate=override if override is not None else term("default_commission_rate"),
+        basis=term("commission_basis"),
+        settlement_days=term("settlement_days"),
     )
 
 

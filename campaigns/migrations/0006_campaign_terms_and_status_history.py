@@ -238,6 +238,8 @@ class Migration(migrations.Migration):
                 (
                     "default_commission_rate",
                     models.DecimalField(
+                        blank=True,
+                        null=True,
                         decimal_places=2,
                         max_digits=5,
                         validators=[
@@ -249,6 +251,8 @@ class Migration(migrations.Migration):
                 (
                     "commission_basis",
                     models.CharField(
+                        blank=True,
+                        null=True,
                         choices=[
                             ("promoted", "Promoted products only"),
                             ("total", "Brand total (including halo)"),
@@ -259,7 +263,9 @@ class Migration(migrations.Migration):
                 (
                     "settlement_days",
                     models.PositiveSmallIntegerField(
-                        validators=[django.core.validators.MaxValueValidator(365)]
+                        blank=True,
+                        null=True,
+                        validators=[django.core.validators.MaxValueValidator(365)],
                     ),
                 ),
                 ("applied_to_pending", models.BooleanField(default=False)),

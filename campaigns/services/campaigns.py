@@ -22,7 +22,7 @@ from campaigns.models import (
     Product,
     TrackingPlan,
 )
-from campaigns.terms import history_sorted
+from campaigns.terms import history_sorted, term_on
 from tenancy.models import User
 
 
@@ -211,12 +211,15 @@ def campaign_update(
                 effective_from=campaign.store.today(),
                 changed_by=changed_by,
             )
-        if any(getattr(campaign, name) != value for name, value in terms.items()):
+        changed_terms = {
+            name: value for name, value in terms.items() if getattr(campaign, name) != value
+        }
+        if changed_terms:
             campaign_terms_set(
                 campaign=campaign,
                 effective_from=terms_from or campaign.store.today(),
                 changed_by=changed_by,
-                **{name: terms.get(name, getattr(campaign, name)) for name in TERMS_FIELDS},
+                **changed_terms,
             )
         if new_store_links:
             # A page removed earlier and added again: revive its links, make the missing.
@@ -229,17 +232,19 @@ def campaign_terms_set(
     *,
     campaign: Campaign,
     effective_from: date,
-    default_commission_rate: Decimal,
-    commission_basis: str,
-    settlement_days: int,
+    default_commission_rate: Decimal | None = None,
+    commission_basis: str | None = None,
+    settlement_days: int | None = None,
     changed_by: User | None = None,
     allow_past: bool = False,
     applied_to_pending: bool = False,
 ) -> CampaignTerms:
-    """Record the campaign's terms from `effective_from` (a row of its terms history). Days
-    before it keep the terms they were earned under: a date before the store's today is refused
-    unless `allow_past` (commissions.services.campaign_terms_change, the manager's explicit
-    choice). The campaign's own fields show the terms going forward (the latest row)."""
+    """Record a change of the campaign's terms from `effective_from` (a row of its terms
+    history holding the terms that differ from those in force that day; None: not changed).
+    Each holds until the next change of the same term. Days before it keep the terms they were
+    earned under: a date before the store's today is refused unless `allow_past`
+    (commissions.services.campaign_terms_change, the manager's explicit choice). The campaign's
+    own fields show the terms going forward (the latest change of each)."""
     if not allow_past and effective_from < campaign.store.today():
         raise ValidationError(
             {
@@ -247,25 +252,39 @@ def campaign_terms_set(
                 "a later day (or apply the change to pending conversions from Change terms)."
             }
         )
-    row = CampaignTerms(
-        campaign=campaign,
-        effective_from=effective_from,
-        default_commission_rate=default_commission_rate,
-        commission_basis=commission_basis,
-        settlement_days=settlement_days,
-        changed_by=changed_by,
-        applied_to_pending=applied_to_pending,
-    )
-    row.full_clean(exclude=["organization", "campaign", "changed_by"])
+    wanted = {
+        "default_commission_rate": default_commission_rate,
+        "commission_basis": commission_basis,
+        "settlement_days": settlement_days,
+    }
     with transaction.atomic():
         if not CampaignTerms.objects.filter(campaign=campaign).exists():
             # A campaign from before the history: its terms so far hold until this change.
             CampaignTerms.objects.create(
                 campaign=campaign, **{name: getattr(campaign, name) for name in TERMS_FIELDS}
             )
+        rows = history_sorted(CampaignTerms.objects.filter(campaign=campaign))
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if value is not None and value != term_on(rows, effective_from, name)
+        }
+        if not changes:
+            raise ValidationError(
+                {"terms_from": "These are already the terms in force from that day."}
+            )
+        row = CampaignTerms(
+            campaign=campaign,
+            effective_from=effective_from,
+            changed_by=changed_by,
+            applied_to_pending=applied_to_pending,
+            **changes,
+        )
+        row.full_clean(exclude=["organization", "campaign", "changed_by"])
         row.save()
-        latest = history_sorted(CampaignTerms.objects.filter(campaign=campaign))[-1]
-        going_forward = {name: getattr(latest, name) for name in TERMS_FIELDS}
+        rows.append(row)
+        rows = history_sorted(rows)
+        going_forward = {name: term_on(rows, None, name) for name in TERMS_FIELDS}
         for name, value in going_forward.items():
             setattr(campaign, name, value)
         Campaign.objects.filter(pk=campaign.pk).update(**going_forward)

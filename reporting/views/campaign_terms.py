@@ -12,7 +12,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from campaigns.models import Campaign, CampaignCreator
-from campaigns.selectors import campaign_creator_get, campaign_get, campaign_terms_history
+from campaigns.selectors import (
+    campaign_creator_get,
+    campaign_get,
+    campaign_terms_history,
+    campaign_terms_today,
+)
 from campaigns.views.common import ManagerView, apply_errors
 from commissions.services import (
     TermsMove,
@@ -51,12 +56,11 @@ class CampaignTermsView(ManagerView):
                     "terms_from": today,
                 },
             )
+        history = campaign_terms_history(campaign=campaign)
         return CampaignTermsForm(
             data,
             initial={
-                "default_commission_rate": campaign.default_commission_rate,
-                "commission_basis": campaign.commission_basis,
-                "settlement_days": campaign.settlement_days,
+                **campaign_terms_today(campaign=campaign, history=history),
                 "terms_from": today,
             },
         )

@@ -61,12 +61,13 @@ OPS = st.one_of(
 
 @dataclass
 class Model:
-    """What the campaign's terms are, written down independently of the product. Terms rows
-    are whole: a change from a day carries the other terms as they stand going forward."""
+    """What the campaign's terms are, written down independently of the product: each term
+    on a day is its latest change from that day or before."""
 
     ends_on: date
     # (from, order, value): the last by (from, order) with from <= day holds
-    terms: list[tuple[date, int, tuple[Decimal, str]]] = field(default_factory=list)
+    rates: list[tuple[date, int, Decimal]] = field(default_factory=list)
+    bases: list[tuple[date, int, str]] = field(default_factory=list)
     statuses: list[tuple[date, int, str]] = field(default_factory=list)
     n: int = 0
 
@@ -79,15 +80,15 @@ class Model:
         held = [r for r in rows if r[0] <= day]
         return max(held, key=lambda r: (r[0], r[1]))[2]
 
-    @property
-    def going_forward(self) -> tuple[Decimal, str]:
-        return max(self.terms, key=lambda r: (r[0], r[1]))[2]
+    @staticmethod
+    def latest(rows: list):
+        return max(rows, key=lambda r: (r[0], r[1]))[2]
 
     def rate(self, day: date) -> Decimal:
-        return self.on(self.terms, day)[0]
+        return self.on(self.rates, day)
 
     def basis(self, day: date) -> str:
-        return self.on(self.terms, day)[1]
+        return self.on(self.bases, day)
 
     def eligible(self, day: date) -> bool:
         if day < START or day > self.ends_on + timedelta(days=14):
@@ -120,7 +121,8 @@ def _run(tenant, monkeypatch, ops, ends_on: date) -> None:
         creators=2,
     )
     model = Model(ends_on=ends_on)
-    model.add(model.terms, date.min, (Decimal("10.00"), "promoted"))
+    model.add(model.rates, date.min, Decimal("10.00"))
+    model.add(model.bases, date.min, "promoted")
     model.add(model.statuses, date.min, "active")
     today = START + timedelta(days=1)
     world.at(today)
@@ -151,25 +153,27 @@ def _run(tenant, monkeypatch, ops, ends_on: date) -> None:
                 rate = Decimal(op[1]) + Decimal("0.50")
                 day = today + timedelta(days=op[2])
                 campaign_update(campaign=campaign, default_commission_rate=rate, terms_from=day)
-                if rate != model.going_forward[0]:
-                    model.add(model.terms, day, (rate, model.going_forward[1]))
+                if rate != model.latest(model.rates):  # the campaign's rate going forward
+                    model.add(model.rates, day, rate)
             elif kind == "rate_back":
                 rate = Decimal(op[1]) + Decimal("0.25")
                 day = today - timedelta(days=op[2])
+                if rate == model.rate(day):
+                    continue  # nothing would change from that day (refused)
                 campaign_terms_change(
                     campaign=campaign,
                     effective_from=day,
                     default_commission_rate=rate,
-                    commission_basis=campaign.commission_basis,
-                    settlement_days=campaign.settlement_days,
+                    commission_basis=model.basis(day),
+                    settlement_days=3,
                     user=tenant.manager,
                     apply_to_pending=True,
                 )
-                model.add(model.terms, day, (rate, model.going_forward[1]))
+                model.add(model.rates, day, rate)
             elif kind == "basis":
-                if model.going_forward[1] != op[1]:
+                if model.latest(model.bases) != op[1]:
                     campaign_update(campaign=campaign, commission_basis=op[1])
-                    model.add(model.terms, today, (model.going_forward[0], op[1]))
+                    model.add(model.bases, today, op[1])
             elif kind == "approve":
                 ids = list(
                     Conversion.objects.filter(status="awaiting").values_list("pk", flat=True)

@@ -209,3 +209,37 @@ def test_a_creators_override_changes_from_a_date(world, tenant_a):
             )
         )
     assert rows == [(None, None), (D(2026, 10, 20), Decimal("20.00"))]
+
+
+def test_a_change_holds_until_the_next_change_of_the_same_term(world, tenant_a):
+    """A rate scheduled from Oct 25, then the basis changed from today (Oct 20): Oct 21 earns
+    the old rate on the new basis, Oct 25 the new rate on the new basis. Neither change reaches
+    past its own day."""
+    with tenant_scope(tenant_a.org):
+        campaign_update(
+            campaign=world.campaign,
+            default_commission_rate=Decimal("20.00"),
+            terms_from=D(2026, 10, 25),
+        )
+        world.refresh()
+        campaign_update(campaign=world.campaign, commission_basis="total")
+        rows = list(
+            CampaignTerms.objects.filter(campaign=world.campaign).values_list(
+                "effective_from", "default_commission_rate", "commission_basis"
+            )
+        )
+    assert rows == [
+        (None, Decimal("10.00"), "promoted"),
+        (D(2026, 10, 20), None, "total"),
+        (D(2026, 10, 25), Decimal("20.00"), None),
+    ]
+    world.fact(D(2026, 10, 21))
+    world.fact(D(2026, 10, 25))
+    world.at(D(2026, 10, 26))
+    world.settle()
+    c = world.conversions()
+    assert (c[D(2026, 10, 21)].commission, c[D(2026, 10, 25)].commission) == (
+        Decimal("15.00"),  # 10 % of the brand total 150.00
+        Decimal("30.00"),  # 20 % of 150.00
+    )
+    assert c[D(2026, 10, 15)].commission == Decimal("10.00")
