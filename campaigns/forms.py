@@ -92,6 +92,14 @@ class CampaignForm(forms.Form):
         help_text="All of Amazon's changes to the day's sales while it was pending, as a share "
         "of the sales first reported.",
     )
+    terms_from = forms.DateField(
+        label="New terms apply from",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="A changed rate, basis or settlement days applies from this day (today or "
+        "later). Past days keep the terms they were earned under; to apply a change to "
+        "conversions still pending, use “Change terms” on the campaign.",
+    )
     store_page = forms.CharField(
         label="Amazon Store page (optional)",
         required=False,
@@ -109,6 +117,8 @@ class CampaignForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if not editing:
+            del self.fields["terms_from"]
         self.plans = {str(p.pk): p for p in plans}
         choices = [(str(p.pk), f"{p.name} ({p.publisher_name})") for p in plans]
         if publishers is not None and not editing:
@@ -201,3 +211,4 @@ class CampaignCreatorForm(forms.Form):
         decimal_places=2,
         validators=PERCENT_VALIDATORS,
     )
+    terms_from = forms.DateField(label="Override applies from", required=False)

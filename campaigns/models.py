@@ -10,9 +10,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import ClassVar
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.expressions import Combinable
 
 from campaigns.amazon_ids import validate_amazon_id
 from tenancy.models import TenantModel
@@ -144,6 +146,76 @@ class Campaign(TenantModel):
     def currency(self) -> str:
         return self.store.currency_code
 
+    @property
+    def is_hidden_from_creators(self) -> bool:
+        """`HIDDEN_FROM_CREATORS` for one campaign in hand."""
+        return self.status in HIDDEN_FROM_CREATORS
+
+
+# Campaigns a creator never sees in the portal (nor their links or earnings): drafts.
+HIDDEN_FROM_CREATORS: tuple[str, ...] = (Campaign.Status.DRAFT,)
+# The campaign terms kept as history (CampaignTerms): what a conversion earns under.
+TERMS_FIELDS: tuple[str, ...] = ("default_commission_rate", "commission_basis", "settlement_days")
+
+# History rows hold from `effective_from` (None: since the campaign or row existed) until the
+# next row's date; several rows of one date: the last written wins.
+HISTORY_ORDER: list[str | Combinable] = [F("effective_from").asc(nulls_first=True), "pk"]
+
+
+class CampaignStatusChange(TenantModel):
+    """The campaign's status over time (draft, active, paused, ended periods), written by the
+    services that change the status: a conversion earns only on days the campaign was running
+    (commissions.eligibility)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="status_history")
+    status = models.CharField(max_length=8, choices=Campaign.Status.choices)
+    effective_from = models.DateField(null=True, blank=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = HISTORY_ORDER
+        indexes = [models.Index(fields=["campaign", "effective_from"], name="statuschange_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} {self.status} from {self.effective_from or 'the start'}"
+
+
+class CampaignTerms(TenantModel):
+    """A change of the campaign's commission terms from a date: the default rate, the basis
+    and/or the settlement days (None: unchanged by this row). Each term on a day is the one of
+    the latest change of it from that day or before, so a change holds until the next change
+    of the same term, and past days keep the terms they were earned under."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="terms_history")
+    effective_from = models.DateField(null=True, blank=True)
+    default_commission_rate = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    # NULL like the other terms: not changed by this row.
+    commission_basis = models.CharField(  # noqa: DJ001
+        max_length=8, choices=Campaign.CommissionBasis.choices, null=True, blank=True
+    )
+    settlement_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(365)]
+    )
+    # The manager chose to apply it to the conversions still pending from `effective_from`.
+    applied_to_pending = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = HISTORY_ORDER
+        verbose_name_plural = "campaign terms"
+        indexes = [models.Index(fields=["campaign", "effective_from"], name="campaignterms_day")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id} terms from {self.effective_from or 'the start'}"
+
 
 class MintedCampaignId(models.Model):
     """Every `aa_campaignid` this installation has handed out, across all organisations: one row
@@ -185,6 +257,10 @@ class CampaignCreator(TenantModel):
     amazon_adgroup_id = models.CharField(
         max_length=255, validators=[validate_amazon_id], editable=False
     )
+    # On the campaign from `joined_on` (None: from the campaign's start) until the day before
+    # `removed_on` (None: still on it), in the store's days.
+    joined_on = models.DateField(null=True, blank=True)
+    removed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -207,6 +283,33 @@ class CampaignCreator(TenantModel):
         if self.commission_rate_override is not None:
             return self.commission_rate_override
         return self.campaign.default_commission_rate
+
+
+class CampaignCreatorTerms(TenantModel):
+    """A creator's commission override from a date (None: the campaign's default rate)."""
+
+    campaign_creator = models.ForeignKey(
+        CampaignCreator, on_delete=models.CASCADE, related_name="terms_history"
+    )
+    effective_from = models.DateField(null=True, blank=True)
+    commission_rate_override = models.DecimalField(
+        max_digits=5, decimal_places=2, null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    applied_to_pending = models.BooleanField(default=False)
+    changed_at = models.DateTimeField(auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = HISTORY_ORDER
+        verbose_name_plural = "campaign creator terms"
+        indexes = [
+            models.Index(fields=["campaign_creator", "effective_from"], name="creatorterms_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_creator_id} override from {self.effective_from or 'the start'}"
 
 
 class Product(TenantModel):

@@ -5,7 +5,7 @@ tenant's alike (tenancy.access); `*_all` are the API's querysets."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
@@ -13,15 +13,20 @@ from django.db.models.functions import Coalesce
 from attribution.models import Store
 from campaigns.amazon_ids import campaign_id_digest
 from campaigns.models import (
+    TERMS_FIELDS,
     AffiliateLink,
     Campaign,
     CampaignCreator,
+    CampaignCreatorTerms,
+    CampaignStatusChange,
+    CampaignTerms,
     LinkClickDaily,
     LinkJob,
     MintedCampaignId,
     Product,
     TrackingPlan,
 )
+from campaigns.terms import history_sorted, term_on
 from creators.models import Creator
 from tenancy.access import access_by_id
 
@@ -272,4 +277,61 @@ def campaign_starts(*, store: Store, campaign_ids: set[str], **_signal: object) 
         Campaign.objects.filter(store=store, amazon_campaign_id__in=campaign_ids).values_list(
             "amazon_campaign_id", "starts_on"
         )
+    )
+
+
+@dataclass
+class TermsHistory:
+    """The campaign's terms and status over time, for its page (newest change first)."""
+
+    terms: list[CampaignTerms]
+    overrides: list[CampaignCreatorTerms]
+    statuses: list[CampaignStatusChange]
+    today: date
+
+    @property
+    def paused_periods(self) -> list[tuple[date | None, date | None, str]]:
+        """(from, until, status) of the periods the campaign was a draft or paused, oldest
+        first; `until` None: still so. Days in them earn no commission."""
+        rows = history_sorted(self.statuses)
+        out = []
+        for n, row in enumerate(rows):
+            if row.status not in (Campaign.Status.DRAFT, Campaign.Status.PAUSED):
+                continue
+            later = [r.effective_from for r in rows[n + 1 :] if r.effective_from]
+            until = later[0] - timedelta(days=1) if later else None
+            if until is not None and row.effective_from and until < row.effective_from:
+                continue  # superseded the same day
+            out.append((row.effective_from, until, row.status))
+        return out
+
+
+def campaign_terms_today(*, campaign: Campaign, history: TermsHistory) -> dict[str, object]:
+    """The campaign's terms in force on the store's today (each the latest change of it)."""
+    rows = history_sorted(history.terms)
+    return {
+        name: term_on(rows, history.today, name) or getattr(campaign, name) for name in TERMS_FIELDS
+    }
+
+
+def campaign_terms_history(*, campaign: Campaign) -> TermsHistory:
+    """The campaign's terms, its creators' overrides and its status over time. Three
+    queries."""
+    return TermsHistory(
+        terms=list(
+            CampaignTerms.objects.filter(campaign=campaign)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")
+        ),
+        overrides=list(
+            CampaignCreatorTerms.objects.filter(campaign_creator__campaign=campaign)
+            .select_related("changed_by", "campaign_creator__creator")
+            .order_by("-changed_at", "-pk")
+        ),
+        statuses=list(
+            CampaignStatusChange.objects.filter(campaign=campaign)
+            .select_related("changed_by")
+            .order_by("-changed_at", "-pk")
+        ),
+        today=campaign.store.today(),
     )

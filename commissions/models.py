@@ -29,6 +29,7 @@ from django.db import models
 from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from commissions.eligibility import REASONS, Ineligible
 from tenancy.models import TenantManager, TenantModel, TenantQuerySet
 
 ZERO = Decimal("0")
@@ -131,6 +132,11 @@ class Conversion(TenantModel):
     commission_rate = models.DecimalField(max_digits=5, decimal_places=2)
     commission = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
     brand_referral_bonus = models.DecimalField(max_digits=14, decimal_places=2, default=ZERO)
+    # Why the day earns no commission ('' = it does): commissions.eligibility. Amazon's
+    # amounts are kept as reported either way.
+    ineligible_reason = models.CharField(
+        max_length=16, choices=Ineligible.choices, blank=True, default=""
+    )
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     settles_on = models.DateField()
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -182,12 +188,20 @@ class Conversion(TenantModel):
         """`ConversionQuerySet.owing` for one conversion in hand."""
         return self.status != self.Status.DENIED
 
+    @property
+    def ineligible_text(self) -> str:
+        """Why the day earns no commission, in words ('' when it does)."""
+        return REASONS.get(self.ineligible_reason, "")
+
 
 class ConversionAdjustment(TenantModel):
     class Kind(models.TextChoices):
         RESTATEMENT = "restatement", "Restated by Amazon (before approval)"
         CLAWBACK = "clawback", "Clawback (after approval)"
         TOP_UP = "top_up", "Top-up (after approval)"
+        # The campaign's terms changed what the day earns: a day found outside them, or
+        # terms the manager applied to conversions still pending (commissions.eligibility).
+        TERMS = "terms", "Campaign terms applied"
 
     conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="adjustments")
     kind = models.CharField(max_length=12, choices=Kind.choices)

@@ -4,6 +4,7 @@ commissions.lock_objects (one order)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +22,7 @@ from commissions.approvals import (
     DENY_REASON_REQUIRED,
     conversions_approve_at_settlement,
 )
+from commissions.eligibility import Terms, TermsBook
 from commissions.lock_objects import conversions_select_for_update
 from commissions.models import ZERO, Conversion, ConversionAdjustment
 from core.money import money_round
@@ -52,15 +54,20 @@ def commission_for(sales: Decimal, rate: Decimal, currency: str) -> Decimal:
     return money_round(sales * rate / Decimal(100), currency)
 
 
-def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tuple, dict]:
+def _creator_days(
+    store: Store, start: date | None, end: date | None, campaign: Campaign | None = None
+) -> dict[tuple, dict]:
     """Amazon's ad-group rows of the store, summed per (ad group's campaign creator, date)."""
+    ccs = CampaignCreator.objects.filter(campaign__store=store, campaign__track_sales=True)
+    if campaign is not None:
+        ccs = ccs.filter(campaign=campaign)
     creators = {
         (cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id): cc
-        for cc in CampaignCreator.objects.filter(
-            campaign__store=store, campaign__track_sales=True
-        ).select_related("campaign")
+        for cc in ccs.select_related("campaign")
     }
     facts = DailyMetric.objects.filter(store=store, level=MetricLevel.ADGROUP)
+    if campaign is not None:
+        facts = facts.filter(amazon_campaign_id=campaign.amazon_campaign_id)
     if start and end:
         facts = facts.filter(date__range=(start, end))
     rows = facts.values("date", "amazon_campaign_id", "amazon_adgroup_id").annotate(
@@ -80,14 +87,15 @@ def _creator_days(store: Store, start: date | None, end: date | None) -> dict[tu
     return days
 
 
-def _amounts(row: dict, rate: Decimal, currency: str) -> Amounts:
-    total = row["cc"].campaign.commission_basis == Campaign.CommissionBasis.TOTAL
+def _amounts(row: dict, rate: Decimal, basis: str, currency: str, eligible: bool) -> Amounts:
+    """Amazon's figures of the day on the basis; the commission only on an eligible day."""
+    total = basis == Campaign.CommissionBasis.TOTAL
     sales = row["total_sales"] if total else row["sales"]
     return Amounts(
         purchases=row["total_purchases"] if total else row["purchases"],
         units_sold=row["total_units_sold"] if total else row["units_sold"],
         sales=sales,
-        commission=commission_for(sales, rate, currency),
+        commission=commission_for(sales, rate, currency) if eligible else ZERO,
         brand_referral_bonus=row["brb"],
     )
 
@@ -105,34 +113,53 @@ def conversions_settle_after_sync(*, store: Store, sync_run: SyncRun, **kwargs: 
 
 
 def conversions_settle(
-    *, store: Store, sync_run: SyncRun | None = None, today: date | None = None
+    *,
+    store: Store,
+    sync_run: SyncRun | None = None,
+    today: date | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    campaign: Campaign | None = None,
 ) -> None:
-    """Make the store's conversions agree with its ad-group facts (for the run's window), then
-    advance their states. Runs in the sync's write transaction."""
+    """Make the store's conversions agree with its ad-group facts (for the run's window, or
+    `start`..`end`, optionally one campaign's), then advance their states. Runs in the sync's
+    write transaction.
+
+    Each day earns under the terms in force on its date and only when eligible
+    (commissions.eligibility): the rate, basis and settlement days of that date, never today's
+    by accident. Undecided conversions follow (a restatement, folded in); decided ones keep
+    their amounts and get an adjustment on top (clawback or top-up)."""
     today = today or store.today()
-    start = sync_run.window_start if sync_run else None
-    end = sync_run.window_end if sync_run else None
-    days = _creator_days(store, start, end)
+    if sync_run is not None:
+        start, end = sync_run.window_start, sync_run.window_end
+    days = _creator_days(store, start, end, campaign)
     existing_qs = Conversion.objects.filter(store=store, source="amazon").select_related(
         "campaign_creator__campaign"
     )
+    if campaign is not None:
+        existing_qs = existing_qs.filter(campaign=campaign)
     if start and end:
         existing_qs = existing_qs.filter(date__range=(start, end))
     existing = {
         (c.campaign_creator_id, c.date): c
         for c in existing_qs.with_owed(*(f for f in AMOUNTS if f != "commission"))
     }
+    book = TermsBook(
+        [row["cc"] for row in days.values()] + [c.campaign_creator for c in existing.values()]
+    )
     currency = store.currency_code
     new_conversions, adjustments = [], []
     for key in set(days) | set(existing):
         row, conversion = days.get(key), existing.get(key)
+        cc = row["cc"] if row else conversion.campaign_creator  # type: ignore[union-attr]
+        terms = book.terms_on(cc, key[1])
+        reason = book.ineligible_reason(cc, key[1])
         if conversion is None:
             assert row is not None
-            cc = row["cc"]
-            amounts = _amounts(row, cc.commission_rate, currency)
+            amounts = _amounts(row, terms.rate, terms.basis, currency, not reason)
             if amounts.is_zero():
                 continue
-            settles_on = key[1] + timedelta(days=cc.campaign.settlement_days)
+            settles_on = key[1] + timedelta(days=terms.settlement_days)
             new_conversions.append(
                 Conversion(
                     store=store,
@@ -141,7 +168,8 @@ def conversions_settle(
                     creator_id=cc.creator_id,
                     date=key[1],
                     currency=currency,
-                    commission_rate=cc.commission_rate,
+                    commission_rate=terms.rate,
+                    ineligible_reason=reason,
                     settles_on=settles_on,
                     **amounts.as_fields(),
                     # conversions_advance (below) settles it when its date has passed
@@ -151,42 +179,58 @@ def conversions_settle(
             continue
         if conversion.status == Conversion.Status.DENIED:
             continue  # nothing is owed on a denied conversion, whatever Amazon restates
-        undecided = conversion.status in Conversion.UNDECIDED
-        rate = (
-            conversion.campaign_creator.commission_rate
-            if undecided and row
-            else (conversion.commission_rate)
-        )
-        target = _amounts(row, rate, currency) if row else Amounts()
-        delta = target.minus(_owed(conversion))
-        if delta.is_zero() and (not undecided or rate == conversion.commission_rate):
-            continue
-        if undecided:
-            for field in AMOUNTS:
-                setattr(conversion, field, getattr(target, field))
-            conversion.commission_rate = rate
-            conversion.save(update_fields=[*AMOUNTS, "commission_rate", "updated_at"])
-            kind, included = ConversionAdjustment.Kind.RESTATEMENT, True
-        else:
-            kind = (
-                ConversionAdjustment.Kind.CLAWBACK
-                if delta.commission < 0
-                else ConversionAdjustment.Kind.TOP_UP
-            )
-            included = False
-        if not delta.is_zero():
-            adjustments.append(
-                ConversionAdjustment(
-                    conversion=conversion,
-                    kind=kind,
-                    included=included,
-                    sync_run=sync_run,
-                    **delta.as_fields(),
-                )
-            )
+        adjustment = _conversion_resettle(conversion, row, terms, reason, currency)
+        if adjustment is not None:
+            adjustment.sync_run = sync_run
+            adjustments.append(adjustment)
     Conversion.objects.bulk_create(new_conversions)
     ConversionAdjustment.objects.bulk_create(adjustments)
     conversions_advance(store=store, today=today)
+
+
+def _conversion_resettle(
+    conversion: Conversion, row: dict | None, terms: Terms, reason: str, currency: str
+) -> ConversionAdjustment | None:
+    """Bring one conversion (annotated by with_owed) to Amazon's figures under `terms` and
+    `reason`; the adjustment recording the change, if anything changed. An undecided
+    conversion takes the terms of its date (rate, and settlement days while pending); a
+    decided one keeps its rate."""
+    undecided = conversion.status in Conversion.UNDECIDED
+    rate = terms.rate if undecided and row else conversion.commission_rate
+    target = _amounts(row, rate, terms.basis, currency, not reason) if row else Amounts()
+    delta = target.minus(_owed(conversion))
+    fields = []
+    if reason != conversion.ineligible_reason:
+        conversion.ineligible_reason = reason
+        fields.append("ineligible_reason")
+    settles_on = conversion.date + timedelta(days=terms.settlement_days)
+    if conversion.status == Conversion.Status.PENDING and settles_on != conversion.settles_on:
+        conversion.settles_on = settles_on
+        fields.append("settles_on")
+    terms_changed = bool(fields) or rate != conversion.commission_rate
+    if undecided and (terms_changed or not delta.is_zero()):
+        for field in AMOUNTS:
+            setattr(conversion, field, getattr(target, field))
+        conversion.commission_rate = rate
+        fields += [*AMOUNTS, "commission_rate"]
+    if fields:
+        conversion.save(update_fields=[*fields, "updated_at"])
+    if delta.is_zero():
+        return None
+    if undecided:
+        kind, included = ConversionAdjustment.Kind.RESTATEMENT, True
+    else:
+        kind = (
+            ConversionAdjustment.Kind.CLAWBACK
+            if delta.commission < 0
+            else ConversionAdjustment.Kind.TOP_UP
+        )
+        included = False
+    if terms_changed and delta.minus(Amounts(commission=delta.commission)).is_zero():
+        kind = ConversionAdjustment.Kind.TERMS  # only the terms moved the commission
+    return ConversionAdjustment(
+        conversion=conversion, kind=kind, included=included, **delta.as_fields()
+    )
 
 
 def conversions_advance(*, store: Store, today: date | None = None) -> None:
@@ -251,3 +295,162 @@ def conversions_decide(
                 updated_at=now,
             )
     return Decision(decided=len(decided), skipped=skipped)
+
+
+@dataclass(frozen=True)
+class TermsMove:
+    """What a change of terms moves on the conversions still pending from its date: how many
+    conversions and the commission per currency (never summed across currencies)."""
+
+    effective_from: date
+    conversions: int
+    amounts: dict[str, Decimal]
+
+    @property
+    def moves_money(self) -> bool:
+        return any(self.amounts.values())
+
+    def token(self) -> str:
+        """The move as the confirmation form carries it back ("USD:12.50;EUR:-3.00")."""
+        return ";".join(f"{cur}:{amount}" for cur, amount in sorted(self.amounts.items()))
+
+
+def _pending_owed(campaign: Campaign, start: date) -> dict[int, tuple[str, Decimal]]:
+    rows = (
+        Conversion.objects.filter(campaign=campaign, date__gte=start)
+        .owing()
+        .with_owed()
+        .values_list("pk", "currency", "owed")
+    )
+    return {pk: (currency, owed) for pk, currency, owed in rows}
+
+
+def _terms_change(
+    *,
+    campaign: Campaign,
+    effective_from: date,
+    write: Any,
+    apply_to_pending: bool,
+    preview: bool,
+    expected: str | None,
+) -> TermsMove:
+    """Record new terms from `effective_from` (`write(allow_past, applied_to_pending)`), and
+    when that day is past, re-settle the campaign's conversions from it: only undecided ones
+    take the new terms (each change an adjustment); decided ones keep theirs. `preview`: do it,
+    measure it, roll it back. `expected`: the preview's token the manager confirmed; refused
+    when the move differs by now."""
+    store = campaign.store
+    today = store.today()
+    past = effective_from < today
+    if past and not apply_to_pending:
+        raise ValidationError(
+            {
+                "terms_from": "Past days keep the terms they were earned under. To apply the "
+                "change to conversions still pending from that day, tick the box and confirm."
+            }
+        )
+    with transaction.atomic():
+        if past:
+            # Queue behind any decision on these conversions (commissions.lock_objects order).
+            list(
+                conversions_select_for_update(
+                    Conversion.objects.filter(campaign=campaign, date__gte=effective_from)
+                ).values_list("pk", flat=True)
+            )
+        before = _pending_owed(campaign, effective_from) if past else {}
+        write(allow_past=past, applied_to_pending=past)
+        if past:
+            conversions_settle(store=store, start=effective_from, end=today, campaign=campaign)
+        after = _pending_owed(campaign, effective_from) if past else {}
+        amounts: dict[str, Decimal] = defaultdict(Decimal)
+        moved = 0
+        for pk in set(before) | set(after):
+            currency, was = before.get(pk, (store.currency_code, ZERO))
+            now = after.get(pk, (currency, ZERO))[1]
+            if now != was:
+                moved += 1
+                amounts[currency] += now - was
+        move = TermsMove(effective_from, moved, dict(amounts))
+        if preview:
+            transaction.set_rollback(True)
+        elif expected is not None and expected != move.token():
+            raise ValidationError(
+                {
+                    "terms_from": "What the change moves changed since you saw it (a sync or a "
+                    "decision meanwhile); review it again."
+                }
+            )
+    return move
+
+
+def campaign_terms_change(
+    *,
+    campaign: Campaign,
+    effective_from: date,
+    default_commission_rate: Decimal,
+    commission_basis: str,
+    settlement_days: int,
+    user: User | None,
+    apply_to_pending: bool = False,
+    preview: bool = False,
+    expected: str | None = None,
+) -> TermsMove:
+    """The campaign's default rate, basis and settlement days from `effective_from` (default
+    on the pages: the store's today). A past day only with `apply_to_pending`: the manager
+    chose to move the conversions still pending from it, after seeing what it moves."""
+    from campaigns.services.campaigns import campaign_terms_set
+
+    def write(*, allow_past: bool, applied_to_pending: bool) -> None:
+        campaign_terms_set(
+            campaign=campaign,
+            effective_from=effective_from,
+            default_commission_rate=default_commission_rate,
+            commission_basis=commission_basis,
+            settlement_days=settlement_days,
+            changed_by=user,
+            allow_past=allow_past,
+            applied_to_pending=applied_to_pending,
+        )
+
+    return _terms_change(
+        campaign=campaign,
+        effective_from=effective_from,
+        write=write,
+        apply_to_pending=apply_to_pending,
+        preview=preview,
+        expected=expected,
+    )
+
+
+def campaign_creator_terms_change(
+    *,
+    campaign_creator: CampaignCreator,
+    effective_from: date,
+    commission_rate_override: Decimal | None,
+    user: User | None,
+    apply_to_pending: bool = False,
+    preview: bool = False,
+    expected: str | None = None,
+) -> TermsMove:
+    """A creator's override (None: the campaign's default) from `effective_from`; a past day
+    only with `apply_to_pending`, as `campaign_terms_change`."""
+    from campaigns.services.campaign_creators import campaign_creator_terms_set
+
+    def write(*, allow_past: bool, applied_to_pending: bool) -> None:
+        campaign_creator_terms_set(
+            campaign_creator=campaign_creator,
+            effective_from=effective_from,
+            commission_rate_override=commission_rate_override,
+            changed_by=user,
+            allow_past=allow_past,
+            applied_to_pending=applied_to_pending,
+        )
+
+    return _terms_change(
+        campaign=campaign_creator.campaign,
+        effective_from=effective_from,
+        write=write,
+        apply_to_pending=apply_to_pending,
+        preview=preview,
+        expected=expected,
+    )

@@ -17,7 +17,10 @@ from decimal import Decimal
 from attribution.models import Store
 from campaigns.models import Campaign, CampaignCreator, TrackingPlan
 from campaigns.services import campaign_create, products_add, tracking_plan_create
-from campaigns.services.campaign_creators import campaign_creators_add
+from campaigns.services.campaign_creators import (
+    campaign_creator_terms_set,
+    campaign_creators_add,
+)
 from campaigns.services.products import MetadataUnavailable, products_metadata_refresh
 from creators.models import Creator
 from creators.services import creator_create
@@ -201,11 +204,22 @@ def demo_campaigns_ensure(organization: Organization, store: Store) -> list[Camp
             missing = [c for c in people if c.pk not in known]
             if missing:
                 campaign_creators_add(
-                    campaign=campaign, creators=missing, status=CampaignCreator.Status.ACTIVE
+                    campaign=campaign,
+                    creators=missing,
+                    status=CampaignCreator.Status.ACTIVE,
+                    joined_on=campaign.starts_on,
                 )
-            CampaignCreator.objects.filter(campaign=campaign, creator=people[0]).exclude(
-                commission_rate_override=Decimal("12.00")
-            ).update(commission_rate_override=Decimal("12.00"))
+            first = CampaignCreator.objects.select_related("campaign__store").get(
+                campaign=campaign, creator=people[0]
+            )
+            if first.commission_rate_override != Decimal("12.00"):
+                # The demo's override holds from the campaign's start (its terms history).
+                campaign_creator_terms_set(
+                    campaign_creator=first,
+                    effective_from=campaign.starts_on,
+                    commission_rate_override=Decimal("12.00"),
+                    allow_past=True,
+                )
             made.append(campaign)
         # Amazon's titles, pictures and prices now, not at the worker's next turn
         with contextlib.suppress(MetadataUnavailable):

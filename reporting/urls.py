@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import conversions, dashboards, exports, payables, payouts
+from reporting.views import campaign_terms, conversions, dashboards, exports, payables, payouts
 
 # Under /o/<org_slug>/
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
         "campaigns/<int:campaign_id>/performance/",
         dashboards.CampaignPerformanceView.as_view(),
         name="campaign-performance",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/terms/",
+        campaign_terms.CampaignTermsView.as_view(),
+        name="campaign-terms",
+    ),
+    path(
+        "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/terms/",
+        campaign_terms.CampaignTermsView.as_view(),
+        name="campaign-creator-terms",
     ),
     path("exports/", exports.ExportsView.as_view(), name="exports"),
     path("exports/<int:export_id>/", exports.ExportView.as_view(), name="export"),

@@ -54,6 +54,12 @@ REGISTRY: list[TenantURL] = [
     TenantURL("conversions", methods=("get", "post")),
     TenantURL("conversions-selection"),
     TenantURL("campaign-performance", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL("campaign-terms", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
+    TenantURL(
+        "campaign-creator-terms",
+        lambda t: {"campaign_id": t.campaign.pk, "campaign_creator_id": t.campaign_creator.pk},
+        ("get", "post"),
+    ),
     # campaigns
     TenantURL("tracking-plans"),
     TenantURL("tracking-plan-create", methods=("get", "post")),

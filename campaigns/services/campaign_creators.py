@@ -4,6 +4,7 @@ changing their terms and status (their links follow)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,18 @@ from django.db import transaction
 
 from campaigns import amazon_ids
 from campaigns.lock_objects import campaign_adgroup_ids_lock
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkJob
+from campaigns.models import (
+    AffiliateLink,
+    Campaign,
+    CampaignCreator,
+    CampaignCreatorTerms,
+    LinkJob,
+)
 from campaigns.services.campaigns import products_add
 from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
+from campaigns.terms import history_sorted
 from creators.models import Creator
+from tenancy.models import User
 
 
 def campaign_creators_add(
@@ -23,11 +32,15 @@ def campaign_creators_add(
     creators: Iterable[Creator],
     commission_rate_override: Decimal | None = None,
     status: str = CampaignCreator.Status.INVITED,
+    joined_on: date | None = None,
 ) -> list[CampaignCreator]:
     """Put creators in a campaign, each with a readable ad-group id unique in the campaign,
-    then make their links. A creator removed earlier comes back with their links."""
+    then make their links. A creator removed earlier comes back with their links (and their
+    first join date; the new override holds from the store's today). They are on the
+    campaign from `joined_on` (default: the store's today)."""
     if status == CampaignCreator.Status.REMOVED:
         raise ValidationError({"status": "Add creators as invited or active."})
+    today = campaign.store.today()
     with transaction.atomic():
         campaign_adgroup_ids_lock(campaign_id=campaign.pk)
         existing = {cc.creator_id: cc for cc in CampaignCreator.objects.filter(campaign=campaign)}
@@ -46,11 +59,21 @@ def campaign_creators_add(
                     commission_rate_override=commission_rate_override,
                     status=status,
                     amazon_adgroup_id=adgroup,
+                    joined_on=joined_on or today,
+                )
+                CampaignCreatorTerms.objects.create(
+                    campaign_creator=cc, commission_rate_override=commission_rate_override
                 )
             elif cc.status == CampaignCreator.Status.REMOVED:
                 cc.status = status
-                cc.commission_rate_override = commission_rate_override
-                cc.save(update_fields=["status", "commission_rate_override"])
+                cc.removed_on = None
+                cc.save(update_fields=["status", "removed_on"])
+                if cc.commission_rate_override != commission_rate_override:
+                    campaign_creator_terms_set(
+                        campaign_creator=cc,
+                        effective_from=today,
+                        commission_rate_override=commission_rate_override,
+                    )
                 links_activate_for(links=cc.links.all())
             added.append(cc)
         links_sync(campaign=campaign)
@@ -58,24 +81,85 @@ def campaign_creators_add(
 
 
 def campaign_creator_update(
-    *, campaign_creator: CampaignCreator, status: str, commission_rate_override: Decimal | None
+    *,
+    campaign_creator: CampaignCreator,
+    status: str,
+    commission_rate_override: Decimal | None,
+    terms_from: date | None = None,
+    changed_by: User | None = None,
 ) -> CampaignCreator:
-    """Change the override or the status; removing stops the creator's links (404)."""
+    """Change the override or the status; removing stops the creator's links (404) and ends
+    their days on the campaign (from the store's today). A new override holds from
+    `terms_from` (default: the store's today), never from a past day."""
     if status not in CampaignCreator.Status.values:
         raise ValidationError({"status": "Pick a status."})
     cc = campaign_creator
+    today = cc.campaign.store.today()
     with transaction.atomic():
         was = cc.status
         cc.status = status
-        cc.commission_rate_override = commission_rate_override
+        if status == CampaignCreator.Status.REMOVED and was != status:
+            cc.removed_on = today
+        elif was == CampaignCreator.Status.REMOVED and status != was:
+            cc.removed_on = None
         cc.full_clean(exclude=["organization", "campaign", "creator"])
-        cc.save(update_fields=["status", "commission_rate_override"])
+        cc.save(update_fields=["status", "removed_on"])
+        if commission_rate_override != cc.commission_rate_override:
+            campaign_creator_terms_set(
+                campaign_creator=cc,
+                effective_from=terms_from or today,
+                commission_rate_override=commission_rate_override,
+                changed_by=changed_by,
+            )
         if status == CampaignCreator.Status.REMOVED and was != status:
             links_deactivate_for(links=cc.links.all())
         elif was == CampaignCreator.Status.REMOVED and status != was:
             links_activate_for(links=cc.links.all())
             links_sync(campaign=cc.campaign)
     return cc
+
+
+def campaign_creator_terms_set(
+    *,
+    campaign_creator: CampaignCreator,
+    effective_from: date,
+    commission_rate_override: Decimal | None,
+    changed_by: User | None = None,
+    allow_past: bool = False,
+    applied_to_pending: bool = False,
+) -> CampaignCreatorTerms:
+    """Record the creator's override from `effective_from` (None: the campaign's default rate).
+    Days before it keep their rate: a past date only with `allow_past` (the manager's explicit
+    choice, commissions.services.campaign_terms_change). The row's own override shows the
+    latest."""
+    cc = campaign_creator
+    if not allow_past and effective_from < cc.campaign.store.today():
+        raise ValidationError(
+            {
+                "terms_from": "Past days keep the rate they were earned at; pick today or a "
+                "later day (or apply the change to pending conversions from Change terms)."
+            }
+        )
+    row = CampaignCreatorTerms(
+        campaign_creator=cc,
+        effective_from=effective_from,
+        commission_rate_override=commission_rate_override,
+        changed_by=changed_by,
+        applied_to_pending=applied_to_pending,
+    )
+    row.full_clean(exclude=["organization", "campaign_creator", "changed_by"])
+    with transaction.atomic():
+        if not CampaignCreatorTerms.objects.filter(campaign_creator=cc).exists():
+            CampaignCreatorTerms.objects.create(
+                campaign_creator=cc, commission_rate_override=cc.commission_rate_override
+            )
+        row.save()
+        latest = history_sorted(CampaignCreatorTerms.objects.filter(campaign_creator=cc))[-1]
+        cc.commission_rate_override = latest.commission_rate_override
+        CampaignCreator.objects.filter(pk=cc.pk).update(
+            commission_rate_override=latest.commission_rate_override
+        )
+    return row
 
 
 def links_bulk_make(

@@ -14,7 +14,16 @@ from django.utils import timezone
 from attribution.models import Store
 from campaigns import amazon_ids
 from campaigns.lock_objects import store_amazon_ids_lock
-from campaigns.models import Campaign, Product, TrackingPlan
+from campaigns.models import (
+    TERMS_FIELDS,
+    Campaign,
+    CampaignStatusChange,
+    CampaignTerms,
+    Product,
+    TrackingPlan,
+)
+from campaigns.terms import history_sorted, term_on
+from tenancy.models import User
 
 
 def _check_dates(starts_on: date, ends_on: date | None) -> None:
@@ -102,6 +111,11 @@ def campaign_create(
         )
         campaign.full_clean(exclude=["organization"])
         campaign.save()
+        # The first rows of the history hold from the start (effective_from None).
+        CampaignStatusChange.objects.create(campaign=campaign, status=status)
+        CampaignTerms.objects.create(
+            campaign=campaign, **{name: getattr(campaign, name) for name in TERMS_FIELDS}
+        )
     return campaign
 
 
@@ -143,17 +157,29 @@ def campaign_id_claim(value: str) -> bool:
 
 
 def campaign_update(
-    *, campaign: Campaign, store_page: str | None = None, **fields: Any
+    *,
+    campaign: Campaign,
+    store_page: str | None = None,
+    terms_from: date | None = None,
+    changed_by: User | None = None,
+    **fields: Any,
 ) -> Campaign:
     """Change what a manager may change. The store and the Amazon id never change; the
-    tracking plan and store page only while no link uses them (links are fixed at creation)."""
+    tracking plan and store page only while no link uses them (links are fixed at creation).
+
+    A new status holds from the store's today (its history: CampaignStatusChange). New terms
+    (rate, basis, settlement days) hold from `terms_from` (default: the store's today), never
+    from a past day: applying terms to past days is commissions.services.campaign_terms_change
+    (the manager sees what it moves first)."""
     from campaigns.services.links import links_activate_for, links_deactivate_for, links_sync
 
     unknown = set(fields) - {*Campaign.EDITABLE_FIELDS, "tracking_plan"}
     if unknown:
         raise ValueError(f"not editable: {sorted(unknown)}")
     plan = fields.pop("tracking_plan", None)
+    terms = {name: fields.pop(name) for name in TERMS_FIELDS if name in fields}
     changed = []
+    status_was = campaign.status
     with transaction.atomic():
         if plan is not None and plan.pk != campaign.tracking_plan_id:
             _check_plan(campaign.store, plan)
@@ -194,11 +220,94 @@ def campaign_update(
         campaign.full_clean(exclude=["organization"])
         if changed:
             campaign.save(update_fields=changed)
+        if "status" in changed:
+            if not CampaignStatusChange.objects.filter(campaign=campaign).exists():
+                # A campaign from before the history: its status so far held until today.
+                CampaignStatusChange.objects.create(campaign=campaign, status=status_was)
+            CampaignStatusChange.objects.create(
+                campaign=campaign,
+                status=campaign.status,
+                effective_from=campaign.store.today(),
+                changed_by=changed_by,
+            )
+        changed_terms = {
+            name: value for name, value in terms.items() if getattr(campaign, name) != value
+        }
+        if changed_terms:
+            campaign_terms_set(
+                campaign=campaign,
+                effective_from=terms_from or campaign.store.today(),
+                changed_by=changed_by,
+                **changed_terms,
+            )
         if new_store_links:
             # A page removed earlier and added again: revive its links, make the missing.
             links_activate_for(links=campaign.links.filter(product__isnull=True))
             links_sync(campaign=campaign)
     return campaign
+
+
+def campaign_terms_set(
+    *,
+    campaign: Campaign,
+    effective_from: date,
+    default_commission_rate: Decimal | None = None,
+    commission_basis: str | None = None,
+    settlement_days: int | None = None,
+    changed_by: User | None = None,
+    allow_past: bool = False,
+    applied_to_pending: bool = False,
+) -> CampaignTerms:
+    """Record a change of the campaign's terms from `effective_from` (a row of its terms
+    history holding the terms that differ from those in force that day; None: not changed).
+    Each holds until the next change of the same term. Days before it keep the terms they were
+    earned under: a date before the store's today is refused unless `allow_past`
+    (commissions.services.campaign_terms_change, the manager's explicit choice). The campaign's
+    own fields show the terms going forward (the latest change of each)."""
+    if not allow_past and effective_from < campaign.store.today():
+        raise ValidationError(
+            {
+                "terms_from": "Past days keep the terms they were earned under; pick today or "
+                "a later day (or apply the change to pending conversions from Change terms)."
+            }
+        )
+    wanted = {
+        "default_commission_rate": default_commission_rate,
+        "commission_basis": commission_basis,
+        "settlement_days": settlement_days,
+    }
+    with transaction.atomic():
+        if not CampaignTerms.objects.filter(campaign=campaign).exists():
+            # A campaign from before the history: its terms so far hold until this change.
+            CampaignTerms.objects.create(
+                campaign=campaign, **{name: getattr(campaign, name) for name in TERMS_FIELDS}
+            )
+        rows = history_sorted(CampaignTerms.objects.filter(campaign=campaign))
+        changes = {
+            name: value
+            for name, value in wanted.items()
+            if value is not None and value != term_on(rows, effective_from, name)
+        }
+        if not changes:
+            raise ValidationError(
+                {"terms_from": "These are already the terms in force from that day."}
+            )
+        row = CampaignTerms(
+            campaign=campaign,
+            effective_from=effective_from,
+            changed_by=changed_by,
+            applied_to_pending=applied_to_pending,
+            **changes,
+        )
+        row.full_clean(exclude=["organization", "campaign", "changed_by"])
+        row.save()
+        rows.append(row)
+        rows = history_sorted(rows)
+        going_forward = {name: term_on(rows, None, name) for name in TERMS_FIELDS}
+        for name, value in going_forward.items():
+            setattr(campaign, name, value)
+        Campaign.objects.filter(pk=campaign.pk).update(**going_forward)
+    return row
 
 
 def products_add(*, campaign: Campaign, entries: Iterable[tuple[str, str]]) -> list[Product]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -11,7 +13,7 @@ from campaigns.selectors import campaign_creator_get, creators_available, link_j
 from campaigns.services.campaign_creators import campaign_creator_update, campaign_creators_add
 from campaigns.views.campaigns import CampaignMixin, CampaignView, _links_message
 from campaigns.views.common import ManagerView, apply_errors, error_text
-from tenancy.models import MANAGE_CAMPAIGNS
+from tenancy.models import MANAGE_CAMPAIGNS, User
 
 
 class CampaignCreatorsView(CampaignView):
@@ -71,7 +73,9 @@ class CampaignCreatorView(CampaignMixin, ManagerView):
                 )
             return self.back(campaign)
         try:
-            campaign_creator_update(campaign_creator=cc, **form.cleaned_data)
+            campaign_creator_update(
+                campaign_creator=cc, changed_by=cast(User, request.user), **form.cleaned_data
+            )
         except ValidationError as exc:
             messages.error(request, f"{cc.creator.name}: {error_text(exc)}")
         else:

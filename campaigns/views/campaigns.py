@@ -3,7 +3,7 @@ and the creators in the campaign."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -22,6 +22,7 @@ from campaigns.selectors import (
     campaign_creators_list,
     campaign_get,
     campaign_id_shared,
+    campaign_terms_history,
     campaigns_list,
     creators_available,
     link_job_latest,
@@ -36,7 +37,7 @@ from campaigns.services import (
 )
 from campaigns.views.common import ManagerView, apply_errors, error_text, store_chosen
 from creators.selectors import portal_invitations_latest
-from tenancy.models import MANAGE_CAMPAIGNS
+from tenancy.models import MANAGE_CAMPAIGNS, User
 
 CHECK_INLINE_LIMIT = 2000
 
@@ -217,6 +218,7 @@ class CampaignView(CampaignMixin, ManagerView):
                 "check": check,
                 "job": link_job_latest(campaign=campaign),
                 "statuses": CampaignCreator.Status.choices,
+                "history": campaign_terms_history(campaign=campaign),
                 "portal_invitations": portal_invitations_latest(
                     creator_ids=[cc.creator_id for cc in in_campaign]
                 ),
@@ -234,6 +236,7 @@ class CampaignEditView(CampaignMixin, ManagerView):
         if campaign.tracking_plan not in plans:
             plans.insert(0, campaign.tracking_plan)
         initial = {name: getattr(campaign, name) for name in Campaign.EDITABLE_FIELDS}
+        initial["terms_from"] = campaign.store.today()
         initial["tracking_plan"] = str(campaign.tracking_plan_id)
         initial["store_page"] = campaign.store_page_id
         return CampaignForm(data, plans=plans, publishers=None, editing=True, initial=initial)
@@ -254,6 +257,7 @@ class CampaignEditView(CampaignMixin, ManagerView):
                     campaign=campaign,
                     tracking_plan=form.chosen_plan,
                     store_page=store_page,
+                    changed_by=cast(User, request.user),
                     **data,
                 )
             except ValidationError as exc:

@@ -16,7 +16,8 @@ from decimal import Decimal
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from commissions.models import Conversion, ConversionAdjustment
+from campaigns.models import HIDDEN_FROM_CREATORS
+from commissions.models import Conversion, ConversionAdjustment, ConversionQuerySet
 from core.months import month_range
 
 ZERO = Decimal("0")
@@ -32,6 +33,14 @@ EXPLAINED: dict[str, str] = {
     S.PAID: "Paid out.",
     S.DENIED: "Denied by the brand (the reason is on each line); not paid.",
 }
+
+
+def creator_conversions(*, creator_id: int) -> ConversionQuerySet:
+    """The creator's conversions they may see: those of campaigns shown to them in the portal
+    (not drafts; campaigns they were removed from stay, what they earned there is theirs)."""
+    return Conversion.objects.filter(creator_id=creator_id).exclude(
+        campaign__status__in=HIDDEN_FROM_CREATORS
+    )
 
 
 @dataclass
@@ -85,7 +94,7 @@ def earnings_summary(*, creator_id: int) -> Summary:
     """Per currency and per (month of the sale, currency), the amount in each status. One
     query whatever the number of conversions."""
     conversions = (
-        Conversion.objects.filter(creator_id=creator_id)
+        creator_conversions(creator_id=creator_id)
         .with_owed()
         .annotate(month=TruncMonth("date"))
         .values("currency", "status", "month")
@@ -125,7 +134,8 @@ def earnings_month(*, creator_id: int, month: date) -> list[EarningLine]:
     """The creator's conversions of one month (of the sale), each with its adjustments. Two
     queries."""
     conversions = (
-        Conversion.objects.filter(creator_id=creator_id, date__range=month_range(month))
+        creator_conversions(creator_id=creator_id)
+        .filter(date__range=month_range(month))
         .with_owed()
         .select_related("campaign", "store")
         .prefetch_related("adjustments")
@@ -140,7 +150,7 @@ def earnings_page(
     """Up to `size` of the creator's conversions (with their adjustments) after the (date, id)
     `after`, oldest first: keyset pages, so an export of any length reads in short queries.
     Two queries a page."""
-    conversions = Conversion.objects.filter(creator_id=creator_id)
+    conversions = creator_conversions(creator_id=creator_id)
     if after is not None:
         conversions = conversions.filter(Q(date__gt=after[0]) | Q(date=after[0], pk__gt=after[1]))
     page = (
