@@ -12,6 +12,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("commissions", "0002_conversion_campaign_creator_in_campaigns"),
         ("creators", "0006_payout_details"),
+        ("reporting", "0005_ledger_moves_to_commissions"),
         ("tenancy", "0003_email_canonical"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

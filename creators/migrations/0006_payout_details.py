@@ -12,6 +12,8 @@ from tenancy.rls import EnableRowLevelSecurity
 class Migration(migrations.Migration):
     dependencies = [
         ("creators", "0005_campaigncreator_moves_to_campaigns"),
+        # after the ledger left reporting: its old state still names creators.CampaignCreator
+        ("reporting", "0005_ledger_moves_to_commissions"),
         ("tenancy", "0003_email_canonical"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

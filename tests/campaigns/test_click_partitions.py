@@ -288,7 +288,21 @@ BEFORE = ("campaigns", "0005_campaigncreator_moves_here")
 AFTER = ("campaigns", "0006_clickevent_partitioned_by_month")
 
 
+@pytest.mark.django_db(transaction=True)
 def test_existing_clicks_move_into_the_partitioned_table(worlds):
+    """Committed rows (a transactional test): going back to before the partitioning reverses
+    later migrations of other apps too, and PostgreSQL refuses ALTER TABLE on a table with
+    pending constraint checks of the same transaction. Ends at the latest migrations again."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        _existing_clicks_move(worlds)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def _existing_clicks_move(worlds) -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     alpha, bravo = worlds["alpha"], worlds["bravo"]
@@ -330,7 +344,9 @@ def test_existing_clicks_move_into_the_partitioned_table(worlds):
     for month in ("202402", "202507", "202611", "202612", "202701", "202702"):
         assert f"campaigns_clickevent_p{month}" in names
     with connection.cursor() as cursor:
-        assert rls_problems(cursor) == []
+        # (later migrations of other apps are not applied yet: only the click tables count)
+        problems = [t for t in rls_problems(cursor) if t.startswith("campaigns_clickevent")]
+        assert problems == []
     # and new clicks get new ids
     new = entry(alpha, alpha.links[0], datetime(2026, 11, 3, tzinfo=UTC))
     assert flush.clicks_write([new]) == 1
