@@ -22,7 +22,8 @@ urlpatterns = [
         tracking_plans.TrackingPlanView.as_view(),
         name="tracking-plan",
     ),
-    path("campaigns/", campaigns.CampaignsView.as_view(), name="campaigns"),
+    # the campaign list ("campaigns") and a creator's page ("creator") are served with their
+    # period figures by reporting.urls (reporting.views.directory)
     path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign-create"),
     path("campaigns/<int:campaign_id>/", campaigns.CampaignView.as_view(), name="campaign"),
     path(
@@ -65,7 +66,6 @@ urlpatterns = [
     # Creators (the tenant's profiles) and their portal invitations
     path("creators/", creators.CreatorsView.as_view(), name="creators"),
     path("creators/import/", creators.CreatorsImportView.as_view(), name="creators-import"),
-    path("creators/<int:creator_id>/", creators.CreatorView.as_view(), name="creator"),
     path(
         "campaigns/<int:campaign_id>/creators/<int:campaign_creator_id>/portal-invite/",
         creators.CampaignCreatorPortalInviteView.as_view(),

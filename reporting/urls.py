@@ -1,10 +1,12 @@
 from django.urls import path
 
-from reporting.views import conversions, dashboards, exports, payables
+from reporting.views import conversions, dashboards, directory, exports, payables
 
 # Under /o/<org_slug>/
 urlpatterns = [
     path("", dashboards.WorkflowDashboardView.as_view(), name="org-home"),
+    path("campaigns/", directory.CampaignListView.as_view(), name="campaigns"),
+    path("creators/<int:creator_id>/", directory.CreatorPageView.as_view(), name="creator"),
     path("conversions/", conversions.ConversionsView.as_view(), name="conversions"),
     path(
         "campaigns/<int:campaign_id>/performance/",
