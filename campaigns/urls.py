@@ -57,6 +57,11 @@ urlpatterns = [
         name="campaign-links",
     ),
     path(
+        "campaigns/<int:campaign_id>/links/job/",
+        links.CampaignLinkJobView.as_view(),
+        name="campaign-link-job",
+    ),
+    path(
         "campaigns/<int:campaign_id>/links/check/",
         links.CampaignLinkCheckView.as_view(),
         name="campaign-link-check",

@@ -74,6 +74,7 @@ REGISTRY: list[TenantURL] = [
     ),
     TenantURL("campaign-links", lambda t: {"campaign_id": t.campaign.pk}, ("get", "post")),
     TenantURL("campaign-link-check", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL("campaign-link-job", lambda t: {"campaign_id": t.campaign.pk}),
     TenantURL(
         "campaign-creator-portal-invite",
         lambda t: {"campaign_id": t.campaign.pk, "campaign_creator_id": t.campaign_creator.pk},
