@@ -285,3 +285,12 @@ def _rank(items: Any) -> dict[str, list[Ranked]]:
         currency: sorted(rows, key=lambda r: r.key, reverse=True)[:TOP]
         for currency, rows in sorted(per.items())
     }
+
+
+def campaign_clicks_today(*, campaign_id: int, today: date) -> int:
+    """Our link clicks of the campaign today in its store (real time, bots excluded): pages
+    show them next to the period's, which ends on the latest complete day. One query."""
+    total = LinkClickDaily.objects.filter(
+        link__campaign_id=campaign_id, date=today, sub_id=""
+    ).aggregate(n=Sum("clicks"))["n"]
+    return total or 0

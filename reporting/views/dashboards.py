@@ -9,7 +9,7 @@ from reporting.periods import PRESETS, period_from, period_latest_day
 from reporting.selectors.freshness import store_freshness
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import campaign_performance, table_view
-from reporting.selectors.trends import overview_trends
+from reporting.selectors.trends import campaign_clicks_today, overview_trends
 from tenancy.views.base import OrgView
 
 TABLES = ("creators", "links")
@@ -56,6 +56,7 @@ class CampaignPerformanceView(OrgView):
             "store": store,
             "performance": performance,
             "changes": performance.kpi_changes(),
+            "clicks_today": campaign_clicks_today(campaign_id=campaign.pk, today=today),
             "period": period,
             "preset": preset,
             "presets": PRESETS,

@@ -115,6 +115,10 @@ def test_link_clicks_of_today_are_shown_as_real_time(campaign, us_store, tenant_
     assert "1,234 link clicks today (ours, real time, not in the range)" in html
     # the period (1-30 Nov) counts the day in it, not today
     assert "5 link clicks (ours)" in html
+    performance = flat(
+        tenant_a.client().get(f"/o/alpha/campaigns/{campaign.pk}/performance/").content.decode()
+    )
+    assert "Real time: 1,234 today, not in the range" in performance
 
 
 def test_an_empty_period_is_explained_not_drawn(campaign, us_store, tenant_a):
