@@ -24,6 +24,8 @@ def test_sync_now_then_progress_then_the_result(us_store, tenant_a):
     assert "This page shows its progress" in page
     assert "waiting for a worker" in page and POLLING in page
     assert 'hx-get="/o/alpha/sync/"' in page
+    assert "{#" not in page and "comment" not in page
+    assert "Sync now</button>" not in page.split(f"sync-progress-{us_store.pk}")[1]  # no double
 
     # the worker started the run and checkpointed two pages
     run = sync_run_start(
@@ -106,6 +108,7 @@ def test_link_generation_polls_a_fragment_until_it_ends(campaign, tenant_a):
         assert 'http-equiv="refresh"' not in html  # no more whole-page reloads
     fragment = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "Making links: 1,500 of 4,000" in fragment and POLLING in fragment
+    assert "{%" not in fragment and "comment" not in fragment
 
     with tenant_scope(tenant_a.org):
         LinkJob.objects.filter(pk=job.pk).update(status=LinkJob.Status.DONE, done=4000)
