@@ -87,3 +87,12 @@ def test_a_chosen_range_is_kept_on_every_page(at_noon, campaign, us_store, tenan
     assert "20 Oct 2026 to 14 Nov 2026" in flat(
         client.get("/o/alpha/campaigns/", params).content.decode()
     )
+
+
+def test_an_empty_portal_range_is_explained_not_drawn(portal):
+    client = portal.client("omar")
+    empty = "?range=custom&start=2026-06-01&end=2026-06-30"
+    html = flat(client.get("/portal/b/alpha/" + empty).content.decode())
+    assert "No clicks and no sales in this range yet." in html and "<canvas" not in html
+    october = "?range=custom&start=2026-10-01&end=2026-10-31"
+    assert "<canvas" in client.get("/portal/b/alpha/" + october).content.decode()

@@ -126,6 +126,12 @@ def test_an_empty_period_is_explained_not_drawn(campaign, us_store, tenant_a):
     assert "No sales and no clicks from 1 Nov 2026 to 30 Nov 2026." in html
     assert "has no Amazon data yet" in html and "last 90 days" in html
     assert "<canvas" not in html and "chart.umd" not in html
+    performance = flat(
+        tenant_a.client().get(f"/o/alpha/campaigns/{campaign.pk}/performance/").content.decode()
+    )
+    assert "No clicks and no sales from 1 Nov 2026 to 30 Nov 2026." in performance
+    assert "this store has no Amazon data yet" in performance
+    assert 'id="performance-chart"' not in performance
 
 
 def test_top_creators_and_links_equal_the_campaign_page(campaign, us_store, tenant_a):
