@@ -106,10 +106,10 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
         .values("store_id", "date")
         .annotate(s=Sum("sales"), c=Sum("clicks"), p=Sum("purchases"))
     ):
-        day = amazon[(currency_of.get(r["store_id"], ""), r["date"])]
-        day["sales"] += r["s"] or ZERO
-        day["clicks"] += r["c"] or 0
-        day["purchases"] += r["p"] or 0
+        sums = amazon[(currency_of.get(r["store_id"], ""), r["date"])]
+        sums["sales"] += r["s"] or ZERO
+        sums["clicks"] += r["c"] or 0
+        sums["purchases"] += r["p"] or 0
 
     # our clicks per store and day, the period and today in each store: one query
     ours: dict[tuple[str, date], int] = defaultdict(int)
