@@ -6,6 +6,7 @@ Screenshots (desktop and phone) go to artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from attribution.models import Store, SyncRun
@@ -13,14 +14,29 @@ from attribution.sync.checkpoint import DatabaseCheckpoint
 from attribution.sync.runs import sync_run_start
 from campaigns.models import LinkJob
 from tenancy.scoping import tenant_scope
-from tests.browser.test_csp_browser import assert_no_violations, wait_for, watched  # noqa: F401
 from tests.factories import PASSWORD
-from tests.reporting.test_overview_pages import links_for
 from tests.support.browser import PHONE
+from tests.support.csp import assert_no_violations, wait_for
+from tests.support.reporting import spring_links
 from tests.support.sync import WINDOW, sync
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 RANGE = f"?range=custom&start={WINDOW.start}&end={WINDOW.end}"
+
+
+def text_of(page, selector: str) -> str:
+    """The element's text; "" while htmx is swapping it (the old element is gone)."""
+    try:
+        return page.text(selector)
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
+
+
+def attribute_of(page, selector: str, name: str) -> str:
+    try:
+        return page.driver.find_element(By.CSS_SELECTOR, selector).get_attribute(name) or ""
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
 
 
 def chart_drawn(page, canvas_id: str) -> bool:
@@ -34,9 +50,9 @@ def chart_drawn(page, canvas_id: str) -> bool:
     )
 
 
-def test_the_overview_trend_top_lists_and_creator_page(watched, campaign, us_store, tenant_a):  # noqa: F811
+def test_the_overview_trend_top_lists_and_creator_page(watched, campaign, us_store, tenant_a):
     page = watched
-    links_for(campaign)
+    spring_links(campaign)
     sync(us_store)
     page.sign_in("manager@alpha.test", PASSWORD)
 
@@ -76,15 +92,17 @@ def test_the_overview_trend_top_lists_and_creator_page(watched, campaign, us_sto
     assert not page.overflows_horizontally()
 
 
-def test_the_sync_page_polls_until_the_run_ends(watched, us_store, tenant_a):  # noqa: F811
+def test_the_sync_page_polls_until_the_run_ends(watched, us_store, tenant_a):
     page = watched
     page.sign_in("manager@alpha.test", PASSWORD)
     page.open("/o/alpha/sync/")
     page.driver.find_element(
         By.CSS_SELECTOR, f"form[action='/o/alpha/sync/{us_store.pk}/now/'] button"
     ).click()
-    wait_for(page, lambda d: "waiting for a worker" in page.text(f"#sync-progress-{us_store.pk}"))
-    assert page.driver.find_element(By.ID, "sync-stores").get_attribute("data-polling") == "1"
+    wait_for(
+        page, lambda d: "waiting for a worker" in text_of(page, f"#sync-progress-{us_store.pk}")
+    )
+    wait_for(page, lambda d: attribute_of(page, "#sync-stores", "data-polling") == "1")
     page.driver.execute_script("window.__samePage = true")
 
     # a worker picks the run up and checkpoints pages: the page follows without a reload
@@ -106,7 +124,7 @@ def test_the_sync_page_polls_until_the_run_ends(watched, us_store, tenant_a):  #
         row_count=1500,
     )
     wait_for(
-        page, lambda d: "1 page and 1,500 rows from Amazon so far" in page.text("#sync-stores")
+        page, lambda d: "1 page and 1,500 rows from Amazon so far" in text_of(page, "#sync-stores")
     )
     page.screenshot("sync-progress-desktop")
 
@@ -115,15 +133,15 @@ def test_the_sync_page_polls_until_the_run_ends(watched, us_store, tenant_a):  #
         Store.objects.filter(pk=us_store.pk).update(sync_lease_owner="", sync_lease_until=None)
         SyncRun.objects.filter(pk=run.pk).update(status=SyncRun.Status.INTERRUPTED)
     sync(us_store)
-    wait_for(page, lambda d: "Sync succeeded" in page.text("#sync-stores"), timeout=15)
-    assert page.driver.find_element(By.ID, "sync-stores").get_attribute("data-polling") == "0"
+    wait_for(page, lambda d: "Sync succeeded" in text_of(page, "#sync-stores"), timeout=15)
+    wait_for(page, lambda d: attribute_of(page, "#sync-stores", "data-polling") == "0")
     assert page.driver.execute_script("return window.__samePage === true")
     assert_no_violations(page)
     page.screenshot("sync-finished-desktop")
     page.screenshot("sync-finished-phone", PHONE)
 
 
-def test_link_generation_polls_until_it_ends(watched, campaign, tenant_a):  # noqa: F811
+def test_link_generation_polls_until_it_ends(watched, campaign, tenant_a):
     page = watched
     with tenant_scope(tenant_a.org):
         job = LinkJob.objects.create(
@@ -131,16 +149,16 @@ def test_link_generation_polls_until_it_ends(watched, campaign, tenant_a):  # no
         )
     page.sign_in("manager@alpha.test", PASSWORD)
     page.open(f"/o/alpha/campaigns/{campaign.pk}/links/")
-    wait_for(page, lambda d: "Making links: 500 of 2,000" in page.text("#link-job"))
+    wait_for(page, lambda d: "Making links: 500 of 2,000" in text_of(page, "#link-job"))
     page.driver.execute_script("window.__samePage = true")
     with tenant_scope(tenant_a.org):
         LinkJob.objects.filter(pk=job.pk).update(done=1200)
-    wait_for(page, lambda d: "1,200 of 2,000" in page.text("#link-job"))
+    wait_for(page, lambda d: "1,200 of 2,000" in text_of(page, "#link-job"))
     page.screenshot("link-job-progress-desktop")
     with tenant_scope(tenant_a.org):
         LinkJob.objects.filter(pk=job.pk).update(status=LinkJob.Status.DONE, done=2000)
-    wait_for(page, lambda d: "2,000 links made" in page.text("#link-job"))
-    assert page.driver.find_element(By.ID, "link-job").get_attribute("data-polling") == "0"
+    wait_for(page, lambda d: "2,000 links made" in text_of(page, "#link-job"))
+    wait_for(page, lambda d: attribute_of(page, "#link-job", "data-polling") == "0")
     assert page.driver.execute_script("return window.__samePage === true")
     assert_no_violations(page)
     page.screenshot("link-job-done-desktop")

@@ -28,9 +28,9 @@ from tests.factories import (
     ConversionFactory,
     DailyMetricFactory,
     LinkClickDailyFactory,
-    ProductFactory,
 )
 from tests.support.queries import queries_for
+from tests.support.reporting import spring_links
 from tests.support.sync import WINDOW, sync
 
 # 12:00 UTC on 1 Dec: 04:00 in Los Angeles; the latest complete day is 30 Nov, so Amazon can
@@ -52,29 +52,6 @@ def flat(html: str) -> str:
 
 def between(html: str, start: str, end: str) -> str:
     return html[html.index(start) : html.index(end, html.index(start))]
-
-
-def links_for(campaign) -> dict[str, object]:
-    """Links for the sandbox's creatives of the spring campaign (jane-1, jane-2, omar-1)."""
-    with tenant_scope(campaign.organization_id):
-        ccs = {cc.amazon_adgroup_id: cc for cc in campaign.campaign_creators.all()}
-        products = {
-            asin: ProductFactory(campaign=campaign, asin=asin, title=title)
-            for asin, title in (("B0AAAAAAA1", "Trail tent"), ("B0AAAAAAA2", "Camp stove"))
-        }
-        return {
-            creative: AffiliateLinkFactory(
-                campaign_creator=ccs[adgroup],
-                product=products[asin],
-                amazon_creative_id=creative,
-                code=f"CODE{creative.upper().replace('-', '')}",
-            )
-            for creative, adgroup, asin in (
-                ("jane-1", "jane", "B0AAAAAAA1"),
-                ("jane-2", "jane", "B0AAAAAAA2"),
-                ("omar-1", "omar", "B0AAAAAAA1"),
-            )
-        }
 
 
 def test_the_trend_has_every_day_of_the_period_per_currency(campaign, us_store, tenant_a):
@@ -107,7 +84,7 @@ def test_the_trend_has_every_day_of_the_period_per_currency(campaign, us_store, 
 
 def test_link_clicks_of_today_are_shown_as_real_time(campaign, us_store, tenant_a):
     sync(us_store)
-    link = links_for(campaign)["jane-1"]
+    link = spring_links(campaign)["jane-1"]
     with tenant_scope(tenant_a.org):
         LinkClickDailyFactory(link=link, date=us_store.today(), clicks=1234)
         LinkClickDailyFactory(link=link, date=date(2026, 11, 10), clicks=5)
@@ -135,7 +112,7 @@ def test_an_empty_period_is_explained_not_drawn(campaign, us_store, tenant_a):
 
 
 def test_top_creators_and_links_equal_the_campaign_page(campaign, us_store, tenant_a):
-    links = links_for(campaign)
+    links = spring_links(campaign)
     sync(us_store)
     with tenant_scope(tenant_a.org):
         for n, creative in enumerate(("jane-1", "jane-2", "omar-1")):
@@ -175,7 +152,7 @@ def test_the_campaign_list_shows_each_campaigns_period_figures(campaign, us_stor
 
 
 def test_a_creator_page_shows_performance_earnings_and_links(campaign, us_store, tenant_a):
-    links = links_for(campaign)
+    links = spring_links(campaign)
     sync(us_store)
     with tenant_scope(tenant_a.org):
         jane = campaign.campaign_creators.get(amazon_adgroup_id="jane").creator
@@ -265,7 +242,7 @@ def _more_of_everything(campaign, n: int) -> None:
 
 
 def test_query_counts_do_not_grow_with_the_data(campaign, us_store, tenant_a):
-    links = links_for(campaign)
+    links = spring_links(campaign)
     sync(us_store)
     client = tenant_a.client()
     with tenant_scope(tenant_a.org):
