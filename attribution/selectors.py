@@ -10,12 +10,13 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, QuerySet, Window
+from django.conf import settings
+from django.db.models import Count, F, QuerySet, Sum, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from attribution.models import AmazonConnection, MetricRevision, Store, SyncRun
+from attribution.models import AmazonConnection, MetricRevision, Store, SyncPage, SyncRun
 from attribution.sync.review import LABELS, LEVEL_LABELS
 from tenancy.access import access_by_id
 
@@ -136,6 +137,26 @@ class StoreSync:
     revisions: list[MetricRevision] = field(default_factory=list)
     held: SyncRun | None = None  # the newest run held for review, if any
     held_changes: list[HeldChange] = field(default_factory=list)
+    # "Sync now" was accepted and no worker has started the run yet
+    waiting: bool = False
+    # the running run's pages and rows so far, from its checkpoint (attribution.sync.checkpoint)
+    pages_so_far: int = 0
+    rows_so_far: int = 0
+
+    @property
+    def in_progress(self) -> bool:
+        """A run is under way (or asked for): the sync page keeps itself up to date."""
+        return self.waiting or self.state == "syncing"
+
+    @property
+    def just_finished(self) -> SyncRun | None:
+        """The last run, when it ended in the last SYNC_NOW_MIN_INTERVAL: its result is shown
+        where the progress was."""
+        run = self.last_run
+        if run is None or run.finished_at is None or self.in_progress:
+            return None
+        recent = timezone.now() - timedelta(seconds=settings.SYNC_NOW_MIN_INTERVAL)
+        return run if run.finished_at >= recent else None
 
     @property
     def last_run(self) -> SyncRun | None:
@@ -192,9 +213,32 @@ def _latest_per_store(model: Any, limit: int) -> list:
     return list(ranked.filter(rank__lte=limit).order_by("store_id", "rank"))
 
 
+def _progress(overview: dict[int, StoreSync], now: datetime) -> None:
+    """Which stores wait for a worker after "Sync now", and the pages and rows each running
+    run has checkpointed so far (one query, only while a run is under way)."""
+    recent = now - timedelta(seconds=settings.SYNC_NOW_MIN_INTERVAL)
+    running: dict[int, StoreSync] = {}
+    for entry in overview.values():
+        requested = entry.store.sync_requested_at
+        last = entry.last_run
+        if requested is not None and requested >= recent:
+            entry.waiting = last is None or last.created_at < requested
+        if last is not None and getattr(last, "shown_status", "") in ("queued", "running"):
+            running[last.pk] = entry
+    if not running:
+        return
+    for row in (
+        SyncPage.objects.filter(sync_run_id__in=running)
+        .values("sync_run_id")
+        .annotate(pages=Count("pk"), rows=Sum("row_count"))
+    ):
+        entry = running[row["sync_run_id"]]
+        entry.pages_so_far, entry.rows_so_far = row["pages"], row["rows"] or 0
+
+
 def store_sync_overview() -> list[StoreSync]:
     """Stores of the tenant in scope with their recent runs, revisions and the run held for
-    review (four queries)."""
+    review, and the progress of a run under way (four queries, five while one runs)."""
     overview = {
         s.pk: StoreSync(s)
         for s in Store.objects.select_related("connection").order_by("country_code", "pk")
@@ -205,6 +249,7 @@ def store_sync_overview() -> list[StoreSync]:
         run.shown_status = run_shown_status(run, entry.store, now)  # type: ignore[attr-defined]
         run.shown_status_display = SyncRun.Status(run.shown_status).label  # type: ignore[attr-defined]
         entry.runs.append(run)
+    _progress(overview, now)
     for revision in _latest_per_store(MetricRevision, RECENT_REVISIONS):
         overview[revision.store_id].revisions.append(revision)
     for run in SyncRun.objects.filter(status=SyncRun.Status.HELD).order_by("created_at"):

@@ -174,18 +174,22 @@ def amazon_callback(request: HttpRequest) -> HttpResponse:
 
 
 class SyncStatusView(OrgView):
-    """Every store's sync status, its recent runs and what changed; "Sync now"."""
+    """Every store's sync status, its recent runs and what changed; "Sync now". While a run is
+    under way the stores' block polls this view (htmx), which then answers with the block only:
+    pages and rows so far, then the result."""
 
     template_name = "attribution/sync.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        return self.render(
-            request,
-            {
-                "stores": store_sync_overview(),
-                "can_sync": self.membership.role in MANAGE_CAMPAIGNS,
-            },
-        )
+        stores = store_sync_overview()
+        context = {
+            "stores": stores,
+            "can_sync": self.membership.role in MANAGE_CAMPAIGNS,
+            "polling": any(s.in_progress for s in stores),
+        }
+        if request.htmx:  # type: ignore[attr-defined]
+            return self.render(request, context, template_name="attribution/_sync_stores.html")
+        return self.render(request, context)
 
 
 class SyncNowView(OrgView):

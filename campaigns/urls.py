@@ -23,7 +23,8 @@ urlpatterns = [
         tracking_plans.TrackingPlanView.as_view(),
         name="tracking-plan",
     ),
-    path("campaigns/", campaigns.CampaignsView.as_view(), name="campaigns"),
+    # the campaign list ("campaigns") and a creator's page ("creator") are served with their
+    # period figures by reporting.urls (reporting.views.directory)
     path("campaigns/new/", campaigns.CampaignCreateView.as_view(), name="campaign-create"),
     path("campaigns/<int:campaign_id>/", campaigns.CampaignView.as_view(), name="campaign"),
     path(
@@ -67,6 +68,11 @@ urlpatterns = [
         name="campaign-links-csv",
     ),
     path(
+        "campaigns/<int:campaign_id>/links/job/",
+        links.CampaignLinkJobView.as_view(),
+        name="campaign-link-job",
+    ),
+    path(
         "campaigns/<int:campaign_id>/links/check/",
         links.CampaignLinkCheckView.as_view(),
         name="campaign-link-check",
@@ -76,7 +82,6 @@ urlpatterns = [
     # Creators (the tenant's profiles) and their portal invitations
     path("creators/", creators.CreatorsView.as_view(), name="creators"),
     path("creators/import/", creators.CreatorsImportView.as_view(), name="creators-import"),
-    path("creators/<int:creator_id>/", creators.CreatorView.as_view(), name="creator"),
     path(
         "creators/<int:creator_id>/links.csv",
         links_csv.CreatorLinksCsvView.as_view(),

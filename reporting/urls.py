@@ -1,10 +1,20 @@
 from django.urls import path
 
-from reporting.views import campaign_terms, conversions, dashboards, exports, payables, payouts
+from reporting.views import (
+    campaign_terms,
+    conversions,
+    dashboards,
+    directory,
+    exports,
+    payables,
+    payouts,
+)
 
 # Under /o/<org_slug>/
 urlpatterns = [
     path("", dashboards.WorkflowDashboardView.as_view(), name="org-home"),
+    path("campaigns/", directory.CampaignListView.as_view(), name="campaigns"),
+    path("creators/<int:creator_id>/", directory.CreatorPageView.as_view(), name="creator"),
     path("conversions/", conversions.ConversionsView.as_view(), name="conversions"),
     path(
         "conversions/selection/",

@@ -84,6 +84,7 @@ REGISTRY: list[TenantURL] = [
     TenantURL("campaign-links-csv", lambda t: {"campaign_id": t.campaign.pk}, ("get",)),
     TenantURL("campaign-link-check", lambda t: {"campaign_id": t.campaign.pk}),
     TenantURL("campaign-product-lookup", lambda t: {"campaign_id": t.campaign.pk}),
+    TenantURL("campaign-link-job", lambda t: {"campaign_id": t.campaign.pk}),
     TenantURL(
         "campaign-creator-portal-invite",
         lambda t: {"campaign_id": t.campaign.pk, "campaign_creator_id": t.campaign_creator.pk},

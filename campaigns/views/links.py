@@ -52,7 +52,6 @@ class CampaignLinksView(CampaignMixin, ManagerView):
                 "creator_filter": creator_filter,
                 "missing": links_missing_count(campaign=campaign),
                 "job": job,
-                "refresh": bool(job and job.is_open),
             },
         )
 
@@ -65,6 +64,18 @@ class CampaignLinksView(CampaignMixin, ManagerView):
             messages.info(request, "Every creator already has a link for every product.")
         _links_message(request, result)
         return redirect("campaign-links", org_slug=self.organization.slug, campaign_id=campaign.pk)
+
+
+class CampaignLinkJobView(CampaignMixin, ManagerView):
+    """The campaign's latest link job as a fragment (templates/campaigns/_job.html), which the
+    campaign and links pages poll while it runs: progress, then how it ended."""
+
+    template_name = "campaigns/_job.html"
+
+    def get(self, request: HttpRequest, campaign_id: int) -> HttpResponse:
+        campaign = self.campaign(campaign_id)
+        job = link_job_latest(campaign=campaign)
+        return self.render(request, {"campaign": campaign, "job": job, "job_finished": True})
 
 
 class LinkMixin:

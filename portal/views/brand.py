@@ -28,9 +28,9 @@ class BrandView(PortalView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         campaigns = portal_campaigns(creator=self.creator)
-        stores = {c.campaign.store_id: c.campaign.store for c in campaigns}
-        latest = max((s.today() for s in stores.values()), default=timezone.localdate())
-        period, preset, error = period_from(request.GET, latest=latest)
+        # the brand's "last 30 days", as its staff pages show it (reporting.periods); clicks
+        # of today are shown on their own
+        period, preset, error = period_from(request.GET)
         numbers = creator_numbers(creator=self.creator, period=period)
         figures = {f.campaign_creator.pk: f for n in numbers for f in n.campaigns}
         return self.render(
@@ -66,7 +66,7 @@ class LinkView(LinkMixin):
 
     def get(self, request: HttpRequest, link_id: int) -> HttpResponse:
         link = self.link(link_id)
-        period, preset, error = period_from(request.GET, latest=link.campaign.store.today())
+        period, preset, error = period_from(request.GET)
         sub = request.GET.get("sub", "").strip()
         sub_error = "" if not sub or SUB_RE.match(sub) else f"Use {SUB_HELP}"
         return self.render(

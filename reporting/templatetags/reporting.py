@@ -1,3 +1,4 @@
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -22,3 +23,16 @@ def split_pairs(value: str) -> list[tuple[str, str]]:
 def not_attributed() -> str:
     """The one wording for what Amazon counts for a campaign but not yet per creator."""
     return NOT_ATTRIBUTED
+
+
+@register.filter
+def series_empty(series: list[dict[str, Any]]) -> bool:
+    """Every day of a daily series is zero (sales, clicks, purchases, our link clicks): pages
+    explain the empty period instead of drawing a flat chart."""
+    return not any(
+        Decimal(str(day.get("sales") or 0))
+        or day.get("clicks")
+        or day.get("purchases")
+        or day.get("link_clicks")
+        for day in series or []
+    )

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
-from attribution.selectors import stores_latest_complete_day
 from campaigns.selectors import campaign_get
-from reporting.periods import PRESETS, period_from
+from reporting.periods import PRESETS, period_from, period_latest_day
 from reporting.selectors.freshness import store_freshness
 from reporting.selectors.onboarding import onboarding_checklist
 from reporting.selectors.overview import organization_overview
 from reporting.selectors.performance import campaign_performance, table_view
+from reporting.selectors.trends import campaign_clicks_today, overview_trends
 from tenancy.replica import ReplicaReadsMixin
 from tenancy.views.base import OrgView
 
@@ -23,14 +23,17 @@ class WorkflowDashboardView(OrgView, ReplicaReadsMixin):
     template_name = "reporting/overview.html"
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        # ranges end on the latest day that has ended in every store (see Store)
-        latest = stores_latest_complete_day()
+        # one meaning of "last 30 days" on every page (reporting.periods)
+        latest = period_latest_day()
         period, preset, error = period_from(request.GET, latest=latest)
+        overview = organization_overview(period=period)
+        stores = [line.store for line in overview.stores]
         return self.render(
             request,
             {
-                "overview": organization_overview(period=period),
+                "overview": overview,
                 "onboarding": onboarding_checklist(org_slug=self.organization.slug),
+                "trends": overview_trends(period=period, stores=stores, latest=latest),
                 "period": period,
                 "preset": preset,
                 "presets": PRESETS,
@@ -46,8 +49,9 @@ class CampaignPerformanceView(OrgView, ReplicaReadsMixin):
         campaign = campaign_get(campaign_id=campaign_id)
         store = campaign.store
         today = store.today()
-        latest = store.data_through or store.latest_complete_day()
-        period, preset, error = period_from(request.GET, latest=latest)
+        # the same range as the overview and the export (reporting.periods), not the store's
+        # data_through: the overview and this page must show a campaign over the same days
+        period, preset, error = period_from(request.GET)
         performance = campaign_performance(campaign=campaign, period=period, today=today)
         tables = {name: self._table(request, name, getattr(performance, name)) for name in TABLES}
         context = {
@@ -55,6 +59,7 @@ class CampaignPerformanceView(OrgView, ReplicaReadsMixin):
             "store": store,
             "performance": performance,
             "changes": performance.kpi_changes(),
+            "clicks_today": campaign_clicks_today(campaign_id=campaign.pk, today=today),
             "period": period,
             "preset": preset,
             "presets": PRESETS,

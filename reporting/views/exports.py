@@ -5,7 +5,6 @@ expiring download of a finished job's file (no tenant in that URL: the signature
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import cast
 
 from django.core.exceptions import ValidationError
@@ -14,7 +13,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
-from attribution.selectors import stores_latest_complete_day
 from core.csv import csv_download
 from reporting.exports.csv import csv_chunks
 from reporting.exports.jobs import (
@@ -27,6 +25,7 @@ from reporting.exports.jobs import (
 from reporting.exports.query import ExportQuery, export_query_build
 from reporting.forms import ExportForm
 from reporting.models import Export
+from reporting.periods import period_default
 from reporting.selectors.exports import export_file_get, export_get, exports_recent
 from tenancy.models import User
 from tenancy.replica import replica_reads
@@ -57,11 +56,11 @@ class ExportsView(OrgView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         store_ids = [s for s in request.GET.getlist("store") if s.isdigit()]
-        # the last 30 days that have ended in every chosen store (all of them when none is)
-        latest = stores_latest_complete_day(store_ids=store_ids)
+        # the same "last 30 days" as every dashboard (reporting.periods)
+        default = period_default()
         initial = {
-            "start": request.GET.get("start") or latest - timedelta(days=29),
-            "end": request.GET.get("end") or latest,
+            "start": request.GET.get("start") or default.start,
+            "end": request.GET.get("end") or default.end,
             "group_by": request.GET.get("group_by") or "day",
             "stores": store_ids,
         }

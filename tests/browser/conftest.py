@@ -7,6 +7,8 @@ import os
 
 import pytest
 
+from tests.support.csp import WATCH
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
@@ -18,3 +20,17 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = (
             f"browser test skipped but REQUIRE_BROWSER_TESTS is set: {report.longrepr}"
         )
+
+
+@pytest.fixture
+def watched(page):
+    """The page, with every document it loads watched for CSP violations."""
+    script = page.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": WATCH})
+    page.driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"origin": page.base_url, "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    yield page
+    page.driver.execute_cdp_cmd(
+        "Page.removeScriptToEvaluateOnNewDocument", {"identifier": script["identifier"]}
+    )

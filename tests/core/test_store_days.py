@@ -89,17 +89,21 @@ def test_the_campaign_page_ends_on_the_store_latest_complete_day(tenant_a, stand
 
 
 def test_the_export_form_defaults_to_the_stores_last_30_complete_days(tenant_a, stand_at):
-    """Regression: the export's default range ended on yesterday in UTC."""
+    """Regression: the export's default range ended on yesterday in UTC. It ends on the latest
+    day complete in the organisation's stores, the same "last 30 days" as every dashboard
+    (reporting.periods), whichever store is chosen."""
     auckland = _auckland(tenant_a)
-    los_angeles = store_create(
-        tenant_a, currency="USD", timezone="America/Los_Angeles", country="US", profile=12
-    )
     stand_at(EVENING_UTC)
     client = tenant_a.client(tenant_a.owner)
     initial = client.get("/o/alpha/exports/", {"store": auckland.pk}).context["form"].initial
     assert (initial["start"], initial["end"]) == (date(2026, 2, 9), date(2026, 3, 10))
-    # both stores: Los Angeles is still on 10 March, so 9 March is the last day ended in both
-    initial = client.get("/o/alpha/exports/").context["form"].initial
-    assert initial["end"] == date(2026, 3, 9)
-    initial = client.get("/o/alpha/exports/", {"store": los_angeles.pk}).context["form"].initial
-    assert initial["end"] == date(2026, 3, 9)
+    # with a Los Angeles store too, still on 10 March: 9 March is the last day ended in both,
+    # for the export of either store as for the overview
+    los_angeles = store_create(
+        tenant_a, currency="USD", timezone="America/Los_Angeles", country="US", profile=12
+    )
+    overview = client.get("/o/alpha/").context["period"]
+    assert (overview.start, overview.end) == (date(2026, 2, 8), date(2026, 3, 9))
+    for store in ("", auckland.pk, los_angeles.pk):
+        initial = client.get("/o/alpha/exports/", {"store": store}).context["form"].initial
+        assert (initial["start"], initial["end"]) == (overview.start, overview.end)

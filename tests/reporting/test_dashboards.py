@@ -182,6 +182,8 @@ def test_workflow_dashboard_query_count_is_constant(campaign, us_store, tenant_a
     sync(us_store)
     client = tenant_a.client()
     client.get("/o/alpha/")
-    small = count_queries(client, "/o/alpha/", {"range": "7d"})
+    # 30 and 90 days both hold the synced facts (an empty range skips the top lists' lookups)
+    small = count_queries(client, "/o/alpha/", {"range": "30d"})
     assert count_queries(client, "/o/alpha/", {"range": "90d"}) == small
-    assert small <= 20
+    assert count_queries(client, "/o/alpha/", {"range": "7d"}) <= small
+    assert small <= 32

@@ -7,7 +7,10 @@ import io
 
 from django.http import StreamingHttpResponse
 
+from campaigns.models import AffiliateLink
 from reporting.exports.csv import HEADER
+from tenancy.scoping import tenant_scope
+from tests.factories import AffiliateLinkFactory, ProductFactory
 from tests.support.sync import WINDOW
 
 
@@ -33,3 +36,26 @@ def lines(client) -> list[dict[str, str]]:
     response = client.get("/o/alpha/payables/csv/")
     assert response.status_code == 200 and response["Content-Type"] == "text/csv; charset=utf-8"
     return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def spring_links(campaign) -> dict[str, AffiliateLink]:
+    """Links for the sandbox's creatives of the spring campaign (jane-1, jane-2, omar-1)."""
+    with tenant_scope(campaign.organization_id):
+        ccs = {cc.amazon_adgroup_id: cc for cc in campaign.campaign_creators.all()}
+        products = {
+            asin: ProductFactory(campaign=campaign, asin=asin, title=title)
+            for asin, title in (("B0AAAAAAA1", "Trail tent"), ("B0AAAAAAA2", "Camp stove"))
+        }
+        return {
+            creative: AffiliateLinkFactory(
+                campaign_creator=ccs[adgroup],
+                product=products[asin],
+                amazon_creative_id=creative,
+                code=f"CODE{creative.upper().replace('-', '')}",
+            )
+            for creative, adgroup, asin in (
+                ("jane-1", "jane", "B0AAAAAAA1"),
+                ("jane-2", "jane", "B0AAAAAAA2"),
+                ("omar-1", "omar", "B0AAAAAAA1"),
+            )
+        }
