@@ -1,0 +1,102 @@
+"""The audit trail: one event table per tracked model (pghistory), written by triggers in the
+same transaction as the change, each row in its organisation's tenant table (row-level security
+like every tenant table) with who did it in `pgh_context` (audit.context).
+
+To track another model, add one `audit_track(...)` line below (audit.tracking says what it
+does), run `makemigrations`, and add `EnableRowLevelSecurity("audit_<model>event")` to the
+audit migration it writes."""
+
+from __future__ import annotations
+
+import pghistory.models
+from django.db import models
+
+from attribution.models import AmazonConnection, Store
+from audit.tracking import audit_track
+from campaigns.models import Campaign, CampaignCreator
+from commissions.models import Conversion, PayoutBatch
+from tenancy.models import Membership, Organization, TenantManager, TenantModel
+
+
+class AuditEvent(pghistory.models.Event, TenantModel):
+    """Base of every event model: a tenant row (organisation copied from the tracked row by the
+    trigger) that is never updated or deleted (append-only trigger). The organisation key has
+    no constraint, so an organisation's deletion does not have to rewrite its history."""
+
+    pgh_id = models.BigAutoField(primary_key=True)
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        editable=False,
+    )
+    # {column: [before, after]} as text, for the fields that changed (audit.tracking).
+    pgh_diff = models.JSONField(null=True)
+
+    objects = TenantManager()
+    unscoped = models.Manager()  # noqa: DJ012
+
+    class Meta:
+        abstract = True
+
+
+# Rates, basis, settlement days and the dates and status that decide which days earn.
+CampaignEvent = audit_track(
+    Campaign,
+    kind="campaign",
+    title="Campaign terms",
+    watch=[
+        "status",
+        "starts_on",
+        "ends_on",
+        "default_commission_rate",
+        "commission_basis",
+        "settlement_days",
+    ],
+    snapshot=["name", "store"],
+)
+CampaignCreatorEvent = audit_track(
+    CampaignCreator,
+    kind="campaign_creator",
+    title="Creator on a campaign",
+    watch=["commission_rate_override", "status"],
+    snapshot=["campaign", "creator"],
+)
+# Approvals, denials, payments (Amazon's restatements are the adjustments' own ledger).
+ConversionEvent = audit_track(
+    Conversion,
+    kind="conversion",
+    title="Conversion",
+    watch=["status", "decided_by", "decision_reason", "commission_rate", "payout_batch", "paid_at"],
+    snapshot=["store", "campaign", "creator", "date", "currency", "commission"],
+    money={"commission": "currency"},
+    labels=["changed", "removed"],
+)
+PayoutBatchEvent = audit_track(
+    PayoutBatch,
+    kind="payout",
+    title="Payout",
+    watch=["paid_by", "paid_at", "reference", "conversions_count", "adjustments_count", "totals"],
+)
+AmazonConnectionEvent = audit_track(
+    AmazonConnection,
+    kind="amazon_connection",
+    title="Amazon Ads connection",
+    watch=["status", "region", "connected_by"],
+)
+StoreEvent = audit_track(
+    Store,
+    kind="store",
+    title="Store",
+    watch=["status", "connection"],
+    snapshot=["profile_id", "country_code", "currency_code", "account_name", "advertiser_name"],
+)
+MembershipEvent = audit_track(
+    Membership,
+    kind="member",
+    title="Member role",
+    watch=["role"],
+    snapshot=["user"],
+)
