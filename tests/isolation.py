@@ -90,6 +90,8 @@ REGISTRY: list[TenantURL] = [
     TenantURL("export", lambda t: {"export_id": t.export.pk}),
     TenantURL("payables", methods=("get", "post")),
     TenantURL("payables-csv"),
+    TenantURL("activity"),
+    TenantURL("activity-csv"),
     TenantURL("api-keys", methods=("get", "post")),
     TenantURL("api-key-revoke", lambda t: {"key_id": t.api_key.pk}, ("post",)),
 ]
