@@ -17,12 +17,14 @@ A task run eagerly inside a request keeps the request's actor (the person who as
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pghistory
 import pghistory.runtime
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import connection
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 
@@ -32,6 +34,31 @@ _local = threading.local()
 def context_active() -> bool:
     """True inside a `pghistory.context` (a request, a task or a command)."""
     return hasattr(pghistory.runtime._tracker, "value")
+
+
+def _clear_db_context() -> None:
+    """Forget the actor in the database too. pghistory sets it transaction-local, so it ends with
+    the transaction; but a transaction that outlives the context (a test, a command's outer
+    block) must not hand the finished actor to the next change."""
+    if not connection.in_atomic_block or connection.connection is None:
+        return
+    with connection.cursor() as cursor:
+        if pghistory.runtime._is_transaction_errored(cursor):
+            return
+        cursor.execute(
+            "SELECT set_config('pghistory.context_metadata', '', true),"
+            " set_config('pghistory.context_id', '', true)"
+        )
+
+
+@contextmanager
+def acting(**metadata: Any) -> Iterator[None]:
+    """`pghistory.context(**metadata)` that also clears the database side when it ends."""
+    with pghistory.context(**metadata):
+        try:
+            yield
+        finally:
+            _clear_db_context()
 
 
 def actor_of(user: Any) -> dict[str, Any]:
@@ -104,7 +131,7 @@ class AuditContextMiddleware:
         if isinstance(request, WSGIRequest):
             request.__class__ = _actor_request_class(request.__class__)
         request._audit_actor = lazy  # type: ignore[attr-defined]
-        with pghistory.context(actor=lazy, url=request.path[:500]):
+        with acting(actor=lazy, url=request.path[:500]):
             return self.get_response(request)
 
 
@@ -118,7 +145,7 @@ def _task_started(task: Any = None, **kwargs: Any) -> None:
     if context_active():
         stack.append(None)  # eager inside a request or command: keep that actor
         return
-    ctx = pghistory.context(task=str(getattr(task, "name", "") or "task"))
+    ctx = acting(task=str(getattr(task, "name", "") or "task"))
     ctx.__enter__()
     stack.append(ctx)
 
@@ -151,7 +178,7 @@ def patch_commands() -> None:
         if context_active():
             return original(self, *args, **options)
         name = type(self).__module__.rsplit(".", 1)[-1]
-        with pghistory.context(command=name):
+        with acting(command=name):
             return original(self, *args, **options)
 
     execute._audit_wrapped = True  # type: ignore[attr-defined]
