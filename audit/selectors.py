@@ -86,7 +86,7 @@ def _branch(
     if flt.start:
         where.append("e.pgh_created_at >= %s")
         params.append(_day_start(flt.start))
-    if flt.end:
+    if flt.end and flt.end < date.max:
         where.append("e.pgh_created_at < %s")
         params.append(_day_start(flt.end + timedelta(days=1)))
     if flt.actor.startswith("user:"):
