@@ -24,8 +24,8 @@ from typing import Any
 import pghistory
 import pghistory.runtime
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import connection
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection
 from django.http import HttpRequest, HttpResponse
 
 _local = threading.local()

@@ -5,6 +5,7 @@ on the page, whatever its length."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -83,10 +84,8 @@ class _Names:
         self.names: dict[tuple[type[models.Model], int], str] = {}
 
     def want(self, model: type[models.Model], pk: Any) -> None:
-        try:
+        with contextlib.suppress(TypeError, ValueError):
             self.wanted.setdefault(model, set()).add(int(pk))
-        except (TypeError, ValueError):
-            pass
 
     def load(self) -> None:
         for model, ids in self.wanted.items():
@@ -102,11 +101,12 @@ class _Names:
             key = (model, int(pk))
         except (TypeError, ValueError):
             return fallback or EMPTY
-        return self.names.get(key) or fallback or f"{model._meta.verbose_name.capitalize()} #{pk}"
+        title = str(model._meta.verbose_name).capitalize()
+        return self.names.get(key) or fallback or f"{title} #{pk}"
 
 
 def _fields_by_column(tracked: Tracked) -> dict[str, models.Field]:
-    return {f.column: f for f in tracked.model._meta.concrete_fields}
+    return {f.column: f for f in tracked.model._meta.concrete_fields if f.column}
 
 
 def _currency(tracked: Tracked, field: models.Field, row: dict[str, Any]) -> str:
@@ -125,7 +125,9 @@ def _machine(tracked: Tracked, field: models.Field, text: str | None, row: dict)
     return text
 
 
-def _display(tracked: Tracked, field: models.Field, text: str | None, row: dict, names: _Names) -> str:
+def _display(
+    tracked: Tracked, field: models.Field, text: str | None, row: dict, names: _Names
+) -> str:
     if text is None or text == "":
         return EMPTY
     if field.choices:
@@ -167,15 +169,16 @@ def _object_label(event: ActivityEvent, names: _Names) -> str:
 def _want(event: ActivityEvent, names: _Names) -> None:
     fields = _fields_by_column(event.tracked)
     for column, field in fields.items():
-        if field.is_relation and field.related_model is not None and field.name != "organization":
-            if row_value := event.row.get(column):
-                names.want(field.related_model, row_value)  # type: ignore[arg-type]
+        related = field.related_model if field.is_relation else None
+        row_value = event.row.get(column)
+        if related is not None and field.name != "organization" and row_value:
+            names.want(related, row_value)  # type: ignore[arg-type]
     for column, pair in event.diff.items():
-        field = fields.get(column)
-        if field is not None and field.is_relation and field.related_model is not None:
+        changed = fields.get(column)
+        if changed is not None and changed.is_relation and changed.related_model is not None:
             for value in pair:
                 if value is not None:
-                    names.want(field.related_model, value)  # type: ignore[arg-type]
+                    names.want(changed.related_model, value)  # type: ignore[arg-type]
 
 
 def activity_rows(events: Iterable[ActivityEvent]) -> list[ActivityRow]:
@@ -196,7 +199,7 @@ def activity_rows(events: Iterable[ActivityEvent]) -> list[ActivityRow]:
             changes.append(
                 Change(
                     field=field.name,
-                    label=str(field.verbose_name).capitalize(),
+                    label=str(field.verbose_name or field.name).capitalize(),
                     before=_machine(event.tracked, field, before, event.row),
                     after=_machine(event.tracked, field, after, event.row),
                     before_display=_display(event.tracked, field, before, event.row, names),
@@ -206,7 +209,11 @@ def activity_rows(events: Iterable[ActivityEvent]) -> list[ActivityRow]:
         order = {name: i for i, name in enumerate((*event.tracked.watch, *event.tracked.snapshot))}
         changes.sort(key=lambda c: order.get(c.field, len(order)))
         currency = next(
-            (str(event.row.get(src) or "") for src in event.tracked.money.values() if src in event.row),
+            (
+                str(event.row.get(src) or "")
+                for src in event.tracked.money.values()
+                if src in event.row
+            ),
             "",
         )
         rows.append(

@@ -15,10 +15,10 @@ from attribution.models import AmazonConnection, Store
 from audit.tracking import audit_track
 from campaigns.models import Campaign, CampaignCreator
 from commissions.models import Conversion, PayoutBatch
-from tenancy.models import Membership, Organization, TenantManager, TenantModel
+from tenancy.models import Membership, Organization, TenantModel
 
 
-class AuditEvent(pghistory.models.Event, TenantModel):
+class AuditEvent(TenantModel, pghistory.models.Event):
     """Base of every event model: a tenant row (organisation copied from the tracked row by the
     trigger) that is never updated or deleted (append-only trigger). The organisation key has
     no constraint, so an organisation's deletion does not have to rewrite its history."""
@@ -35,8 +35,7 @@ class AuditEvent(pghistory.models.Event, TenantModel):
     # {column: [before, after]} as text, for the fields that changed (audit.tracking).
     pgh_diff = models.JSONField(null=True)
 
-    objects = TenantManager()
-    unscoped = models.Manager()  # noqa: DJ012
+    # TenantModel's managers come first in the MRO: `objects` fails closed, `unscoped` escapes.
 
     class Meta:
         abstract = True

@@ -33,9 +33,7 @@ from pghistory.trigger import Event as PghistoryEventTrigger
 CONTEXT_SQL = (
     "COALESCE(NULLIF(CURRENT_SETTING('pghistory.context_metadata', TRUE), ''), NULL)::JSONB"
 )
-CONTEXT_ID_SQL = (
-    "COALESCE(NULLIF(CURRENT_SETTING('pghistory.context_id', TRUE), ''), NULL)::UUID"
-)
+CONTEXT_ID_SQL = "COALESCE(NULLIF(CURRENT_SETTING('pghistory.context_id', TRUE), ''), NULL)::UUID"
 
 CREATED, CHANGED, REMOVED = "created", "changed", "removed"
 LABELS = (CREATED, CHANGED, REMOVED)
@@ -70,7 +68,8 @@ class _AuditTrigger(PghistoryEventTrigger):
         return f"jsonb_strip_nulls({built})" if self.operation == pgtrigger.Update else built
 
     def get_func(self, model: Any) -> pgtrigger.Func:
-        event_model = self.event_model
+        event_model: Any = self.event_model
+        assert event_model is not None and self.operation is not None
         tracked_fields = {f.name for f in event_model.pgh_tracked_model._meta.fields}
         alias = "new_values" if self.row == "NEW" else "old_values"
         values = {
@@ -87,11 +86,12 @@ class _AuditTrigger(PghistoryEventTrigger):
             "pgh_context_id": CONTEXT_ID_SQL,
             "pgh_diff": self._diff_sql(),
         }
-        source = {
+        sources: dict[Any, str] = {
             pgtrigger.Update: "{cond_joined_values}",
             pgtrigger.Insert: "{cond_new_values}",
             pgtrigger.Delete: "{cond_old_values}",
-        }[self.operation]
+        }
+        source = sources[self.operation]
         cols = ", ".join(f'"{c}"' for c in sorted(values))
         vals = ", ".join(values[c] for c in sorted(values))
         return pgtrigger.Func(

@@ -12,7 +12,13 @@ from django.http.response import HttpResponseBase
 
 from audit.display import activity_rows
 from audit.forms import ActivityFilterForm
-from audit.selectors import ActivityFilter, activity_iter, activity_page, cursor_decode, cursor_encode
+from audit.selectors import (
+    ActivityFilter,
+    activity_iter,
+    activity_page,
+    cursor_decode,
+    cursor_encode,
+)
 from core.csv import csv_download, csv_stream, neutralise
 from tenancy.models import VIEW_FINANCE
 from tenancy.scoping import tenant_scope

@@ -36,7 +36,7 @@ class ActivityQuerySerializer(serializers.Serializer):
 
 class ActorSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["user", "api_key", "task", "command", "system"])
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     user = serializers.IntegerField(allow_null=True, help_text="The member's user id.")
     email = serializers.CharField(help_text="The member's e-mail when they acted.")
     api_key = serializers.CharField(help_text="The API key's public prefix.")
@@ -45,7 +45,7 @@ class ActorSerializer(serializers.Serializer):
 
 class ChangeSerializer(serializers.Serializer):
     field = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     before = serializers.CharField(
         allow_null=True, help_text="As stored (money: the currency's decimals); null: empty."
     )

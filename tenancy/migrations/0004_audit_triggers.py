@@ -6,23 +6,58 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0001_initial'),
-        ('tenancy', '0003_email_canonical'),
+        ("audit", "0001_initial"),
+        ("tenancy", "0003_email_canonical"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='membership',
-            trigger=pgtrigger.compiler.Trigger(name='audit_created', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT new_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_build_object(\'role\', jsonb_build_array(NULL, new_values."role"::text)), \'created\', new_values."id", new_values."role", new_values."user_id" FROM new_values ; RETURN NULL;', hash='55127495928620c19e7c97aac56dc4754e2fff20', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_created_1b128', referencing='REFERENCING NEW TABLE AS new_values ', table='tenancy_membership', when='AFTER')),
+            model_name="membership",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_created",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT new_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_build_object(\'role\', jsonb_build_array(NULL, new_values."role"::text)), \'created\', new_values."id", new_values."role", new_values."user_id" FROM new_values ; RETURN NULL;',
+                    hash="55127495928620c19e7c97aac56dc4754e2fff20",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_created_1b128",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="tenancy_membership",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='membership',
-            trigger=pgtrigger.compiler.Trigger(name='audit_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT new_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_strip_nulls(jsonb_build_object(\'role\', CASE WHEN old_values."role" IS DISTINCT FROM new_values."role" THEN jsonb_build_array(old_values."role"::text, new_values."role"::text) END, \'user_id\', CASE WHEN old_values."user_id" IS DISTINCT FROM new_values."user_id" THEN jsonb_build_array(old_values."user_id"::text, new_values."user_id"::text) END)), \'changed\', new_values."id", new_values."role", new_values."user_id" FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."role" IS DISTINCT FROM (new_values."role")); RETURN NULL;', hash='3329bd755926a763414e89a6ccea762c018ff538', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_audit_changed_d2d40', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='tenancy_membership', when='AFTER')),
+            model_name="membership",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT new_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_strip_nulls(jsonb_build_object(\'role\', CASE WHEN old_values."role" IS DISTINCT FROM new_values."role" THEN jsonb_build_array(old_values."role"::text, new_values."role"::text) END, \'user_id\', CASE WHEN old_values."user_id" IS DISTINCT FROM new_values."user_id" THEN jsonb_build_array(old_values."user_id"::text, new_values."user_id"::text) END)), \'changed\', new_values."id", new_values."role", new_values."user_id" FROM old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."role" IS DISTINCT FROM (new_values."role")); RETURN NULL;',
+                    hash="3329bd755926a763414e89a6ccea762c018ff538",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_audit_changed_d2d40",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="tenancy_membership",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='membership',
-            trigger=pgtrigger.compiler.Trigger(name='audit_removed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT old_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_build_object(\'role\', jsonb_build_array(old_values."role"::text, NULL)), \'removed\', old_values."id", old_values."role", old_values."user_id" FROM old_values ; RETURN NULL;', hash='e4c1c334222710458e1fe59167c00d0c11a9f836', level='STATEMENT', operation='DELETE', pgid='pgtrigger_audit_removed_0ff2b', referencing='REFERENCING OLD TABLE AS old_values ', table='tenancy_membership', when='AFTER')),
+            model_name="membership",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_removed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_membershipevent" ("organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "role", "user_id") SELECT old_values."organization_id", COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID, NOW(), jsonb_build_object(\'role\', jsonb_build_array(old_values."role"::text, NULL)), \'removed\', old_values."id", old_values."role", old_values."user_id" FROM old_values ; RETURN NULL;',
+                    hash="e4c1c334222710458e1fe59167c00d0c11a9f836",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_audit_removed_0ff2b",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="tenancy_membership",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

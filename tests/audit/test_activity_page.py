@@ -92,9 +92,10 @@ def test_filters_by_what_who_object_and_dates(world_a, tenant_a):
     assert page.status_code == 200
     assert "The end is before the start." in page.content.decode()
     assert "object=5" not in client.get("/o/alpha/activity/?object=5").content.decode()
-    assert "Choose what kind of object first." in client.get(
-        "/o/alpha/activity/?object=5"
-    ).content.decode()
+    assert (
+        "Choose what kind of object first."
+        in client.get("/o/alpha/activity/?object=5").content.decode()
+    )
 
 
 def test_pages_follow_on_without_gaps_in_constant_queries(world_a, tenant_a, monkeypatch):
@@ -114,7 +115,10 @@ def test_pages_follow_on_without_gaps_in_constant_queries(world_a, tenant_a, mon
         seen += page.count("data-kind=")
         url = None
         if 'rel="next"' in page:
-            url = "/o/alpha/activity/" + page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+            url = (
+                "/o/alpha/activity/"
+                + page.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0]
+            )
             url = url.replace("&amp;", "&")
     assert seen == everything
     assert max(counts) <= min(counts) + 7  # one query per kind of object named, at most
@@ -147,7 +151,9 @@ def test_csv_money_in_the_currencys_decimals(owed, tenant_a, finance_a):
     client = tenant_a.client(tenant_a.manager)
     with tenant_scope(tenant_a.org):
         Conversion.objects.filter(pk=jane.pk).update(commission=Decimal("-1.5"), status="paid")
-    rows = _csv(tenant_a.client(finance_a).get(f"/o/alpha/activity/csv/?what=conversion&object={jane.pk}"))
+    rows = _csv(
+        tenant_a.client(finance_a).get(f"/o/alpha/activity/csv/?what=conversion&object={jane.pk}")
+    )
     commission = [r for r in rows if r["field"] == "commission"]
     assert [(r["before"], r["after"], r["currency"]) for r in commission] == [
         ("2.00", "-1.50", "USD")

@@ -9,7 +9,9 @@ from tests.audit.test_activity_page import _changes
 from tests.support.api import client_for, error, key_for
 
 
-@pytest.mark.parametrize(("role", "status"), [("admin", 200), ("finance", 200), ("manager", 403), ("viewer", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("admin", 200), ("finance", 200), ("manager", 403), ("viewer", 403)]
+)
 def test_keys_of_admin_and_finance_roles_only(tenant_a, role, status):
     response = client_for(key_for(tenant_a, role=role)).get("/api/v1/activity/")
     assert response.status_code == status

@@ -138,7 +138,9 @@ def test_marking_paid_records_the_payout_and_each_conversion(owed, tenant_a, fin
     assert changes(payouts[0])["paid_by"] == (None, str(finance_a.pk))
     total = {c.field: c.after_display for c in payouts[1].changes}["totals"]
     assert total == "$3.60"
-    paid = [r for r in trail(tenant_a, "conversion") if changes(r).get("status", (0, 0))[1] == "paid"]
+    paid = [
+        r for r in trail(tenant_a, "conversion") if changes(r).get("status", (0, 0))[1] == "paid"
+    ]
     assert sorted(r.event.object_id for r in paid) == sorted([jane_approved.pk, omar_approved.pk])
     for row in paid:
         assert changes(row)["payout_batch"][1] == str(payouts[0].event.object_id)
@@ -230,6 +232,9 @@ def test_events_cannot_be_rewritten(world_a, tenant_a):
     with tenant_scope(tenant_a.org):
         event = CampaignEvent.objects.get()
         for rewrite in (lambda q: q.update(pgh_label="x"), lambda q: q.delete()):
-            with pytest.raises(DatabaseError, match="Cannot update or delete"), transaction.atomic():
+            with (
+                pytest.raises(DatabaseError, match="Cannot update or delete"),
+                transaction.atomic(),
+            ):
                 rewrite(CampaignEvent.objects.filter(pk=event.pk))
         assert CampaignEvent.objects.get().pgh_label == "created"
