@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from audit.selectors import ACTOR_API, ACTOR_SYSTEM
@@ -68,6 +69,7 @@ class ActivitySerializer(serializers.Serializer):
     changes = ChangeSerializer(many=True)
 
 
+@extend_schema_serializer(many=False)  # one page object, not a list of them
 class ActivityPageSerializer(serializers.Serializer):
     next = serializers.CharField(allow_null=True)
     results = ActivitySerializer(many=True)
