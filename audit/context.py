@@ -30,6 +30,13 @@ from django.http import HttpRequest, HttpResponse
 
 _local = threading.local()
 
+# pghistory prefixes every statement but reads with the actor (two set_config calls). Savepoints
+# carry no change: leave them alone, so only a statement that writes encodes the actor (and
+# reads `request.user`) and marks the transaction as carrying it.
+_SAVEPOINTS = ("savepoint", "release savepoint", "rollback to savepoint")
+if not set(_SAVEPOINTS) <= set(pghistory.runtime.IGNORED_SQL_PREFIXES):
+    pghistory.runtime.IGNORED_SQL_PREFIXES = (*pghistory.runtime.IGNORED_SQL_PREFIXES, *_SAVEPOINTS)
+
 
 def context_active() -> bool:
     """True inside a `pghistory.context` (a request, a task or a command)."""
@@ -40,6 +47,9 @@ def _clear_db_context() -> None:
     """Forget the actor in the database too. pghistory sets it transaction-local, so it ends with
     the transaction; but a transaction that outlives the context (a test, a command's outer
     block) must not hand the finished actor to the next change."""
+    if not getattr(_local, "sent", False):
+        return  # no statement carried the actor: nothing to forget (and no query spent)
+    _local.sent = False
     if not connection.in_atomic_block or connection.connection is None:
         return
     with connection.cursor() as cursor:
@@ -54,11 +64,15 @@ def _clear_db_context() -> None:
 @contextmanager
 def acting(**metadata: Any) -> Iterator[None]:
     """`pghistory.context(**metadata)` that also clears the database side when it ends."""
+    outer = context_active()
     with pghistory.context(**metadata):
+        if not outer:
+            _local.sent = False
         try:
             yield
         finally:
-            _clear_db_context()
+            if not outer:
+                _clear_db_context()
 
 
 def actor_of(user: Any) -> dict[str, Any]:
@@ -92,6 +106,7 @@ class ContextEncoder(DjangoJSONEncoder):
     """PGHISTORY_JSON_ENCODER: Django's encoder, plus the lazy request actor."""
 
     def encode(self, o: Any) -> str:
+        _local.sent = True  # pghistory encodes the context for each statement it prefixes
         if isinstance(o, dict) and isinstance(o.get("actor"), _LazyActor):
             o = {**{k: v for k, v in o.items() if k != "actor"}, **o["actor"].resolve()}
         return super().encode(o)

@@ -17,8 +17,8 @@ from commissions.models import Conversion
 from core import clock
 from tenancy.models import Role
 from tenancy.scoping import tenant_scope
-from tests.audit.test_trail import CAMPAIGN_FORM
 from tests.factories import MembershipFactory
+from tests.support.audit import CAMPAIGN_FORM, page_changes
 
 
 def _csv(response) -> list[dict[str, str]]:
@@ -44,20 +44,9 @@ def test_only_owners_admins_and_finance(tenant_a, tenant_b, role, allowed):
     assert ('href="/o/alpha/activity/"' in nav) is allowed
 
 
-def _changes(world, tenant):
-    """A campaign change by the manager and a role change by the owner, through the pages."""
-    tenant.client(tenant.manager).post(
-        f"/o/{tenant.org.slug}/campaigns/{world.campaign.pk}/edit/",
-        {**CAMPAIGN_FORM, "tracking_plan": world.plan.pk},
-    )
-    tenant.client(tenant.owner).post(
-        f"/o/{tenant.org.slug}/members/{tenant.manager_membership.pk}/", {"role": "finance"}
-    )
-
-
 def test_the_page_shows_who_what_and_from_what_to_what(world_a, world_b, tenant_a, tenant_b):
-    _changes(world_a, tenant_a)
-    _changes(world_b, tenant_b)
+    page_changes(world_a, tenant_a)
+    page_changes(world_b, tenant_b)
     page = tenant_a.client(tenant_a.owner).get("/o/alpha/activity/").content.decode()
     assert "Campaign terms · changed" in page
     assert "10.00 % → <strong>7.50 %</strong>" in page
@@ -68,7 +57,7 @@ def test_the_page_shows_who_what_and_from_what_to_what(world_a, world_b, tenant_
 
 
 def test_filters_by_what_who_object_and_dates(world_a, tenant_a):
-    _changes(world_a, tenant_a)
+    page_changes(world_a, tenant_a)
     client = tenant_a.client(tenant_a.owner)
 
     def kinds(query: str) -> list[str]:
@@ -100,7 +89,7 @@ def test_filters_by_what_who_object_and_dates(world_a, tenant_a):
 
 def test_pages_follow_on_without_gaps_in_constant_queries(world_a, tenant_a, monkeypatch):
     # Given 6 conversions changed, 2 campaign events, members, stores, the connection
-    _changes(world_a, tenant_a)
+    page_changes(world_a, tenant_a)
     with tenant_scope(tenant_a.org):
         Conversion.objects.update(commission_rate=Decimal("12.00"))
     client = tenant_a.client(tenant_a.owner)

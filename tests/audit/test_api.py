@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.audit.test_activity_page import _changes
 from tests.support.api import client_for, error, key_for
+from tests.support.audit import page_changes
 
 
 @pytest.mark.parametrize(
@@ -18,8 +18,8 @@ def test_keys_of_admin_and_finance_roles_only(tenant_a, role, status):
 
 
 def test_lists_changes_with_actor_and_before_after(world_a, world_b, tenant_a, tenant_b):
-    _changes(world_a, tenant_a)
-    _changes(world_b, tenant_b)
+    page_changes(world_a, tenant_a)
+    page_changes(world_b, tenant_b)
     api = client_for(key_for(tenant_a, role="finance"))
     body = api.get("/api/v1/activity/", {"what": "campaign"}).json()
     changed = [r for r in body["results"] if r["event"] == "changed"]
@@ -50,7 +50,7 @@ def test_lists_changes_with_actor_and_before_after(world_a, world_b, tenant_a, t
 
 
 def test_cursor_pages_and_bad_input(world_a, tenant_a):
-    _changes(world_a, tenant_a)
+    page_changes(world_a, tenant_a)
     api = client_for(key_for(tenant_a, role="admin"))
     everything = api.get("/api/v1/activity/", {"page_size": 500}).json()["results"]
     seen, url = [], "/api/v1/activity/?page_size=3"

@@ -12,7 +12,7 @@ from audit.tracking import REGISTRY
 from commissions.tasks import conversions_advance_all
 from config.health import rls_problems
 from tenancy.scoping import tenant_scope
-from tests.audit.conftest import trail
+from tests.support.audit import trail
 
 EVENT_TABLES = sorted(t.event_model._meta.db_table for t in REGISTRY.values())
 
