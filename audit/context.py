@@ -35,7 +35,10 @@ _local = threading.local()
 # reads `request.user`) and marks the transaction as carrying it.
 _SAVEPOINTS = ("savepoint", "release savepoint", "rollback to savepoint")
 if not set(_SAVEPOINTS) <= set(pghistory.runtime.IGNORED_SQL_PREFIXES):
-    pghistory.runtime.IGNORED_SQL_PREFIXES = (*pghistory.runtime.IGNORED_SQL_PREFIXES, *_SAVEPOINTS)
+    pghistory.runtime.IGNORED_SQL_PREFIXES = (  # type: ignore[assignment]
+        *pghistory.runtime.IGNORED_SQL_PREFIXES,
+        *_SAVEPOINTS,
+    )
 
 
 def context_active() -> bool:
