@@ -82,8 +82,8 @@ class _AuditTrigger(PghistoryEventTrigger):
             "pgh_created_at": "NOW()",
             "pgh_label": f"'{self.label}'",
             "pgh_obj_id": f'{alias}."{pk_column}"',
-            "pgh_context": CONTEXT_SQL,
-            "pgh_context_id": CONTEXT_ID_SQL,
+            "pgh_context": "_pgh_ctx.metadata",
+            "pgh_context_id": "_pgh_ctx.id",
             "pgh_diff": self._diff_sql(),
         }
         sources: dict[Any, str] = {
@@ -94,9 +94,11 @@ class _AuditTrigger(PghistoryEventTrigger):
         source = sources[self.operation]
         cols = ", ".join(f'"{c}"' for c in sorted(values))
         vals = ", ".join(values[c] for c in sorted(values))
+        # The context is read once per statement, not per row.
         return pgtrigger.Func(
             f'INSERT INTO "{event_model._meta.db_table}" ({cols}) '
-            f"SELECT {vals} FROM {source}; RETURN NULL;"
+            f"SELECT {vals} FROM (SELECT {CONTEXT_SQL} AS metadata, {CONTEXT_ID_SQL} AS id) "
+            f"AS _pgh_ctx, {source}; RETURN NULL;"
         )
 
 

@@ -132,6 +132,8 @@ def main() -> None:
         user, ids = seed(args.conversions)
         org_id = Organization.objects.get(slug="bench-audit").pk
         trigger = trigger_name()
+        with connection.cursor() as cursor:  # ALTER TABLE below: no deferred FK checks queued
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
         def decide() -> None:
             with acting(user=user.pk, email=user.email, url="/bench/"):
