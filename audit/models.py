@@ -84,6 +84,8 @@ AmazonConnectionEvent = audit_track(
     kind="amazon_connection",
     title="Amazon Ads connection",
     watch=["status", "region", "connected_by"],
+    # A new refresh token (a reconnect): recorded as changed, never copied.
+    secret=["refresh_token_encrypted"],
 )
 StoreEvent = audit_track(
     Store,

@@ -36,6 +36,7 @@ CONTEXT_SQL = (
 CONTEXT_ID_SQL = "COALESCE(NULLIF(CURRENT_SETTING('pghistory.context_id', TRUE), ''), NULL)::UUID"
 
 CREATED, CHANGED, REMOVED = "created", "changed", "removed"
+HIDDEN = "(hidden)"  # a secret field's before and after in `pgh_diff`
 LABELS = (CREATED, CHANGED, REMOVED)
 
 
@@ -46,8 +47,11 @@ def _text(alias: str, column: str) -> str:
 class _AuditTrigger(PghistoryEventTrigger):
     """pghistory's event trigger, statement level, plus the before/after diff."""
 
-    def __init__(self, *, diff_columns: Sequence[str], **kwargs: Any) -> None:
+    def __init__(
+        self, *, diff_columns: Sequence[str], secret_columns: Sequence[str] = (), **kwargs: Any
+    ) -> None:
         self.diff_columns = list(diff_columns)
+        self.secret_columns = list(secret_columns)
         super().__init__(**kwargs)
 
     def _diff_sql(self) -> str:
@@ -63,6 +67,17 @@ class _AuditTrigger(PghistoryEventTrigger):
                 value = f"jsonb_build_array(NULL, {_text('new_values', col)})"
             else:
                 value = f"jsonb_build_array({_text('old_values', col)}, NULL)"
+            parts.append(f"'{col}', {value}")
+        for col in self.secret_columns:  # that it changed, never the value
+            if self.operation == pgtrigger.Update:
+                value = (
+                    f'CASE WHEN old_values."{col}" IS DISTINCT FROM new_values."{col}" THEN '
+                    f"jsonb_build_array('{HIDDEN}', '{HIDDEN}') END"
+                )
+            elif self.operation == pgtrigger.Insert:
+                value = f"jsonb_build_array(NULL, '{HIDDEN}')"
+            else:
+                value = f"jsonb_build_array('{HIDDEN}', NULL)"
             parts.append(f"'{col}', {value}")
         built = f"jsonb_build_object({', '.join(parts)})"
         return f"jsonb_strip_nulls({built})" if self.operation == pgtrigger.Update else built
@@ -104,7 +119,14 @@ class _AuditTrigger(PghistoryEventTrigger):
 
 class _AuditTracker(pghistory.RowEvent):
     def __init__(
-        self, label: str, *, operation: Any, row: str, condition: Any, diff: Callable[[], list]
+        self,
+        label: str,
+        *,
+        operation: Any,
+        row: str,
+        condition: Any,
+        diff: Callable[[], list],
+        secret: Sequence[str] = (),
     ) -> None:
         super().__init__(
             label,
@@ -115,6 +137,7 @@ class _AuditTracker(pghistory.RowEvent):
             level=pgtrigger.Statement,
         )
         self._diff = diff
+        self._secret = list(secret)
 
     def add_event_trigger(self, event_model: Any) -> None:
         pgtrigger.register(
@@ -127,6 +150,7 @@ class _AuditTracker(pghistory.RowEvent):
                 condition=self.condition,
                 level=self.level,
                 diff_columns=self._diff(),
+                secret_columns=self._secret,
             )
         )(event_model.pgh_tracked_model)
 
@@ -159,10 +183,13 @@ def audit_track(
     snapshot: Sequence[str] = (),
     money: dict[str, str] | None = None,
     labels: Sequence[str] = LABELS,
+    secret: Sequence[str] = (),
 ) -> type[models.Model]:
     """Track `model`: an event whenever it is created or removed, or one of `watch` changes;
     each event keeps `watch` + `snapshot` as they are after the change (`removed`: before).
-    Never snapshot secrets (tokens, bank details): name what to keep, it is copied as is."""
+    Never snapshot secrets (tokens, bank details): what `watch` and `snapshot` name is copied as
+    is. Name them in `secret` instead: a change to one is an event whose diff says only that it
+    changed (`HIDDEN` before and after), the value is not copied."""
     if len(kind) > 18 or not kind.isidentifier():
         raise ValueError("kind: a short identifier (it names indexes)")
     if kind in REGISTRY:
@@ -172,6 +199,7 @@ def audit_track(
     kept = [f for f in (*watch, *snapshot) if f not in ("id", "organization")]
     columns = {f: model._meta.get_field(f).column for f in kept}  # type: ignore[union-attr]
     watch_columns = [columns[f] for f in watch]
+    secret_columns: list[str] = [str(model._meta.get_field(f).column) for f in secret]  # type: ignore[union-attr]
     trackers: list[pghistory.RowEvent] = []
     if CREATED in labels:
         trackers.append(
@@ -181,6 +209,7 @@ def audit_track(
                 row="NEW",
                 condition=None,
                 diff=lambda: watch_columns,
+                secret=secret_columns,
             )
         )
     if CHANGED in labels:
@@ -189,8 +218,9 @@ def audit_track(
                 CHANGED,
                 operation=pgtrigger.Update,
                 row="NEW",
-                condition=pgtrigger.AnyChange(*watch),
+                condition=pgtrigger.AnyChange(*watch, *secret),
                 diff=lambda: list(columns.values()),
+                secret=secret_columns,
             )
         )
     if REMOVED in labels:
@@ -201,6 +231,7 @@ def audit_track(
                 row="OLD",
                 condition=None,
                 diff=lambda: watch_columns,
+                secret=secret_columns,
             )
         )
     event_model = pghistory.create_event_model(

@@ -226,3 +226,17 @@ def test_events_cannot_be_rewritten(world_a, tenant_a):
             ):
                 rewrite(CampaignEvent.objects.filter(pk=event.pk))
         assert CampaignEvent.objects.get().pgh_label == "created"
+
+
+def test_a_new_refresh_token_is_recorded_but_never_copied(world_a, tenant_a):
+    from attribution.models import AmazonConnection
+
+    with tenant_scope(tenant_a.org), pghistory.context(command="connect_amazon"):
+        connection = AmazonConnection.objects.get(pk=world_a.store.connection_id)
+        connection.refresh_token = "Atzr|a-brand-new-token"
+        connection.save(update_fields=["refresh_token_encrypted"])
+        ciphertext = connection.refresh_token_encrypted
+    row = trail(tenant_a, "amazon_connection")[-1]
+    assert (row.actor.kind, row.actor.name) == ("command", "connect_amazon")
+    assert changes(row) == {"refresh_token_encrypted": ("(hidden)", "(hidden)")}
+    assert ciphertext not in str(row.event.row) and "brand-new" not in str(row.event.row)
