@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from api.views import (
+    activity,
     campaign_creators,
     campaigns,
     conversions,
@@ -36,6 +37,7 @@ router.register("daily-metrics", daily_metrics.DailyMetricViewSet, basename="api
 router.register("conversions", conversions.ConversionViewSet, basename="api-conversion")
 router.register("sync-runs", sync_runs.SyncRunViewSet, basename="api-sync-run")
 router.register("exports", exports.ExportViewSet, basename="api-export")
+router.register("activity", activity.ActivityViewSet, basename="api-activity")
 
 # The docs pages' own Content-Security-Policy: Redoc and Swagger UI style themselves inline and
 # draw icons from data: URLs, and Redoc searches in a blob: worker. Scripts keep the nonce

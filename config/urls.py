@@ -43,5 +43,6 @@ urlpatterns = [
     path("o/<slug:org_slug>/", include("attribution.urls")),
     path("o/<slug:org_slug>/", include("campaigns.urls")),
     path("o/<slug:org_slug>/", include("reporting.urls")),
+    path("o/<slug:org_slug>/", include("audit.urls")),
     path("o/<slug:org_slug>/", include("api.page_urls")),
 ]

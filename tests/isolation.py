@@ -106,6 +106,8 @@ REGISTRY: list[TenantURL] = [
     TenantURL("payout-minimums", methods=("get", "post")),
     TenantURL("payout-run", lambda t: {"run_id": t.payout_run.pk}, ("get", "post")),
     TenantURL("payout-run-file", lambda t: {"run_id": t.payout_run.pk, "kind": "plain"}),
+    TenantURL("activity"),
+    TenantURL("activity-csv"),
     TenantURL("api-keys", methods=("get", "post")),
     TenantURL("api-key-revoke", lambda t: {"key_id": t.api_key.pk}, ("post",)),
 ]

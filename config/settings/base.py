@@ -30,12 +30,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "pgtrigger",
+    "pghistory",
     "core",
     "tenancy",
     "attribution",
     "campaigns",
     "creators",
     "commissions",
+    "audit",
     "reporting",
     "api",
     "portal",
@@ -50,6 +53,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who acts, for the audit trail the database triggers write (audit.context).
+    "audit.context.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -289,6 +294,16 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
+
+# --- Audit trail (audit/): pghistory events, the actor stored on each event row ------------
+# The context (who acted) is copied into each event's own tenant table, never into
+# pghistory's shared context table; foreign keys of event rows are not indexed one by one.
+import pghistory  # noqa: E402
+
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_FOREIGN_KEY_FIELD = pghistory.ForeignKey(db_index=False)
+PGHISTORY_JSON_ENCODER = "audit.context.ContextEncoder"
+PGHISTORY_INSTALL_CONTEXT_FUNC_ON_MIGRATE = False
 
 # --- Exports (reporting.exports) -----------------------------------------------------------
 # Above this many estimated rows an export runs as a background job (file + expiring link).

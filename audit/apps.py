@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    name = "audit"
+    verbose_name = "Audit trail"
+
+    def ready(self) -> None:
+        from audit.context import connect_task_signals, patch_commands
+
+        connect_task_signals()
+        patch_commands()
