@@ -6,35 +6,106 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('commissions', '0006_audit_triggers'),
-        ('audit', '0002_terms_payouts_and_payout_details'),
+        ("commissions", "0006_audit_triggers"),
+        ("audit", "0002_terms_payouts_and_payout_details"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutminimum',
-            trigger=pgtrigger.compiler.Trigger(name='audit_created', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."amount", new_values."currency", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'amount\', jsonb_build_array(NULL, new_values."amount"::text)), \'created\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;', hash='692212690c26d1a8dfc26d0f44fc6e3b25d4aeac', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_created_68aa7', referencing='REFERENCING NEW TABLE AS new_values ', table='commissions_payoutminimum', when='AFTER')),
+            model_name="payoutminimum",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_created",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."amount", new_values."currency", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'amount\', jsonb_build_array(NULL, new_values."amount"::text)), \'created\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;',
+                    hash="692212690c26d1a8dfc26d0f44fc6e3b25d4aeac",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_created_68aa7",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="commissions_payoutminimum",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutminimum',
-            trigger=pgtrigger.compiler.Trigger(name='audit_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."amount", new_values."currency", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'amount\', CASE WHEN old_values."amount" IS DISTINCT FROM new_values."amount" THEN jsonb_build_array(old_values."amount"::text, new_values."amount"::text) END, \'currency\', CASE WHEN old_values."currency" IS DISTINCT FROM new_values."currency" THEN jsonb_build_array(old_values."currency"::text, new_values."currency"::text) END, \'updated_by_id\', CASE WHEN old_values."updated_by_id" IS DISTINCT FROM new_values."updated_by_id" THEN jsonb_build_array(old_values."updated_by_id"::text, new_values."updated_by_id"::text) END)), \'changed\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."amount" IS DISTINCT FROM (new_values."amount")); RETURN NULL;', hash='94979d80154cfc547539dcaf9fceac0b918c6455', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_audit_changed_2347d', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='commissions_payoutminimum', when='AFTER')),
+            model_name="payoutminimum",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."amount", new_values."currency", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'amount\', CASE WHEN old_values."amount" IS DISTINCT FROM new_values."amount" THEN jsonb_build_array(old_values."amount"::text, new_values."amount"::text) END, \'currency\', CASE WHEN old_values."currency" IS DISTINCT FROM new_values."currency" THEN jsonb_build_array(old_values."currency"::text, new_values."currency"::text) END, \'updated_by_id\', CASE WHEN old_values."updated_by_id" IS DISTINCT FROM new_values."updated_by_id" THEN jsonb_build_array(old_values."updated_by_id"::text, new_values."updated_by_id"::text) END)), \'changed\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."amount" IS DISTINCT FROM (new_values."amount")); RETURN NULL;',
+                    hash="94979d80154cfc547539dcaf9fceac0b918c6455",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_audit_changed_2347d",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="commissions_payoutminimum",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutminimum',
-            trigger=pgtrigger.compiler.Trigger(name='audit_removed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT old_values."amount", old_values."currency", old_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'amount\', jsonb_build_array(old_values."amount"::text, NULL)), \'removed\', old_values."id", old_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;', hash='87ebb041e342c9c0d218d3af0a6ccaf17577bf96', level='STATEMENT', operation='DELETE', pgid='pgtrigger_audit_removed_d1ceb', referencing='REFERENCING OLD TABLE AS old_values ', table='commissions_payoutminimum', when='AFTER')),
+            model_name="payoutminimum",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_removed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutminimumevent" ("amount", "currency", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT old_values."amount", old_values."currency", old_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'amount\', jsonb_build_array(old_values."amount"::text, NULL)), \'removed\', old_values."id", old_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;',
+                    hash="87ebb041e342c9c0d218d3af0a6ccaf17577bf96",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_audit_removed_d1ceb",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="commissions_payoutminimum",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutrun',
-            trigger=pgtrigger.compiler.Trigger(name='audit_created', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT new_values."cancelled_at", new_values."cancelled_by_id", new_values."created_by_id", new_values."minimums", new_values."organization_id", new_values."paid_at", new_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'status\', jsonb_build_array(NULL, new_values."status"::text), \'paid_by_id\', jsonb_build_array(NULL, new_values."paid_by_id"::text), \'paid_at\', jsonb_build_array(NULL, new_values."paid_at"::text), \'reference\', jsonb_build_array(NULL, new_values."reference"::text), \'cancelled_by_id\', jsonb_build_array(NULL, new_values."cancelled_by_id"::text), \'cancelled_at\', jsonb_build_array(NULL, new_values."cancelled_at"::text)), \'created\', new_values."id", new_values."reference", new_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;', hash='b90aea41499a43706c64fbb3d16b219be7ad3155', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_created_b6063', referencing='REFERENCING NEW TABLE AS new_values ', table='commissions_payoutrun', when='AFTER')),
+            model_name="payoutrun",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_created",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT new_values."cancelled_at", new_values."cancelled_by_id", new_values."created_by_id", new_values."minimums", new_values."organization_id", new_values."paid_at", new_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'status\', jsonb_build_array(NULL, new_values."status"::text), \'paid_by_id\', jsonb_build_array(NULL, new_values."paid_by_id"::text), \'paid_at\', jsonb_build_array(NULL, new_values."paid_at"::text), \'reference\', jsonb_build_array(NULL, new_values."reference"::text), \'cancelled_by_id\', jsonb_build_array(NULL, new_values."cancelled_by_id"::text), \'cancelled_at\', jsonb_build_array(NULL, new_values."cancelled_at"::text)), \'created\', new_values."id", new_values."reference", new_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;',
+                    hash="b90aea41499a43706c64fbb3d16b219be7ad3155",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_created_b6063",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="commissions_payoutrun",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutrun',
-            trigger=pgtrigger.compiler.Trigger(name='audit_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT new_values."cancelled_at", new_values."cancelled_by_id", new_values."created_by_id", new_values."minimums", new_values."organization_id", new_values."paid_at", new_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'status\', CASE WHEN old_values."status" IS DISTINCT FROM new_values."status" THEN jsonb_build_array(old_values."status"::text, new_values."status"::text) END, \'paid_by_id\', CASE WHEN old_values."paid_by_id" IS DISTINCT FROM new_values."paid_by_id" THEN jsonb_build_array(old_values."paid_by_id"::text, new_values."paid_by_id"::text) END, \'paid_at\', CASE WHEN old_values."paid_at" IS DISTINCT FROM new_values."paid_at" THEN jsonb_build_array(old_values."paid_at"::text, new_values."paid_at"::text) END, \'reference\', CASE WHEN old_values."reference" IS DISTINCT FROM new_values."reference" THEN jsonb_build_array(old_values."reference"::text, new_values."reference"::text) END, \'cancelled_by_id\', CASE WHEN old_values."cancelled_by_id" IS DISTINCT FROM new_values."cancelled_by_id" THEN jsonb_build_array(old_values."cancelled_by_id"::text, new_values."cancelled_by_id"::text) END, \'cancelled_at\', CASE WHEN old_values."cancelled_at" IS DISTINCT FROM new_values."cancelled_at" THEN jsonb_build_array(old_values."cancelled_at"::text, new_values."cancelled_at"::text) END, \'created_by_id\', CASE WHEN old_values."created_by_id" IS DISTINCT FROM new_values."created_by_id" THEN jsonb_build_array(old_values."created_by_id"::text, new_values."created_by_id"::text) END, \'minimums\', CASE WHEN old_values."minimums" IS DISTINCT FROM new_values."minimums" THEN jsonb_build_array(old_values."minimums"::text, new_values."minimums"::text) END)), \'changed\', new_values."id", new_values."reference", new_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."cancelled_at" IS DISTINCT FROM (new_values."cancelled_at") OR old_values."cancelled_by_id" IS DISTINCT FROM (new_values."cancelled_by_id") OR old_values."paid_at" IS DISTINCT FROM (new_values."paid_at") OR old_values."paid_by_id" IS DISTINCT FROM (new_values."paid_by_id") OR old_values."reference" IS DISTINCT FROM (new_values."reference") OR old_values."status" IS DISTINCT FROM (new_values."status")); RETURN NULL;', hash='c87e460a8925f4004f08e5f318d455c3cdbcd38d', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_audit_changed_3266c', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='commissions_payoutrun', when='AFTER')),
+            model_name="payoutrun",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT new_values."cancelled_at", new_values."cancelled_by_id", new_values."created_by_id", new_values."minimums", new_values."organization_id", new_values."paid_at", new_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'status\', CASE WHEN old_values."status" IS DISTINCT FROM new_values."status" THEN jsonb_build_array(old_values."status"::text, new_values."status"::text) END, \'paid_by_id\', CASE WHEN old_values."paid_by_id" IS DISTINCT FROM new_values."paid_by_id" THEN jsonb_build_array(old_values."paid_by_id"::text, new_values."paid_by_id"::text) END, \'paid_at\', CASE WHEN old_values."paid_at" IS DISTINCT FROM new_values."paid_at" THEN jsonb_build_array(old_values."paid_at"::text, new_values."paid_at"::text) END, \'reference\', CASE WHEN old_values."reference" IS DISTINCT FROM new_values."reference" THEN jsonb_build_array(old_values."reference"::text, new_values."reference"::text) END, \'cancelled_by_id\', CASE WHEN old_values."cancelled_by_id" IS DISTINCT FROM new_values."cancelled_by_id" THEN jsonb_build_array(old_values."cancelled_by_id"::text, new_values."cancelled_by_id"::text) END, \'cancelled_at\', CASE WHEN old_values."cancelled_at" IS DISTINCT FROM new_values."cancelled_at" THEN jsonb_build_array(old_values."cancelled_at"::text, new_values."cancelled_at"::text) END, \'created_by_id\', CASE WHEN old_values."created_by_id" IS DISTINCT FROM new_values."created_by_id" THEN jsonb_build_array(old_values."created_by_id"::text, new_values."created_by_id"::text) END, \'minimums\', CASE WHEN old_values."minimums" IS DISTINCT FROM new_values."minimums" THEN jsonb_build_array(old_values."minimums"::text, new_values."minimums"::text) END)), \'changed\', new_values."id", new_values."reference", new_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."cancelled_at" IS DISTINCT FROM (new_values."cancelled_at") OR old_values."cancelled_by_id" IS DISTINCT FROM (new_values."cancelled_by_id") OR old_values."paid_at" IS DISTINCT FROM (new_values."paid_at") OR old_values."paid_by_id" IS DISTINCT FROM (new_values."paid_by_id") OR old_values."reference" IS DISTINCT FROM (new_values."reference") OR old_values."status" IS DISTINCT FROM (new_values."status")); RETURN NULL;',
+                    hash="c87e460a8925f4004f08e5f318d455c3cdbcd38d",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_audit_changed_3266c",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="commissions_payoutrun",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutrun',
-            trigger=pgtrigger.compiler.Trigger(name='audit_removed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT old_values."cancelled_at", old_values."cancelled_by_id", old_values."created_by_id", old_values."minimums", old_values."organization_id", old_values."paid_at", old_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'status\', jsonb_build_array(old_values."status"::text, NULL), \'paid_by_id\', jsonb_build_array(old_values."paid_by_id"::text, NULL), \'paid_at\', jsonb_build_array(old_values."paid_at"::text, NULL), \'reference\', jsonb_build_array(old_values."reference"::text, NULL), \'cancelled_by_id\', jsonb_build_array(old_values."cancelled_by_id"::text, NULL), \'cancelled_at\', jsonb_build_array(old_values."cancelled_at"::text, NULL)), \'removed\', old_values."id", old_values."reference", old_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;', hash='bf5c1479a5e44ae2c2256d68d8158564d70d6563', level='STATEMENT', operation='DELETE', pgid='pgtrigger_audit_removed_d9ef6', referencing='REFERENCING OLD TABLE AS old_values ', table='commissions_payoutrun', when='AFTER')),
+            model_name="payoutrun",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_removed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutrunevent" ("cancelled_at", "cancelled_by_id", "created_by_id", "minimums", "organization_id", "paid_at", "paid_by_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "reference", "status") SELECT old_values."cancelled_at", old_values."cancelled_by_id", old_values."created_by_id", old_values."minimums", old_values."organization_id", old_values."paid_at", old_values."paid_by_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'status\', jsonb_build_array(old_values."status"::text, NULL), \'paid_by_id\', jsonb_build_array(old_values."paid_by_id"::text, NULL), \'paid_at\', jsonb_build_array(old_values."paid_at"::text, NULL), \'reference\', jsonb_build_array(old_values."reference"::text, NULL), \'cancelled_by_id\', jsonb_build_array(old_values."cancelled_by_id"::text, NULL), \'cancelled_at\', jsonb_build_array(old_values."cancelled_at"::text, NULL)), \'removed\', old_values."id", old_values."reference", old_values."status" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;',
+                    hash="bf5c1479a5e44ae2c2256d68d8158564d70d6563",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_audit_removed_d9ef6",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="commissions_payoutrun",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]

@@ -6,23 +6,58 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('creators', '0006_payout_details'),
-        ('audit', '0002_terms_payouts_and_payout_details'),
+        ("creators", "0006_payout_details"),
+        ("audit", "0002_terms_payouts_and_payout_details"),
     ]
 
     operations = [
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutdetails',
-            trigger=pgtrigger.compiler.Trigger(name='audit_created', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."creator_id", new_values."method", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'method\', jsonb_build_array(NULL, new_values."method"::text), \'details_encrypted\', jsonb_build_array(NULL, \'(hidden)\')), \'created\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;', hash='096c969c565561ab44a7bfdf3b68efb7e2d220d8', level='STATEMENT', operation='INSERT', pgid='pgtrigger_audit_created_577f9', referencing='REFERENCING NEW TABLE AS new_values ', table='creators_payoutdetails', when='AFTER')),
+            model_name="payoutdetails",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_created",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."creator_id", new_values."method", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'method\', jsonb_build_array(NULL, new_values."method"::text), \'details_encrypted\', jsonb_build_array(NULL, \'(hidden)\')), \'created\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, new_values ; RETURN NULL;',
+                    hash="096c969c565561ab44a7bfdf3b68efb7e2d220d8",
+                    level="STATEMENT",
+                    operation="INSERT",
+                    pgid="pgtrigger_audit_created_577f9",
+                    referencing="REFERENCING NEW TABLE AS new_values ",
+                    table="creators_payoutdetails",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutdetails',
-            trigger=pgtrigger.compiler.Trigger(name='audit_changed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."creator_id", new_values."method", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'method\', CASE WHEN old_values."method" IS DISTINCT FROM new_values."method" THEN jsonb_build_array(old_values."method"::text, new_values."method"::text) END, \'creator_id\', CASE WHEN old_values."creator_id" IS DISTINCT FROM new_values."creator_id" THEN jsonb_build_array(old_values."creator_id"::text, new_values."creator_id"::text) END, \'updated_by_id\', CASE WHEN old_values."updated_by_id" IS DISTINCT FROM new_values."updated_by_id" THEN jsonb_build_array(old_values."updated_by_id"::text, new_values."updated_by_id"::text) END, \'details_encrypted\', CASE WHEN old_values."details_encrypted" IS DISTINCT FROM new_values."details_encrypted" THEN jsonb_build_array(\'(hidden)\', \'(hidden)\') END)), \'changed\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."details_encrypted" IS DISTINCT FROM (new_values."details_encrypted") OR old_values."method" IS DISTINCT FROM (new_values."method")); RETURN NULL;', hash='94673a9948054305f7f756846f7324dd5a12fb93', level='STATEMENT', operation='UPDATE', pgid='pgtrigger_audit_changed_3bd44', referencing='REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ', table='creators_payoutdetails', when='AFTER')),
+            model_name="payoutdetails",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_changed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT new_values."creator_id", new_values."method", new_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_strip_nulls(jsonb_build_object(\'method\', CASE WHEN old_values."method" IS DISTINCT FROM new_values."method" THEN jsonb_build_array(old_values."method"::text, new_values."method"::text) END, \'creator_id\', CASE WHEN old_values."creator_id" IS DISTINCT FROM new_values."creator_id" THEN jsonb_build_array(old_values."creator_id"::text, new_values."creator_id"::text) END, \'updated_by_id\', CASE WHEN old_values."updated_by_id" IS DISTINCT FROM new_values."updated_by_id" THEN jsonb_build_array(old_values."updated_by_id"::text, new_values."updated_by_id"::text) END, \'details_encrypted\', CASE WHEN old_values."details_encrypted" IS DISTINCT FROM new_values."details_encrypted" THEN jsonb_build_array(\'(hidden)\', \'(hidden)\') END)), \'changed\', new_values."id", new_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values JOIN new_values ON (old_values."id") = (new_values."id") WHERE (old_values."details_encrypted" IS DISTINCT FROM (new_values."details_encrypted") OR old_values."method" IS DISTINCT FROM (new_values."method")); RETURN NULL;',
+                    hash="94673a9948054305f7f756846f7324dd5a12fb93",
+                    level="STATEMENT",
+                    operation="UPDATE",
+                    pgid="pgtrigger_audit_changed_3bd44",
+                    referencing="REFERENCING OLD TABLE AS old_values  NEW TABLE AS new_values ",
+                    table="creators_payoutdetails",
+                    when="AFTER",
+                ),
+            ),
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='payoutdetails',
-            trigger=pgtrigger.compiler.Trigger(name='audit_removed', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT old_values."creator_id", old_values."method", old_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'method\', jsonb_build_array(old_values."method"::text, NULL), \'details_encrypted\', jsonb_build_array(\'(hidden)\', NULL)), \'removed\', old_values."id", old_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;', hash='e0fd406f20c1b5721b7199f16e6094ce2e8653e6', level='STATEMENT', operation='DELETE', pgid='pgtrigger_audit_removed_3323f', referencing='REFERENCING OLD TABLE AS old_values ', table='creators_payoutdetails', when='AFTER')),
+            model_name="payoutdetails",
+            trigger=pgtrigger.compiler.Trigger(
+                name="audit_removed",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func='INSERT INTO "audit_payoutdetailsevent" ("creator_id", "method", "organization_id", "pgh_context", "pgh_context_id", "pgh_created_at", "pgh_diff", "pgh_label", "pgh_obj_id", "updated_by_id") SELECT old_values."creator_id", old_values."method", old_values."organization_id", _pgh_ctx.metadata, _pgh_ctx.id, NOW(), jsonb_build_object(\'method\', jsonb_build_array(old_values."method"::text, NULL), \'details_encrypted\', jsonb_build_array(\'(hidden)\', NULL)), \'removed\', old_values."id", old_values."updated_by_id" FROM (SELECT COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_metadata\', TRUE), \'\'), NULL)::JSONB AS metadata, COALESCE(NULLIF(CURRENT_SETTING(\'pghistory.context_id\', TRUE), \'\'), NULL)::UUID AS id) AS _pgh_ctx, old_values ; RETURN NULL;',
+                    hash="e0fd406f20c1b5721b7199f16e6094ce2e8653e6",
+                    level="STATEMENT",
+                    operation="DELETE",
+                    pgid="pgtrigger_audit_removed_3323f",
+                    referencing="REFERENCING OLD TABLE AS old_values ",
+                    table="creators_payoutdetails",
+                    when="AFTER",
+                ),
+            ),
         ),
     ]
