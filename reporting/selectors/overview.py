@@ -15,7 +15,8 @@ from django.db.models import Count, Q, Sum
 
 from attribution.models import RollupLevel, Store
 from attribution.rollups import KeyFilter, metric_ranges
-from campaigns.models import Campaign, LinkClickDaily
+from campaigns.models import Campaign, ClickScope
+from campaigns.rollups import click_ranges
 from commissions.models import Conversion
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.levels import TOTALS_LEVEL
@@ -107,12 +108,11 @@ def organization_overview(*, period: Period) -> Overview:
             campaign_totals[campaign.pk].add(row)
 
     # our clicks per campaign (bots excluded): one query
-    for campaign_id, clicks in (
-        LinkClickDaily.objects.filter(in_period, sub_id="")
-        .values_list("link__campaign_id")
-        .annotate(Sum("clicks"))
-    ):
-        campaign_totals[campaign_id].link_clicks = clicks or 0
+    for campaign_id, figures in click_ranges(
+        scope=ClickScope.CAMPAIGN, ranges={"period": (period.start, period.end)}
+    ).items():
+        if figures["period"].link_days:  # clicks rows in the period
+            campaign_totals[campaign_id].link_clicks = figures["period"].clicks
     # commission owed per campaign for the period: one query
     owing = Conversion.objects.filter(in_period).owing().with_owed()
     for campaign_id, owed in owing.values_list("campaign_id").annotate(Sum("owed")):

@@ -19,7 +19,8 @@ from django.db.models import F, Q, Sum
 
 from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, Store, SyncRun
 from attribution.rollups import LIFETIME, Figures, KeyFilter, metric_ranges, rollup_days
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickScope
+from campaigns.rollups import click_days, click_ranges
 from commissions.models import Conversion
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import (
@@ -138,16 +139,11 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     not_attributed = current.amazon_minus(creators_sum)
 
     # Our clicks (bots excluded) per campaign creator: both periods and lifetime.
-    in_current_link = Q(date__gte=period.start, date__lte=period.end)
     ours = {
-        r["link__campaign_creator_id"]: r
-        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-        .values("link__campaign_creator_id")
-        .annotate(
-            c=Sum("clicks", filter=in_current_link),
-            p=Sum("clicks", filter=in_previous),
-            lifetime=Sum("clicks"),
-        )
+        cc_id: {name: clicks.clicks for name, clicks in figures.items()}
+        for cc_id, figures in click_ranges(
+            scope=ClickScope.CREATOR, campaign_id=campaign.pk, ranges=ranges
+        ).items()
     }
     current.link_clicks = sum(r["c"] or 0 for r in ours.values())
     previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
@@ -182,9 +178,9 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
         .annotate(day_sales=Sum("sales"), day_purchases=Sum("purchases"), day_clicks=Sum("clicks"))
     }
     clicks_by_day = dict(
-        LinkClickDaily.objects.filter(in_current, link__campaign=campaign, sub_id="")
-        .values_list("date")
-        .annotate(n=Sum("clicks"))
+        click_days(
+            scope=ClickScope.CAMPAIGN, scope_id=campaign.pk, start=period.start, end=period.end
+        ).values_list("date", "clicks")
     )
     provisional_from = today - timedelta(days=RESTATEMENT_DAYS)
     series = []
@@ -240,7 +236,6 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
 def _link_rows(campaign: Campaign, period: Period) -> list[Row]:
     """Three queries: links, Amazon per creative id (range + lifetime, from the rollups), our
     clicks."""
-    in_current = Q(date__gte=period.start, date__lte=period.end)
     keys = KeyFilter(
         levels=(LINK_LEVEL,),
         store_id=campaign.store_id,
@@ -256,10 +251,12 @@ def _link_rows(campaign: Campaign, period: Period) -> list[Row]:
             row[name] = row.get(name, 0) + value
         row["lifetime_clicks"] += figures[LIFETIME]["clicks"]
     ours = {
-        r["link_id"]: r
-        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-        .values("link_id")
-        .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
+        link_id: {name: clicks.clicks for name, clicks in figures.items()}
+        for link_id, figures in click_ranges(
+            scope=ClickScope.LINK,
+            campaign_id=campaign.pk,
+            ranges={"current": (period.start, period.end)},
+        ).items()
     }
     rows = []
     links = AffiliateLink.objects.filter(campaign=campaign).select_related(
