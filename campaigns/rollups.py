@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -47,7 +48,8 @@ def click_ranges(
     its lifetime (LIFETIME). One query. Ids without any clicks row are absent."""
     bounds = sorted({b for start, end in ranges.values() for b in (end, start - timedelta(1))})
     selects = ["t.scope_id", "t.last_date", "t.clicks", "t.link_days"]
-    laterals, params = [], []
+    laterals: list[str] = []
+    params: list[Any] = []
     for i, bound in enumerate(bounds):
         selects += [f"b{i}.clicks_to_date", f"b{i}.link_days_to_date"]
         laterals.append(
@@ -57,7 +59,8 @@ def click_ranges(
             f"AND t.last_date > %s ORDER BY r.date DESC LIMIT 1) b{i} ON true"
         )
         params += [bound, bound]
-    where, where_params = "t.scope = %s", [scope]
+    where = "t.scope = %s"
+    where_params: list[Any] = [scope]
     if campaign_id is not None:
         where += f" AND t.scope_id IN ({_OF_CAMPAIGN[ClickScope(scope)]})"
         where_params.append(campaign_id)

@@ -264,8 +264,8 @@ def link_numbers(*, link: AffiliateLink, period: Period) -> LinkNumbers:
         ),
     )
     agg: dict[str, Any] = {"lifetime_clicks": None}
-    for figures in metric_ranges(keys=creative, ranges={"p": (period.start, period.end)}).values():
-        agg = {**_prefixed("p_", figures["p"]), "lifetime_clicks": figures[LIFETIME]["clicks"]}
+    for ranged in metric_ranges(keys=creative, ranges={"p": (period.start, period.end)}).values():
+        agg = {**_prefixed("p_", ranged["p"]), "lifetime_clicks": ranged[LIFETIME]["clicks"]}
     figures = Totals()
     figures.add(agg, "p_")
     amazon_days = {

@@ -108,11 +108,11 @@ def organization_overview(*, period: Period) -> Overview:
             campaign_totals[campaign.pk].add(row)
 
     # our clicks per campaign (bots excluded): one query
-    for campaign_id, figures in click_ranges(
+    for campaign_id, clicks in click_ranges(
         scope=ClickScope.CAMPAIGN, ranges={"period": (period.start, period.end)}
     ).items():
-        if figures["period"].link_days:  # clicks rows in the period
-            campaign_totals[campaign_id].link_clicks = figures["period"].clicks
+        if clicks["period"].link_days:  # clicks rows in the period
+            campaign_totals[campaign_id].link_clicks = clicks["period"].clicks
     # commission owed per campaign for the period: one query
     owing = Conversion.objects.filter(in_period).owing().with_owed()
     for campaign_id, owed in owing.values_list("campaign_id").annotate(Sum("owed")):

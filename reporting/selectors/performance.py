@@ -163,7 +163,7 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     previous.commission = sum((o["p"] for o in owed.values()), ZERO)
 
     # Daily series: Amazon per day (campaign level) and our clicks per day.
-    by_day = {
+    by_day: dict[date, Any] = {
         r["date"]: r
         for r in rollup_days(
             KeyFilter(
