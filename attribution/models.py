@@ -258,6 +258,18 @@ class DailyMetric(TenantModel):
                 fields=["store", "level", "amazon_campaign_id", "date"], name="dailymetric_campaign"
             ),
             models.Index(fields=["organization", "level", "date"], name="dailymetric_org_date"),
+            # one rollup key's rows from a day on: what the rollup triggers recompute from
+            models.Index(
+                fields=[
+                    "store",
+                    "level",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                    "date",
+                ],
+                name="dailymetric_rollup_key",
+            ),
         ]
 
 

@@ -188,4 +188,18 @@ class Migration(migrations.Migration):
                 ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
+        migrations.AddIndex(
+            model_name="dailymetric",
+            index=models.Index(
+                fields=[
+                    "store",
+                    "level",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                    "date",
+                ],
+                name="dailymetric_rollup_key",
+            ),
+        ),
     ]
