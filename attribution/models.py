@@ -258,6 +258,18 @@ class DailyMetric(TenantModel):
                 fields=["store", "level", "amazon_campaign_id", "date"], name="dailymetric_campaign"
             ),
             models.Index(fields=["organization", "level", "date"], name="dailymetric_org_date"),
+            # one rollup key's rows from a day on: what the rollup triggers recompute from
+            models.Index(
+                fields=[
+                    "store",
+                    "level",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                    "date",
+                ],
+                name="dailymetric_rollup_key",
+            ),
         ]
 
 
@@ -396,3 +408,89 @@ class MetricRevision(TenantModel):
             delta = Decimal(str(new)) - Decimal(str(old))
             parts.append(f"{self.LABELS.get(name, name)} {'+' if delta > 0 else ''}{delta}")
         return ", ".join(parts)
+
+
+class RollupLevel(models.TextChoices):
+    """The keys of the rollups: Amazon's three levels, and every ad group of a campaign at once
+    (what the campaign's creators add up to, against its campaign-level total)."""
+
+    CAMPAIGN = "campaign", "Campaign"
+    ADGROUP = "adgroup", "Creator (ad group)"
+    CREATIVE = "creative", "Link (creative)"
+    ADGROUPS = "adgroups", "All ad groups of a campaign"
+
+
+def _rollup_fields(suffix: str, int_type: type, money_digits: int) -> dict[str, models.Field]:
+    fields: dict[str, models.Field] = {}
+    for name in METRIC_FIELDS:
+        if name in ("sales", "total_sales", "brand_referral_bonus"):
+            fields[name + suffix] = models.DecimalField(
+                max_digits=money_digits, decimal_places=2, default=0
+            )
+        else:
+            fields[name + suffix] = int_type(default=0)
+    # how many fact rows: a range has figures when its count is not zero, as a SUM over facts
+    # has a row when any fact falls in it
+    fields["fact_rows" + suffix] = int_type(default=0)
+    return fields
+
+
+class MetricRollup(TenantModel):
+    """DailyMetric summed per key and day: per (store, level, campaign id, ad group id, creative
+    id, date), publishers together, with the day's figures and the key's running totals
+    through that day (`<metric>_to_date`), so any range of any number of keys costs two rows
+    per key (the running total at its end less the one the day before its start).
+
+    Never written by Python: triggers on attribution_dailymetric keep it equal to the facts in
+    the statement's own transaction (migration 0009; attribution.rollups reads it)."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8, choices=RollupLevel.choices)
+    amazon_campaign_id = models.CharField(max_length=255)
+    amazon_adgroup_id = models.CharField(max_length=255, blank=True)
+    amazon_creative_id = models.CharField(max_length=255, blank=True)
+    date = models.DateField()
+    locals().update(_rollup_fields("", models.BigIntegerField, 16))
+    locals().update(_rollup_fields("_to_date", models.BigIntegerField, 18))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "store",
+                    "level",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                    "date",
+                ],
+                name="metricrollup_key_date",
+            )
+        ]
+
+
+class MetricTotal(TenantModel):
+    """One row per rollup key: its lifetime totals and the last day it has figures for (a range
+    ending on or after that day reads the lifetime totals). Kept by the same triggers."""
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="+")
+    level = models.CharField(max_length=8, choices=RollupLevel.choices)
+    amazon_campaign_id = models.CharField(max_length=255)
+    amazon_adgroup_id = models.CharField(max_length=255, blank=True)
+    amazon_creative_id = models.CharField(max_length=255, blank=True)
+    last_date = models.DateField()
+    locals().update(_rollup_fields("", models.BigIntegerField, 18))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "store",
+                    "level",
+                    "amazon_campaign_id",
+                    "amazon_adgroup_id",
+                    "amazon_creative_id",
+                ],
+                name="metrictotal_key",
+            )
+        ]

@@ -516,3 +516,49 @@ class LinkClickDaily(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.date} {self.sub_id or '*'}: {self.clicks}"
+
+
+class ClickScope(models.TextChoices):
+    LINK = "link", "Link"
+    CREATOR = "creator", "Creator on a campaign"
+    CAMPAIGN = "campaign", "Campaign"
+
+
+class ClickRollup(TenantModel):
+    """Our clicks (LinkClickDaily's all-sub-IDs rows) per link, campaign creator or campaign
+    and day, with the running total through that day, so a range of any number of them costs
+    two rows each (the running total at its end less the one the day before its start).
+
+    Never written by Python: triggers on campaigns_linkclickdaily keep it equal to those rows
+    in their own transaction (migration 0007; campaigns.rollups reads it)."""
+
+    scope = models.CharField(max_length=8, choices=ClickScope.choices)
+    scope_id = models.BigIntegerField()  # the link's, campaign creator's or campaign's id
+    date = models.DateField()
+    clicks = models.BigIntegerField(default=0)
+    clicks_to_date = models.BigIntegerField(default=0)
+    # how many LinkClickDaily rows (a range "has clicks rows" when its count is not 0)
+    link_days = models.BigIntegerField(default=0)
+    link_days_to_date = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "scope_id", "date"], name="clickrollup_scope_date"
+            )
+        ]
+
+
+class ClickTotal(TenantModel):
+    """Per link, campaign creator or campaign: lifetime clicks and the last day with a row."""
+
+    scope = models.CharField(max_length=8, choices=ClickScope.choices)
+    scope_id = models.BigIntegerField()
+    last_date = models.DateField()
+    clicks = models.BigIntegerField(default=0)
+    link_days = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id"], name="clicktotal_scope")
+        ]

@@ -25,6 +25,7 @@ from tests.factories import (
     AmazonConnectionFactory,
     CampaignCreatorFactory,
     CampaignFactory,
+    DailyMetricFactory,
     ProductFactory,
     StoreFactory,
     TrackingPlanFactory,
@@ -139,7 +140,8 @@ def tenant_url_names() -> set[str]:
 def one_of_each(t: Any) -> None:
     """One object of each kind a tenant URL names, set as attributes of tenant `t` (REGISTRY's
     `kwargs` read them): an invitation, a connection, a store, tracking plan, campaign, product,
-    creator in it, export, API key, an open payout run, a held sync run and link."""
+    creator in it, export, API key, an open payout run, a held sync run and link, and Amazon's
+    facts (rolled up)."""
     with tenant_scope(t.org):
         t.invitation = Invitation.objects.create(
             organization=t.org, email=f"invitee@{t.org.slug}.test", role="viewer"
@@ -187,6 +189,24 @@ def one_of_each(t: Any) -> None:
             status="held",
             window_start=date(2026, 1, 1),
             window_end=date(2026, 1, 30),
+        )
+    # Amazon's facts for the campaign, at every level the pages read: the sync's triggers roll
+    # them up (attribution.rollups), so the dashboards and the portal have numbers to leak
+    for level, adgroup, creative in (
+        ("campaign", "", ""),
+        ("adgroup", "creator", ""),
+        ("creative", "creator", "creator-b0isolate1"),
+    ):
+        DailyMetricFactory(
+            store=store,
+            date=date(2026, 1, 5),
+            level=level,
+            amazon_campaign_id="campaign-2026",
+            amazon_adgroup_id=adgroup,
+            amazon_creative_id=creative,
+            clicks=12,
+            purchases=1,
+            sales=Decimal("24.99"),
         )
     t.link = AffiliateLinkFactory(
         campaign_creator=t.campaign_creator,

@@ -1,15 +1,23 @@
 """bench/dashboard: server time of the campaign performance tab and the workflow dashboard
-over 10 million daily metric rows across 1,000 organisations.
+over 10 million daily metric rows across 1,000 small brands, and of one big brand's pages.
 
     python -m scripts.dev exec -- .venv/bin/python bench/dashboard/run.py [--orgs 1000]
+        [--sample 20] [--repeats 5] [--big-creators 2000] [--big-links 3] [--big-repeats 20]
+        [--no-big]
 
 Uses its own database (<app database>_bench, created and migrated on first use; a second run
-reuses the seeded data). Seeds per organisation: one store, one campaign, 10 creators with 2
-links each; 365 days of Amazon rows at campaign (1/day), ad-group (10/day) and creative level
-(20/day), i.e. 11,315 rows per organisation; 60 days of our link clicks; 90 days of
-conversions. Facts are loaded with COPY as the admin role (row-level security refuses COPY for
-the app role). Then it requests both pages in-process (Django test client, signed in as a
-member) for a sample of organisations and prints p50/p95 and the number of queries per page.
+reuses the seeded data, so the sizes only apply to the first). Seeds per small brand: one
+store, one campaign, 10 creators with 2 links each; 365 days of Amazon rows at campaign
+(1/day), ad-group (10/day) and creative level (20/day), i.e. 11,315 rows per brand; 60 days of
+our link clicks; 90 days of conversions. The big brand (issue 16, unless --no-big): one
+always-on campaign with 2,000 creators x 3 links, the same 365 days (2,920,365 daily rows), 60
+days of clicks on its 6,000 links and 90 days of conversions per creator. Facts are loaded with
+COPY as the admin role (row-level security refuses COPY for the app role); the rollups'
+triggers fire on the COPY as on the sync's writes. Then it requests the pages in-process
+(Django test client): both staff pages for a sample of small brands, as their manager; for the
+big brand its workflow dashboard, its campaign tab (and a sorted later page of its creators),
+and, signed in as one of its creators, the portal's brand, link and earnings pages. It prints
+p50/p95 and the number of queries per page.
 """
 
 from __future__ import annotations
@@ -87,7 +95,14 @@ def copy(table: str, columns: list[str], rows) -> None:  # type: ignore[no-untyp
     conn.close()
 
 
-def seed(orgs: int) -> None:
+BIG_SLUG = "bench-dash-big"
+
+
+def seed_org(
+    slug: str, name: str, n: int, creators_count: int, links_per_creator: int, code: str
+) -> tuple[int, int, list[tuple[int, int, int]], list[int], int]:
+    """One brand: store, plan, one always-on campaign, creators with links. Returns
+    (org id, store id, [(campaign creator, creator, campaign)], link ids, links per creator)."""
     from django.utils import timezone
 
     from attribution.models import AmazonConnection, Store
@@ -96,77 +111,93 @@ def seed(orgs: int) -> None:
     from tenancy.models import Organization
     from tenancy.scoping import tenant_scope
 
+    org = Organization.objects.create(name=name, slug=slug)
+    with tenant_scope(org):
+        conn = AmazonConnection.objects.create(region="NA", status="active")
+        store = Store.objects.create(
+            connection=conn,
+            profile_id=10**9 + n,
+            country_code="US",
+            currency_code="USD",
+            timezone="America/Los_Angeles",
+            advertiser_id=str(10**6 + n),
+            data_through=END,
+            last_synced_at=timezone.now(),
+        )
+        plan = TrackingPlan.objects.create(
+            store=store,
+            name="Plan",
+            publisher_id="101",
+            template_tag="maas=x&ref_=aa_maas&tag=maas",
+            tag_fetched_at=timezone.now(),
+        )
+        campaign = Campaign.objects.create(
+            store=store,
+            tracking_plan=plan,
+            name="Always on",
+            starts_on=START,
+            status="active",
+            default_commission_rate=10,
+            amazon_campaign_id="always-on",
+        )
+        products = Product.objects.bulk_create(
+            [
+                Product(campaign=campaign, asin=f"B0BENCH{j:03d}", title=f"Product {j}")
+                for j in range(links_per_creator)
+            ]
+        )
+        creators = Creator.objects.bulk_create(
+            [Creator(name=f"Creator {i}", email=f"c{i}@{slug}.test") for i in range(creators_count)]
+        )
+        cc_rows = CampaignCreator.objects.bulk_create(
+            [
+                CampaignCreator(
+                    campaign=campaign,
+                    creator=c,
+                    status="active",
+                    amazon_adgroup_id=f"creator-{i}",
+                )
+                for i, c in enumerate(creators)
+            ]
+        )
+        link_rows = AffiliateLink.objects.bulk_create(
+            [
+                AffiliateLink(
+                    campaign=campaign,
+                    campaign_creator=cc,
+                    store=store,
+                    product=products[j],
+                    amazon_creative_id=f"creator-{i}-link-{j}",
+                    code=f"{code}{i:04d}{j}",
+                    destination_url="https://www.amazon.com/dp/B0BENCH000?tag=maas",
+                )
+                for i, cc in enumerate(cc_rows)
+                for j in range(links_per_creator)
+            ],
+            batch_size=2000,
+        )
+    return (
+        org.pk,
+        store.pk,
+        [(cc.pk, cc.creator_id, campaign.pk) for cc in cc_rows],
+        [link.pk for link in link_rows],
+        links_per_creator,
+    )
+
+
+def seed(brands: list[tuple[str, str, int, int, int, str]]) -> None:
+    """Seed brands given as (slug, name, n, creators, links per creator, link code prefix)."""
     started = time.perf_counter()
-    stores, links, ccs = {}, {}, {}
-    for n in range(orgs):
-        org = Organization.objects.create(name=f"Bench brand {n}", slug=f"bench-dash-{n:04d}")
-        with tenant_scope(org):
-            conn = AmazonConnection.objects.create(region="NA", status="active")
-            store = Store.objects.create(
-                connection=conn,
-                profile_id=10**9 + n,
-                country_code="US",
-                currency_code="USD",
-                timezone="America/Los_Angeles",
-                advertiser_id=str(10**6 + n),
-                data_through=END,
-                last_synced_at=timezone.now(),
-            )
-            plan = TrackingPlan.objects.create(
-                store=store,
-                name="Plan",
-                publisher_id="101",
-                template_tag="maas=x&ref_=aa_maas&tag=maas",
-                tag_fetched_at=timezone.now(),
-            )
-            campaign = Campaign.objects.create(
-                store=store,
-                tracking_plan=plan,
-                name="Always on",
-                starts_on=START,
-                status="active",
-                default_commission_rate=10,
-                amazon_campaign_id="always-on",
-            )
-            products = Product.objects.bulk_create(
-                [
-                    Product(campaign=campaign, asin=f"B0BENCH{j:03d}", title=f"Product {j}")
-                    for j in range(LINKS_PER_CREATOR)
-                ]
-            )
-            creators = Creator.objects.bulk_create(
-                [Creator(name=f"Creator {i}", email=f"c{i}@b{n}.test") for i in range(CREATORS)]
-            )
-            cc_rows = CampaignCreator.objects.bulk_create(
-                [
-                    CampaignCreator(
-                        campaign=campaign,
-                        creator=c,
-                        status="active",
-                        amazon_adgroup_id=f"creator-{i}",
-                    )
-                    for i, c in enumerate(creators)
-                ]
-            )
-            link_rows = AffiliateLink.objects.bulk_create(
-                [
-                    AffiliateLink(
-                        campaign=campaign,
-                        campaign_creator=cc,
-                        store=store,
-                        product=products[j],
-                        amazon_creative_id=f"creator-{i}-link-{j}",
-                        code=f"B{n:04d}{i:02d}{j}",
-                        destination_url="https://www.amazon.com/dp/B0BENCH000?tag=maas",
-                    )
-                    for i, cc in enumerate(cc_rows)
-                    for j in range(LINKS_PER_CREATOR)
-                ]
-            )
-        stores[org.pk] = store.pk
-        ccs[org.pk] = [(cc.pk, cc.creator_id, campaign.pk) for cc in cc_rows]
-        links[org.pk] = [link.pk for link in link_rows]
-    print(f"seeded {orgs} organisations in {time.perf_counter() - started:.0f} s", flush=True)
+    stores, links, ccs, shape = {}, {}, {}, {}
+    for slug, name, n, creators_count, per_creator, code in brands:
+        org_id, store_id, cc_rows, link_ids, _ = seed_org(
+            slug, name, n, creators_count, per_creator, code
+        )
+        stores[org_id], ccs[org_id], links[org_id] = store_id, cc_rows, link_ids
+        shape[org_id] = (creators_count, per_creator)
+    print(
+        f"seeded {len(brands)} organisations in {time.perf_counter() - started:.0f} s", flush=True
+    )
 
     rng = random.Random(1)
     metric_cols = [
@@ -217,7 +248,8 @@ def seed(orgs: int) -> None:
         for org_id, store_id in stores.items():
             for d in range(DAYS):
                 day = (START + timedelta(days=d)).isoformat()
-                adgroups = [metric_values() for _ in range(CREATORS)]
+                creators_count, per_creator = shape[org_id]
+                adgroups = [metric_values() for _ in range(creators_count)]
                 yield (
                     org_id,
                     store_id,
@@ -230,7 +262,7 @@ def seed(orgs: int) -> None:
                     *campaign_values(adgroups),
                     "2026-01-01T00:00:00Z",
                 )
-                for i in range(CREATORS):
+                for i in range(creators_count):
                     yield (
                         org_id,
                         store_id,
@@ -243,7 +275,7 @@ def seed(orgs: int) -> None:
                         *adgroups[i],
                         "2026-01-01T00:00:00Z",
                     )
-                    for j in range(LINKS_PER_CREATOR):
+                    for j in range(per_creator):
                         yield (
                             org_id,
                             store_id,
@@ -275,7 +307,7 @@ def seed(orgs: int) -> None:
         facts(),
     )
     print(
-        f"copied {orgs * DAYS * (1 + CREATORS * (1 + LINKS_PER_CREATOR)):,} daily metric rows in "
+        f"copied {sum(DAYS * (1 + c * (1 + k)) for c, k in shape.values()):,} daily metric rows in "
         f"{time.perf_counter() - started:.0f} s",
         flush=True,
     )
@@ -356,8 +388,10 @@ def seed(orgs: int) -> None:
     )
 
 
-def ensure_managers(orgs: int) -> None:
-    """One manager per brand, as in life (a member of every brand is the switcher's case)."""
+def ensure_managers() -> None:
+    """One manager per brand, as in life (a member of every brand is the switcher's case), and
+    a portal account for one creator of the big brand."""
+    from creators.models import Creator
     from tenancy.models import Membership, Organization, Role, User
     from tenancy.scoping import tenant_scope
 
@@ -367,20 +401,61 @@ def ensure_managers(orgs: int) -> None:
             user = User.objects.create_user(email, PASSWORD)
             with tenant_scope(org):
                 Membership.objects.create(user=user, role=Role.MANAGER)
+    big = Organization.objects.filter(slug=BIG_SLUG).first()
+    if big is not None and not User.objects.filter(email=CREATOR_EMAIL).exists():
+        user = User.objects.create_user(CREATOR_EMAIL, PASSWORD)
+        with tenant_scope(big):
+            Creator.objects.filter(email=f"c{BIG_PORTAL_CREATOR}@{BIG_SLUG}.test").update(user=user)
 
 
-def measure(orgs: int, sample: int, repeats: int) -> None:
+CREATOR_EMAIL = "creator@bench-big.test"
+BIG_PORTAL_CREATOR = 1234
+
+
+def _time_pages(
+    client,  # type: ignore[no-untyped-def]
+    pages: dict[str, str],
+    repeats: int,
+    timings: dict[str, list[float]],
+    queries: dict[str, set[int]],
+) -> None:
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from campaigns.models import Campaign
+    for name, url in pages.items():
+        client.get(url)  # warm
+        for _ in range(repeats):
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+            queries.setdefault(name, set()).add(len(ctx.captured_queries))
+
+
+def _report(title: str, timings: dict[str, list[float]], queries: dict[str, set[int]]) -> None:
+    print(title)
+    for name, values in timings.items():
+        values.sort()
+        p95 = values[max(0, int(len(values) * 0.95) - 1)]
+        print(
+            f"  {name}: p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms over "
+            f"{len(values)} requests; queries per request: {sorted(queries[name])}",
+            flush=True,
+        )
+
+
+def measure(orgs: int, sample: int, repeats: int, big_repeats: int) -> None:
+    from django.test import Client
+
+    from campaigns.models import AffiliateLink, Campaign
+    from creators.models import Creator
     from tenancy.models import Organization, User
     from tenancy.scoping import tenant_scope
 
     slugs = [f"bench-dash-{n:04d}" for n in random.Random(2).sample(range(orgs), sample)]
-    timings: dict[str, list[float]] = {"workflow dashboard": [], "campaign performance": []}
-    queries: dict[str, set[int]] = {"workflow dashboard": set(), "campaign performance": set()}
+    timings: dict[str, list[float]] = {}
+    queries: dict[str, set[int]] = {}
     for slug in slugs:
         org = Organization.objects.get(slug=slug)
         client = Client()
@@ -391,31 +466,74 @@ def measure(orgs: int, sample: int, repeats: int) -> None:
             "workflow dashboard": f"/o/{slug}/?range=30d",
             "campaign performance": f"/o/{slug}/campaigns/{campaign_id}/performance/?range=90d",
         }
-        for name, url in pages.items():
-            client.get(url)  # warm
-            for _ in range(repeats):
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    timings[name].append((time.perf_counter() - started) * 1000)
-                assert response.status_code == 200, (url, response.status_code)
-                queries[name].add(len(ctx.captured_queries))
-    for name, values in timings.items():
-        values.sort()
-        p95 = values[int(len(values) * 0.95) - 1]
-        print(
-            f"{name}: p50 {statistics.median(values):.0f} ms, p95 {p95:.0f} ms over "
-            f"{len(values)} requests ({sample} organisations); queries per request: "
-            f"{sorted(queries[name])}"
-        )
+        _time_pages(client, pages, repeats, timings, queries)
+    _report(
+        f"small brands ({sample} of {orgs} organisations, {repeats} requests each):",
+        timings,
+        queries,
+    )
+
+    big = Organization.objects.filter(slug=BIG_SLUG).first()
+    if big is None:
+        return
+    timings, queries = {}, {}
+    client = Client()
+    client.force_login(User.objects.get(email=f"manager@{BIG_SLUG.replace('dash-', '')}.test"))
+    with tenant_scope(big):
+        campaign_id = Campaign.objects.values_list("pk", flat=True).get()
+        creator = Creator.objects.get(user__email=CREATOR_EMAIL)
+        link_id = AffiliateLink.objects.filter(campaign_creator__creator=creator).values_list(
+            "pk", flat=True
+        )[0]
+    base = f"/o/{BIG_SLUG}/campaigns/{campaign_id}/performance/"
+    _time_pages(
+        client,
+        {
+            "workflow dashboard": f"/o/{BIG_SLUG}/?range=30d",
+            "campaign performance": f"{base}?range=90d",
+            "campaign performance, creators sorted by clicks, page 3": (
+                f"{base}?range=90d&table=creators&sort=clicks&dir=desc&page=3"
+            ),
+        },
+        big_repeats,
+        timings,
+        queries,
+    )
+    portal = Client()
+    portal.force_login(User.objects.get(email=CREATOR_EMAIL))
+    _time_pages(
+        portal,
+        {
+            "portal brand page (one creator)": f"/portal/b/{BIG_SLUG}/?range=90d",
+            "portal link page": f"/portal/b/{BIG_SLUG}/links/{link_id}/?range=90d",
+            "portal earnings": f"/portal/b/{BIG_SLUG}/earnings/",
+        },
+        big_repeats,
+        timings,
+        queries,
+    )
+    _report(
+        f"big brand ({BIG_CREATORS:,} creators x {BIG_LINKS} links, {big_repeats} requests each):",
+        timings,
+        queries,
+    )
+
+
+BIG_CREATORS, BIG_LINKS = 2000, 3
 
 
 def main() -> None:
+    global BIG_CREATORS, BIG_LINKS
     parser = argparse.ArgumentParser()
-    parser.add_argument("--orgs", type=int, default=1000)
+    parser.add_argument("--orgs", type=int, default=1000, help="small brands (10 creators each)")
     parser.add_argument("--sample", type=int, default=20)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--big-creators", type=int, default=BIG_CREATORS)
+    parser.add_argument("--big-links", type=int, default=BIG_LINKS)
+    parser.add_argument("--big-repeats", type=int, default=20)
+    parser.add_argument("--no-big", action="store_true", help="leave out the big brand")
     args = parser.parse_args()
+    BIG_CREATORS, BIG_LINKS = args.big_creators, args.big_links
     ensure_database()
     import django
 
@@ -427,9 +545,17 @@ def main() -> None:
     from tenancy.scoping import tenant_scope
 
     call_command("migrate", verbosity=0)
-    if not Organization.objects.filter(slug__startswith="bench-dash-").exists():
-        seed(args.orgs)
-    ensure_managers(args.orgs)
+    brands = []
+    if not Organization.objects.filter(slug__startswith="bench-dash-0").exists():
+        brands += [
+            (f"bench-dash-{n:04d}", f"Bench brand {n}", n, CREATORS, LINKS_PER_CREATOR, f"B{n:04d}")
+            for n in range(args.orgs)
+        ]
+    if not args.no_big and not Organization.objects.filter(slug=BIG_SLUG).exists():
+        brands.append((BIG_SLUG, "Bench big brand", 10**5, BIG_CREATORS, BIG_LINKS, "G"))
+    if brands:
+        seed(brands)
+    ensure_managers()
     first = Organization.objects.get(slug="bench-dash-0000")
     with tenant_scope(first):
         per_org = DailyMetric.objects.count()
@@ -437,7 +563,11 @@ def main() -> None:
         f"{args.orgs} organisations x {per_org:,} daily metric rows = {args.orgs * per_org:,} rows",
         flush=True,
     )
-    measure(args.orgs, args.sample, args.repeats)
+    big = Organization.objects.filter(slug=BIG_SLUG).first()
+    if big is not None:
+        with tenant_scope(big):
+            print(f"big brand: {DailyMetric.objects.count():,} daily metric rows", flush=True)
+    measure(args.orgs, args.sample, args.repeats, args.big_repeats)
 
 
 if __name__ == "__main__":

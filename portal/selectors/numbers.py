@@ -1,8 +1,9 @@
 """A creator's numbers in one brand (tenant in scope), from stored facts only:
 
 - clicks: our first-party rollup (LinkClickDaily, bots and the creator's own clicks excluded);
-- Amazon: DailyMetric at ad-group level for the creator's own (campaign id, ad group id) pairs
-  on each store, and at creative level for one link. Never a campaign's or a brand's total.
+- Amazon: DailyMetric (read from its rollups, attribution.rollups) at ad-group level for the
+  creator's own (campaign id, ad group id) pairs on each store, and at creative level for one
+  link. Never a campaign's or a brand's total.
 
 Money is per store (each store has one currency), so numbers come per store and are never
 summed across currencies. A fixed number of queries whatever the number of campaigns, links
@@ -13,13 +14,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from django.db.models import Q, Sum
 
-from attribution.models import DailyMetric, MetricLevel, Store
+from attribution.models import RollupLevel, Store
+from attribution.rollups import LIFETIME, Figures, KeyFilter, day_sums, metric_ranges
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
 from creators.models import Creator
 from reporting.selectors.freshness import Freshness, store_freshness
@@ -134,8 +134,8 @@ def _series(
     return rows
 
 
-def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
-    return {f"{prefix}{m}": Sum(m, filter=condition) for m in AMAZON_METRICS}
+def _prefixed(prefix: str, figures: Figures) -> dict[str, Any]:
+    return {f"{prefix}{m}": figures[m] for m in AMAZON_METRICS}
 
 
 def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
@@ -155,30 +155,26 @@ def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
 
     # Amazon, ad-group level, only the creator's own ad groups: per ad group (period and
     # lifetime), then per store and day (chart)
-    own_adgroups = reduce(
-        or_,
-        (
-            Q(
-                store_id=cc.campaign.store_id,
-                amazon_campaign_id=cc.campaign.amazon_campaign_id,
-                amazon_adgroup_id=cc.amazon_adgroup_id,
-            )
-            for cc in ccs
+    own_adgroups = KeyFilter(
+        levels=(RollupLevel.ADGROUP,),
+        keys=tuple(
+            {
+                (cc.campaign.store_id, cc.campaign.amazon_campaign_id, cc.amazon_adgroup_id, "")
+                for cc in ccs
+            }
         ),
     )
-    adgroup = DailyMetric.objects.filter(own_adgroups, level=MetricLevel.ADGROUP)
     amazon = {
-        (r["store_id"], r["amazon_campaign_id"], r["amazon_adgroup_id"]): r
-        for r in adgroup.values("store_id", "amazon_campaign_id", "amazon_adgroup_id").annotate(
-            **_sums("p_", in_period), lifetime_clicks=Sum("clicks")
-        )
+        (store_id, campaign_id, adgroup_id): {
+            **_prefixed("p_", figures["p"]),
+            "lifetime_clicks": figures[LIFETIME]["clicks"],
+        }
+        for (store_id, _, campaign_id, adgroup_id, _), figures in metric_ranges(
+            keys=own_adgroups, ranges={"p": (period.start, period.end)}
+        ).items()
     }
     amazon_days: dict[int, dict[date, dict]] = defaultdict(dict)
-    for r in (
-        adgroup.filter(in_period)
-        .values("store_id", "date")
-        .annotate(**{m: Sum(m) for m in AMAZON_METRICS})
-    ):
+    for r in day_sums(own_adgroups, period.start, period.end, AMAZON_METRICS, by=("store_id",)):
         amazon_days[r["store_id"]][r["date"]] = r
 
     # our clicks: per campaign (period and lifetime), then per store and day (chart, today)
@@ -256,21 +252,24 @@ def link_numbers(*, link: AffiliateLink, period: Period) -> LinkNumbers:
     store = link.campaign.store
     today = store.today()
     in_period = Q(date__gte=period.start, date__lte=period.end)
-    creative = DailyMetric.objects.filter(
-        store_id=store.pk,
-        level=MetricLevel.CREATIVE,
-        amazon_campaign_id=link.campaign.amazon_campaign_id,
-        amazon_adgroup_id=link.campaign_creator.amazon_adgroup_id,
-        amazon_creative_id=link.amazon_creative_id,
+    creative = KeyFilter(
+        levels=(RollupLevel.CREATIVE,),
+        keys=(
+            (
+                store.pk,
+                link.campaign.amazon_campaign_id,
+                link.campaign_creator.amazon_adgroup_id,
+                link.amazon_creative_id,
+            ),
+        ),
     )
-    agg = creative.aggregate(**_sums("p_", in_period), lifetime_clicks=Sum("clicks"))
+    agg: dict[str, Any] = {"lifetime_clicks": None}
+    for ranged in metric_ranges(keys=creative, ranges={"p": (period.start, period.end)}).values():
+        agg = {**_prefixed("p_", ranged["p"]), "lifetime_clicks": ranged[LIFETIME]["clicks"]}
     figures = Totals()
     figures.add(agg, "p_")
     amazon_days = {
-        r["date"]: r
-        for r in creative.filter(in_period)
-        .values("date")
-        .annotate(**{m: Sum(m) for m in AMAZON_METRICS})
+        r["date"]: r for r in day_sums(creative, period.start, period.end, AMAZON_METRICS)
     }
 
     rows = LinkClickDaily.objects.filter(link=link)

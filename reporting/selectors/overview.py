@@ -13,11 +13,13 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from attribution.models import DailyMetric, Store
-from campaigns.models import Campaign, LinkClickDaily
+from attribution.models import RollupLevel, Store
+from attribution.rollups import KeyFilter, metric_ranges
+from campaigns.models import Campaign, ClickScope
+from campaigns.rollups import click_ranges
 from commissions.models import Conversion
 from reporting.selectors.freshness import Freshness, store_freshness
-from reporting.selectors.levels import CREATOR_LEVEL, TOTALS_LEVEL
+from reporting.selectors.levels import TOTALS_LEVEL
 from reporting.values import METRICS, ZERO, Period, Totals
 
 TOP_CAMPAIGNS = 10
@@ -79,36 +81,38 @@ def organization_overview(*, period: Period) -> Overview:
     }
 
     # Amazon's campaign rows and the sum of their ad groups per (store, campaign id): one query
-    per_campaign_id = (
-        DailyMetric.objects.filter(in_period, level__in=(TOTALS_LEVEL, CREATOR_LEVEL))
-        .values("store_id", "amazon_campaign_id", "level")
-        .annotate(**{m: Sum(m) for m in METRICS})
+    # (from the rollups: a campaign's ad groups are one key, ADGROUPS)
+    per_campaign_id = metric_ranges(
+        keys=KeyFilter(levels=(TOTALS_LEVEL, RollupLevel.ADGROUPS)),
+        ranges={"period": (period.start, period.end)},
     )
     store_totals: dict[int, Totals] = defaultdict(Totals)
     unmatched: dict[int, Totals] = defaultdict(Totals)
     campaign_totals: dict[int, Totals] = defaultdict(Totals)
     store_creators: dict[int, Totals] = defaultdict(Totals)
     campaign_creators: dict[int, Totals] = defaultdict(Totals)
-    for row in per_campaign_id:
-        campaign = campaigns.get((row["store_id"], row["amazon_campaign_id"]))
-        if row["level"] == CREATOR_LEVEL:
-            store_creators[row["store_id"]].add(row)
+    for (store_id, level, amazon_campaign_id, _, _), figures in per_campaign_id.items():
+        row = figures["period"]
+        if not row["fact_rows"]:
+            continue  # no facts in the period (as a SUM over them would have no row)
+        campaign = campaigns.get((store_id, amazon_campaign_id))
+        if level == RollupLevel.ADGROUPS:
+            store_creators[store_id].add(row)
             if campaign is not None:
                 campaign_creators[campaign.pk].add(row)
             continue
-        store_totals[row["store_id"]].add(row)
+        store_totals[store_id].add(row)
         if campaign is None:
-            unmatched[row["store_id"]].add(row)
+            unmatched[store_id].add(row)
         else:
             campaign_totals[campaign.pk].add(row)
 
     # our clicks per campaign (bots excluded): one query
-    for campaign_id, clicks in (
-        LinkClickDaily.objects.filter(in_period, sub_id="")
-        .values_list("link__campaign_id")
-        .annotate(Sum("clicks"))
-    ):
-        campaign_totals[campaign_id].link_clicks = clicks or 0
+    for campaign_id, clicks in click_ranges(
+        scope=ClickScope.CAMPAIGN, ranges={"period": (period.start, period.end)}
+    ).items():
+        if clicks["period"].link_days:  # clicks rows in the period
+            campaign_totals[campaign_id].link_clicks = clicks["period"].clicks
     # commission owed per campaign for the period: one query
     owing = Conversion.objects.filter(in_period).owing().with_owed()
     for campaign_id, owed in owing.values_list("campaign_id").annotate(Sum("owed")):

@@ -1,6 +1,7 @@
 """Campaign performance: KPIs (with the previous period), the daily series, the funnel, and the
-per-creator and per-link tables. Reads stored facts and rollups only, in a fixed number of
-queries whatever the number of creators, links or days.
+per-creator and per-link tables. Reads the rollups of Amazon's facts (attribution.rollups) and
+our own click rollups only, in a fixed number of queries whatever the number of creators, links
+or days.
 
 Which Amazon level answers what (reporting.selectors.levels): campaign totals and the daily
 series from campaign rows, creators from ad-group rows, links from creative rows; the campaign's
@@ -16,8 +17,10 @@ from typing import Any
 
 from django.db.models import F, Q, Sum
 
-from attribution.models import AMAZON_MASK_CLICKS, DailyMetric, MetricRevision, Store, SyncRun
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
+from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, Store, SyncRun
+from attribution.rollups import LIFETIME, Figures, KeyFilter, metric_ranges, rollup_days
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickScope
+from campaigns.rollups import click_days, click_ranges
 from commissions.models import Conversion
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import (
@@ -99,8 +102,8 @@ class Performance:
         return out
 
 
-def _sums(prefix: str, condition: Q) -> dict[str, Sum]:
-    return {f"{prefix}{m}": Sum(m, filter=condition) for m in METRICS}
+def _prefixed(prefix: str, figures: Figures) -> dict[str, Any]:
+    return {f"{prefix}{m}": figures[m] for m in METRICS}
 
 
 def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> Performance:
@@ -109,43 +112,38 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     prev = period.previous()
     in_current = Q(date__gte=period.start, date__lte=period.end)
     in_previous = Q(date__gte=prev.start, date__lte=prev.end)
-    facts = DailyMetric.objects.filter(
-        store_id=store.pk, amazon_campaign_id=campaign.amazon_campaign_id
+    ranges = {"c": (period.start, period.end), "p": (prev.start, prev.end)}
+    keys = KeyFilter(
+        levels=(TOTALS_LEVEL, CREATOR_LEVEL),
+        store_id=store.pk,
+        amazon_campaign_id=campaign.amazon_campaign_id,
     )
 
-    # Amazon's campaign row and each ad group: both periods and lifetime clicks (one query).
-    # The totals are the campaign level's; what its ad groups do not add up to is not yet
-    # attributed to a creator.
+    # Amazon's campaign row and each ad group: both periods and lifetime clicks (one query,
+    # from the rollups). The totals are the campaign level's; what its ad groups do not add up
+    # to is not yet attributed to a creator.
     per_adgroup: dict[str, dict[str, Any]] = {}
     current, previous = Totals(), Totals()
-    for r in (
-        facts.filter(level__in=(TOTALS_LEVEL, CREATOR_LEVEL))
-        .values("level", "amazon_adgroup_id")
-        .annotate(
-            **_sums("c_", in_current), **_sums("p_", in_previous), lifetime_clicks=Sum("clicks")
-        )
-    ):
-        if r["level"] == TOTALS_LEVEL:
-            current.add(r, "c_")
-            previous.add(r, "p_")
+    for (_, level, _, adgroup_id, _), figures in metric_ranges(keys=keys, ranges=ranges).items():
+        if level == TOTALS_LEVEL:
+            current.add(figures["c"])
+            previous.add(figures["p"])
         else:
-            per_adgroup[r["amazon_adgroup_id"]] = r
+            per_adgroup[adgroup_id] = {
+                **_prefixed("c_", figures["c"]),
+                "lifetime_clicks": figures[LIFETIME]["clicks"],
+            }
     creators_sum = Totals()
     for row in per_adgroup.values():
         creators_sum.add(row, "c_")
     not_attributed = current.amazon_minus(creators_sum)
 
     # Our clicks (bots excluded) per campaign creator: both periods and lifetime.
-    in_current_link = Q(date__gte=period.start, date__lte=period.end)
     ours = {
-        r["link__campaign_creator_id"]: r
-        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-        .values("link__campaign_creator_id")
-        .annotate(
-            c=Sum("clicks", filter=in_current_link),
-            p=Sum("clicks", filter=in_previous),
-            lifetime=Sum("clicks"),
-        )
+        cc_id: {name: clicks.clicks for name, clicks in figures.items()}
+        for cc_id, figures in click_ranges(
+            scope=ClickScope.CREATOR, campaign_id=campaign.pk, ranges=ranges
+        ).items()
     }
     current.link_clicks = sum(r["c"] or 0 for r in ours.values())
     previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
@@ -165,16 +163,24 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     previous.commission = sum((o["p"] for o in owed.values()), ZERO)
 
     # Daily series: Amazon per day (campaign level) and our clicks per day.
-    by_day = {
+    by_day: dict[date, Any] = {
         r["date"]: r
-        for r in facts.filter(in_current, level=TOTALS_LEVEL)
+        for r in rollup_days(
+            KeyFilter(
+                levels=(TOTALS_LEVEL,),
+                store_id=store.pk,
+                amazon_campaign_id=campaign.amazon_campaign_id,
+            ),
+            period.start,
+            period.end,
+        )
         .values("date")
         .annotate(day_sales=Sum("sales"), day_purchases=Sum("purchases"), day_clicks=Sum("clicks"))
     }
     clicks_by_day = dict(
-        LinkClickDaily.objects.filter(in_current, link__campaign=campaign, sub_id="")
-        .values_list("date")
-        .annotate(n=Sum("clicks"))
+        click_days(
+            scope=ClickScope.CAMPAIGN, scope_id=campaign.pk, start=period.start, end=period.end
+        ).values_list("date", "clicks")
     )
     provisional_from = today - timedelta(days=RESTATEMENT_DAYS)
     series = []
@@ -221,26 +227,36 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
         previous=previous,
         series=series,
         creators=creators,
-        links=_link_rows(campaign, facts.filter(level=LINK_LEVEL), period),
+        links=_link_rows(campaign, period),
         changes=_last_changes(campaign),
         not_attributed=not_attributed,
     )
 
 
-def _link_rows(campaign: Campaign, creative: Any, period: Period) -> list[Row]:
-    """Three queries: links, Amazon per creative id (range + lifetime), our clicks."""
-    in_current = Q(date__gte=period.start, date__lte=period.end)
-    amazon = {
-        r["amazon_creative_id"]: r
-        for r in creative.values("amazon_creative_id").annotate(
-            **_sums("r_", in_current), lifetime_clicks=Sum("clicks")
-        )
-    }
+def _link_rows(campaign: Campaign, period: Period) -> list[Row]:
+    """Three queries: links, Amazon per creative id (range + lifetime, from the rollups), our
+    clicks."""
+    keys = KeyFilter(
+        levels=(LINK_LEVEL,),
+        store_id=campaign.store_id,
+        amazon_campaign_id=campaign.amazon_campaign_id,
+    )
+    amazon: dict[str, dict[str, Any]] = {}
+    for (*_, creative_id), figures in metric_ranges(
+        keys=keys, ranges={"r": (period.start, period.end)}
+    ).items():
+        # a creative id under two ad groups counts once per link, summed as the facts were
+        row = amazon.setdefault(creative_id, {"lifetime_clicks": 0})
+        for name, value in _prefixed("r_", figures["r"]).items():
+            row[name] = row.get(name, 0) + value
+        row["lifetime_clicks"] += figures[LIFETIME]["clicks"]
     ours = {
-        r["link_id"]: r
-        for r in LinkClickDaily.objects.filter(link__campaign=campaign, sub_id="")
-        .values("link_id")
-        .annotate(lifetime=Sum("clicks"), current=Sum("clicks", filter=in_current))
+        link_id: {name: clicks.clicks for name, clicks in figures.items()}
+        for link_id, figures in click_ranges(
+            scope=ClickScope.LINK,
+            campaign_id=campaign.pk,
+            ranges={"current": (period.start, period.end)},
+        ).items()
     }
     rows = []
     links = AffiliateLink.objects.filter(campaign=campaign).select_related(
