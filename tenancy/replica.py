@@ -171,7 +171,11 @@ def install_hooks(connection: Any) -> None:
     else:
         return
     if hook not in connection.execute_wrappers:
-        connection.execute_wrappers.append(hook)
+        # At the bottom of the stack: Django's `execute_wrapper()` context managers (pghistory's
+        # actor context among them) pop the LAST wrapper when they end, so a hook appended
+        # inside one (a connection opened within it) would be popped in its place, leaving
+        # theirs installed for good.
+        connection.execute_wrappers.insert(0, hook)
 
 
 # --- the web side --------------------------------------------------------------------------

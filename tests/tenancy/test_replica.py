@@ -158,3 +158,23 @@ def test_the_dashboard_reads_the_replica_until_its_user_writes(replica_on, tenan
 def test_without_a_replica_no_pin_cookie_is_set(tenant_a):
     response = tenant_a.client().post("/o/alpha/", {})
     assert PIN_COOKIE not in response.cookies
+
+
+def test_the_write_watcher_never_takes_the_place_of_a_scoped_wrapper(db):
+    """A connection opened inside `connection.execute_wrapper(...)` (pghistory's actor context
+    around a command) gets the write watcher; when the scoped wrapper ends it is the one
+    removed, not the watcher: audit events never keep a finished context's actor."""
+    from django.db import connection
+
+    from tenancy.replica import install_hooks, primary_write_watcher
+
+    def scoped(execute, sql, params, many, context):
+        return execute(sql, params, many, context)
+
+    connection.execute_wrappers[:] = [
+        w for w in connection.execute_wrappers if w is not primary_write_watcher
+    ]
+    with connection.execute_wrapper(scoped):
+        install_hooks(connection)  # as connection_created does for a connection opened here
+        assert connection.execute_wrappers == [primary_write_watcher, scoped]
+    assert connection.execute_wrappers == [primary_write_watcher]
