@@ -29,3 +29,11 @@ WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Product pictures from the Amazon sandbox (http on this machine, any port).
 CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [SELF, "https:", "http://127.0.0.1:*"]  # noqa: F405
+
+# `make run` is quiet in normal operation: runserver logs a request only when it is a client or
+# server error (the demo's shoppers follow short links all day; every page view was a line).
+_QUIET_SERVER = {"level": "WARNING", "handlers": ["console"], "propagate": False}
+LOGGING = {
+    **LOGGING,  # noqa: F405
+    "loggers": {**LOGGING["loggers"], "django.server": _QUIET_SERVER},  # noqa: F405
+}

@@ -33,3 +33,22 @@ def test_the_filter_keeps_tracebacks_of_server_errors_only(status, kept):
     record.status_code = status
     assert ClientErrorsWithoutTraceback().filter(record) is True
     assert (record.exc_info is not None) is kept
+
+
+def test_make_run_logs_requests_only_when_they_fail():
+    """`make run` (config.settings.local): runserver's request lines are warnings and errors
+    only; a normal 200/302 (the demo's shoppers follow short links all day) prints nothing."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import django, logging; django.setup();"
+        "l = logging.getLogger('django.server');"
+        "print(l.getEffectiveLevel(), bool(l.handlers), l.propagate)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == [str(logging.WARNING), "True", "False"]
