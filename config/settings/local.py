@@ -4,6 +4,7 @@ the embedded servers."""
 import base64
 import hashlib
 import os
+from typing import Any, cast
 
 # A fixed development key: local data is not secret. Production requires its own keys.
 os.environ.setdefault(
@@ -14,6 +15,7 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "dev-only-not-secret-" + "x" * 40)
 os.environ.setdefault("DJANGO_DEBUG", "true")
 
 from config.settings.base import *  # noqa: F403
+from config.settings.base import LOGGING as _BASE_LOGGING
 
 # The demo (`seed_demo`) exists in development and tests only, never in production.
 INSTALLED_APPS = [*INSTALLED_APPS, "demo"]  # noqa: F405
@@ -33,7 +35,5 @@ CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [SELF, "https:", "http://127.
 # `make run` is quiet in normal operation: runserver logs a request only when it is a client or
 # server error (the demo's shoppers follow short links all day; every page view was a line).
 _QUIET_SERVER = {"level": "WARNING", "handlers": ["console"], "propagate": False}
-LOGGING = {
-    **LOGGING,  # noqa: F405
-    "loggers": {**LOGGING["loggers"], "django.server": _QUIET_SERVER},  # noqa: F405
-}
+_LOGGERS = cast(dict[str, Any], _BASE_LOGGING["loggers"])
+LOGGING = {**_BASE_LOGGING, "loggers": {**_LOGGERS, "django.server": _QUIET_SERVER}}
