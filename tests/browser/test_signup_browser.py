@@ -15,13 +15,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_sign_up_to_the_checklist_in_a_browser(page):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def wait_for(condition) -> None:  # a click only starts the request: wait for its page
+        WebDriverWait(page.driver, 15).until(lambda d: condition(d))
 
     page.open("/accounts/login/")
     page.driver.find_element(By.LINK_TEXT, "Create an account").click()
     page.driver.find_element(By.NAME, "email").send_keys("founder@newbrand.test")
     page.screenshot("signup-start")
     page.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert "Check your email" in page.text("main")
+    wait_for(lambda d: "Check your email" in d.page_source)
     [message] = mail.outbox
     path = re.search(r"(/accounts/signup/\S+/)", message.body).group(1)
 
@@ -36,11 +40,11 @@ def test_sign_up_to_the_checklist_in_a_browser(page):
         page.driver.find_element(By.NAME, name).send_keys(value)
     page.screenshot("signup-complete")
     page.driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    assert page.driver.current_url.endswith("/o/new-brand/")
+    wait_for(lambda d: d.current_url.endswith("/o/new-brand/"))
     checklist = page.text(".onboarding")
     assert "0 of 6 done" in checklist and "Connect Amazon Ads" in checklist
     page.screenshot("onboarding-desktop")
     page.screenshot("onboarding-phone", PHONE)
     assert not page.overflows_horizontally()
     page.driver.find_element(By.LINK_TEXT, "Connect Amazon Ads").click()
-    assert page.driver.current_url.endswith("/o/new-brand/settings/amazon/")
+    wait_for(lambda d: d.current_url.endswith("/o/new-brand/settings/amazon/"))
