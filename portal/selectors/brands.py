@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator
+from campaigns.models import HIDDEN_FROM_CREATORS, AffiliateLink, Campaign, CampaignCreator
 from creators.models import Creator
 from tenancy.access import access_by_id
 from tenancy.models import User
@@ -33,7 +33,7 @@ def portal_campaigns(*, creator: Creator) -> list[CampaignLinks]:
     ccs = (
         CampaignCreator.objects.filter(creator=creator)
         .exclude(status=CampaignCreator.Status.REMOVED)
-        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .exclude(campaign__status__in=HIDDEN_FROM_CREATORS)
         .select_related("campaign__store")
         .prefetch_related(
             Prefetch(
@@ -59,7 +59,7 @@ def portal_link_get(*, creator: Creator, link_id: object) -> AffiliateLink:
     links = (
         AffiliateLink.objects.filter(campaign_creator__creator=creator)
         .exclude(campaign_creator__status=CampaignCreator.Status.REMOVED)
-        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .exclude(campaign__status__in=HIDDEN_FROM_CREATORS)
         .select_related("product", "campaign__store__connection", "campaign_creator")
     )
     return access_by_id(links, link_id, message="No such link.")

@@ -20,7 +20,13 @@ from django.db.models import Q, Sum
 
 from attribution.models import RollupLevel, Store
 from attribution.rollups import LIFETIME, Figures, KeyFilter, day_sums, metric_ranges
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, LinkClickDaily
+from campaigns.models import (
+    HIDDEN_FROM_CREATORS,
+    AffiliateLink,
+    Campaign,
+    CampaignCreator,
+    LinkClickDaily,
+)
 from creators.models import Creator
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.values import METRICS, RESTATEMENT_DAYS, ZERO, Period, Totals, threshold_note
@@ -143,7 +149,7 @@ def creator_numbers(*, creator: Creator, period: Period) -> list[StoreNumbers]:
     from (what they earned there is still theirs). Seven queries."""
     ccs = list(
         CampaignCreator.objects.filter(creator=creator)
-        .exclude(campaign__status=Campaign.Status.DRAFT)
+        .exclude(campaign__status__in=HIDDEN_FROM_CREATORS)
         .select_related("campaign__store__connection")
         .order_by("-campaign__starts_on", "-campaign_id")
     )
