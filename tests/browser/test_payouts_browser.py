@@ -29,18 +29,8 @@ def _downloaded(folder: Path, timeout: float = 10) -> Path:
 
 
 def _wait_for(page, selector: str, text: str) -> None:
-    """Until the page that a click loads shows `text` in `selector` (the old page may be
-    going away meanwhile)."""
-    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    def shows(_driver) -> bool:
-        try:
-            return text in page.text(selector)
-        except (StaleElementReferenceException, NoSuchElementException):
-            return False
-
-    WebDriverWait(page.driver, 10).until(shows)
+    """Until the page that a click loads shows `text` in `selector`."""
+    page.wait_until(lambda _driver: text in page.text(selector))
 
 
 def test_create_run_download_file_mark_paid(page, tenant_a, tenant_b, tmp_path):

@@ -15,10 +15,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_sign_up_to_the_checklist_in_a_browser(page):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
-    def wait_for(condition) -> None:  # a click only starts the request: wait for its page
-        WebDriverWait(page.driver, 15).until(lambda d: condition(d))
+    wait_for = page.wait_until  # a click only starts the request: wait for its page
 
     page.open("/accounts/login/")
     page.driver.find_element(By.LINK_TEXT, "Create an account").click()

@@ -18,7 +18,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_change_the_rate_from_a_date_in_a_browser(page, tenant_a, tenant_b, monkeypatch):
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
 
     world = terms_world(tenant_a, monkeypatch)
     world.fact(date(2026, 10, 5))
@@ -29,7 +28,7 @@ def test_change_the_rate_from_a_date_in_a_browser(page, tenant_a, tenant_b, monk
     page.sign_in("manager@alpha.test", PASSWORD)
     page.open(f"/o/alpha/campaigns/{world.campaign.pk}/")
     page.driver.find_element(By.LINK_TEXT, "Change terms").click()
-    WebDriverWait(page.driver, 15).until(lambda d: "/terms/" in d.current_url)
+    page.wait_until(lambda d: "/terms/" in d.current_url)
     assert "Change terms" in page.text("h1")
     rate = page.driver.find_element(By.NAME, "default_commission_rate")
     rate.clear()
@@ -54,9 +53,7 @@ def test_change_the_rate_from_a_date_in_a_browser(page, tenant_a, tenant_b, monk
     page.driver.find_element(By.XPATH, "//button[.='Apply to pending conversions']").click()
     # the click only starts the POST: wait for the campaign page it redirects to
     saved = "new terms from 10 Oct 2026 saved. 1 pending conversion updated."
-    WebDriverWait(page.driver, 15).until(
-        lambda d: saved in d.find_element(By.TAG_NAME, "body").text
-    )
+    page.wait_until(lambda d: saved in d.page_source)
     history = page.text("#terms-history")
     assert "10 Oct 2026 applied to pending 12.00 %" in history
     page.screenshot("campaign-terms-history-desktop")

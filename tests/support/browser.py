@@ -87,6 +87,17 @@ class Page:
             )
         )
 
+    def wait_until(self, condition, timeout: float = 15) -> None:  # type: ignore[no-untyped-def]
+        """Until `condition(driver)` holds. A click only starts a request: while the old page
+        goes away, reading it can fail in several ways (a stale element, a missing one, or
+        Chromium's "node does not belong to the document"); each just means "not yet"."""
+        from selenium.common.exceptions import WebDriverException
+        from selenium.webdriver.support.ui import WebDriverWait
+
+        WebDriverWait(self.driver, timeout, ignored_exceptions=(WebDriverException,)).until(
+            condition
+        )
+
     def text(self, selector: str = "body") -> str:
         from selenium.webdriver.common.by import By
 
