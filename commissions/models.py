@@ -181,6 +181,9 @@ class Conversion(TenantModel):
         indexes = [
             models.Index(fields=["organization", "status", "date"], name="conversion_status"),
             models.Index(fields=["creator", "date"], name="conversion_creator_date"),
+            # the owed rollups' recomputation (migration 0009) reads by these
+            models.Index(fields=["campaign_creator", "date"], name="conversion_cc_date"),
+            models.Index(fields=["campaign", "date"], name="conversion_campaign_date"),
         ]
 
     @property
@@ -244,6 +247,51 @@ class ConversionAdjustment(TenantModel):
     def is_on_top(self) -> bool:
         """`ConversionAdjustmentQuerySet.on_top` for one adjustment in hand."""
         return not self.included
+
+
+class OwedScope(models.TextChoices):
+    CREATOR = "creator", "Creator on a campaign"
+    CAMPAIGN = "campaign", "Campaign"
+
+
+class OwedRollup(TenantModel):
+    """What conversions owe their creators (`ConversionQuerySet.owing().with_owed()`: every
+    status but denied, commission plus the adjustments owed on top) per campaign creator or
+    campaign and day, with running totals through that day, so a range of any number of them
+    costs two rows each (the running total at its end less the one the day before its start).
+
+    Never written by Python: triggers on reporting_conversion and reporting_conversionadjustment
+    keep it equal to those rows in their own transaction (migration 0009; commissions.rollups
+    reads it). A campaign is in one store, so every figure is in one currency."""
+
+    scope = models.CharField(max_length=8, choices=OwedScope.choices)
+    scope_id = models.BigIntegerField()  # the campaign creator's or the campaign's id
+    date = models.DateField()
+    owed = models.DecimalField(max_digits=16, decimal_places=2, default=ZERO)
+    owed_to_date = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    # how many owing conversions (a range "has conversions" when its count is not 0)
+    conversions = models.BigIntegerField(default=0)
+    conversions_to_date = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id", "date"], name="owedrollup_day")
+        ]
+
+
+class OwedTotal(TenantModel):
+    """Per campaign creator or campaign: lifetime owed and the last day with a conversion."""
+
+    scope = models.CharField(max_length=8, choices=OwedScope.choices)
+    scope_id = models.BigIntegerField()
+    last_date = models.DateField()
+    owed = models.DecimalField(max_digits=18, decimal_places=2, default=ZERO)
+    conversions = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "scope_id"], name="owedtotal_scope")
+        ]
 
 
 class PayoutBatch(TenantModel):

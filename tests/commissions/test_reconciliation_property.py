@@ -44,6 +44,7 @@ from commissions.services import (
     conversions_decide,
 )
 from tenancy.scoping import tenant_scope
+from tests.support.owed import assert_owed_rollups_equal_conversions
 from tests.support.payouts import paypal
 from tests.support.terms import terms_world
 
@@ -225,6 +226,8 @@ def _run(tenant, monkeypatch, ops, ends_on: date) -> None:
 
 
 def _check(world, model: Model) -> None:
+    # the pages' owed figures (issue 16's rollups) equal the conversions' at every step
+    assert_owed_rollups_equal_conversions(world.campaign.organization)
     facts = {
         (row["amazon_adgroup_id"], row["date"]): (row["s"], row["t"])
         for row in DailyMetric.objects.filter(store=world.store, level="adgroup")
