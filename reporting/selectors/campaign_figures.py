@@ -10,9 +10,10 @@ from django.db.models import Q, Sum
 
 from attribution.models import DailyMetric
 from campaigns.models import Campaign, LinkClickDaily
-from commissions.models import Conversion
+from commissions.models import OwedScope
+from commissions.rollups import owed_ranges
 from reporting.selectors.levels import TOTALS_LEVEL
-from reporting.values import METRICS, ZERO, Period, Totals
+from reporting.values import METRICS, Period, Totals
 
 
 def campaigns_figures(*, campaigns: Iterable[Campaign], period: Period) -> dict[int, Totals]:
@@ -41,12 +42,8 @@ def campaigns_figures(*, campaigns: Iterable[Campaign], period: Period) -> dict[
         .annotate(Sum("clicks"))
     ):
         figures[campaign_id].link_clicks = clicks or 0
-    for campaign_id, owed in (
-        Conversion.objects.filter(in_period, campaign_id__in=figures)
-        .owing()
-        .with_owed()
-        .values_list("campaign_id")
-        .annotate(Sum("owed"))
-    ):
-        figures[campaign_id].commission += owed or ZERO
+    for campaign_id, owed in owed_ranges(
+        scope=OwedScope.CAMPAIGN, ids=figures, ranges={"period": (period.start, period.end)}
+    ).items():
+        figures[campaign_id].commission += owed["period"].owed
     return figures

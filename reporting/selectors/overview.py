@@ -11,13 +11,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 
 from attribution.models import RollupLevel, Store
 from attribution.rollups import KeyFilter, metric_ranges
 from campaigns.models import Campaign, ClickScope
 from campaigns.rollups import click_ranges
-from commissions.models import Conversion
+from commissions.models import Conversion, OwedScope
+from commissions.rollups import owed_ranges
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.levels import TOTALS_LEVEL
 from reporting.values import METRICS, ZERO, Period, Totals
@@ -75,7 +76,6 @@ class Overview:
 
 def organization_overview(*, period: Period) -> Overview:
     stores = list(Store.objects.select_related("connection").order_by("country_code", "pk"))
-    in_period = Q(date__gte=period.start, date__lte=period.end)
     campaigns = {
         (c.store_id, c.amazon_campaign_id): c for c in Campaign.objects.select_related("store")
     }
@@ -113,10 +113,12 @@ def organization_overview(*, period: Period) -> Overview:
     ).items():
         if clicks["period"].link_days:  # clicks rows in the period
             campaign_totals[campaign_id].link_clicks = clicks["period"].clicks
-    # commission owed per campaign for the period: one query
-    owing = Conversion.objects.filter(in_period).owing().with_owed()
-    for campaign_id, owed in owing.values_list("campaign_id").annotate(Sum("owed")):
-        campaign_totals[campaign_id].commission += owed or ZERO
+    # commission owed per campaign for the period: one query (from the owed rollups)
+    for campaign_id, owed in owed_ranges(
+        scope=OwedScope.CAMPAIGN, ranges={"period": (period.start, period.end)}
+    ).items():
+        if owed["period"].conversions:  # owing conversions in the period
+            campaign_totals[campaign_id].commission += owed["period"].owed
 
     by_store_id = {s.pk: s for s in stores}
     for campaign in campaigns.values():

@@ -15,13 +15,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import F, Q, Sum
+from django.db.models import Sum
 
 from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, Store, SyncRun
 from attribution.rollups import LIFETIME, Figures, KeyFilter, metric_ranges, rollup_days
 from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickScope
 from campaigns.rollups import click_days, click_ranges
-from commissions.models import Conversion
+from commissions.models import OwedScope
+from commissions.rollups import owed_ranges
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import (
     METRICS,
@@ -110,8 +111,6 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     """Ten queries whatever the number of creators, links or days."""
     store: Store = campaign.store
     prev = period.previous()
-    in_current = Q(date__gte=period.start, date__lte=period.end)
-    in_previous = Q(date__gte=prev.start, date__lte=prev.end)
     ranges = {"c": (period.start, period.end), "p": (prev.start, prev.end)}
     keys = KeyFilter(
         levels=(TOTALS_LEVEL, CREATOR_LEVEL),
@@ -148,19 +147,10 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
     current.link_clicks = sum(r["c"] or 0 for r in ours.values())
     previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
 
-    # Commission owed per campaign creator (commissions.models: what is owed).
-    owed: dict[int, dict[str, Decimal]] = {}
-    owing = (
-        Conversion.objects.filter(campaign=campaign, date__gte=prev.start, date__lte=period.end)
-        .owing()
-        .with_owed()
-    )
-    for r in owing.values(cc=F("campaign_creator_id")).annotate(
-        c=Sum("owed", filter=in_current), p=Sum("owed", filter=in_previous)
-    ):
-        owed[r["cc"]] = {"c": r["c"] or ZERO, "p": r["p"] or ZERO}
-    current.commission = sum((o["c"] for o in owed.values()), ZERO)
-    previous.commission = sum((o["p"] for o in owed.values()), ZERO)
+    # Commission owed per campaign creator, both periods (from the owed rollups).
+    owed = owed_ranges(scope=OwedScope.CREATOR, campaign_id=campaign.pk, ranges=ranges)
+    current.commission = sum((o["c"].owed for o in owed.values()), ZERO)
+    previous.commission = sum((o["p"].owed for o in owed.values()), ZERO)
 
     # Daily series: Amazon per day (campaign level) and our clicks per day.
     by_day: dict[date, Any] = {
@@ -207,7 +197,7 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
         totals.add(fact, "c_")
         mine = ours.get(cc.pk, {})
         totals.link_clicks = mine.get("c") or 0
-        totals.commission = owed.get(cc.pk, {}).get("c", ZERO)
+        totals.commission = owed[cc.pk]["c"].owed if cc.pk in owed else ZERO
         creators.append(
             Row(
                 key=str(cc.pk),

@@ -4,7 +4,9 @@ are real time), and the period's top creators and top links per currency.
 
 The same levels as every other page (reporting.selectors.levels): the trend from Amazon's
 campaign rows, creators from ad-group rows, links from creative rows; our link clicks without
-bots. A fixed number of queries whatever the number of stores, creators, links or days.
+bots. Every figure comes from the rollups (attribution.rollups, campaigns.rollups,
+commissions.rollups), never from summing the period's facts: a fixed number of queries whose
+cost follows the number of creators and links, not the days or the rows behind them.
 """
 
 from __future__ import annotations
@@ -15,11 +17,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
-from attribution.models import DailyMetric, Store
-from campaigns.models import AffiliateLink, CampaignCreator, LinkClickDaily
-from commissions.models import Conversion
+from attribution.models import Store
+from attribution.rollups import KeyFilter, day_sums, metric_ranges
+from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickRollup, ClickScope
+from campaigns.rollups import click_days, click_ranges
+from commissions.models import OwedScope
+from commissions.rollups import owed_ranges
 from creators.models import Creator
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import RESTATEMENT_DAYS, ZERO, Period
@@ -90,40 +95,42 @@ def provisional_from(latest: date) -> date:
 
 
 def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Trends:
-    """The trend, today's clicks and the top creators and links (eleven queries at most)."""
+    """The trend, today's clicks and the top creators and links (twelve queries at most)."""
     currency_of = {s.pk: s.currency_code for s in stores}
     todays = {s.pk: s.today() for s in stores}
     currencies = sorted(set(currency_of.values()))
     first = provisional_from(latest)
-    in_period = Q(date__gte=period.start, date__lte=period.end)
 
-    # Amazon per store and day (campaign level): one query
+    # Amazon per store and day (campaign level, from the rollups): one query
     amazon: dict[tuple[str, date], dict[str, Any]] = defaultdict(
         lambda: {"sales": ZERO, "clicks": 0, "purchases": 0}
     )
-    for r in (
-        DailyMetric.objects.filter(in_period, level=TOTALS_LEVEL)
-        .values("store_id", "date")
-        .annotate(s=Sum("sales"), c=Sum("clicks"), p=Sum("purchases"))
+    for r in day_sums(
+        KeyFilter(levels=(TOTALS_LEVEL,)),
+        period.start,
+        period.end,
+        ("sales", "clicks", "purchases"),
+        by=("store_id",),
     ):
         sums = amazon[(currency_of.get(r["store_id"], ""), r["date"])]
-        sums["sales"] += r["s"] or ZERO
-        sums["clicks"] += r["c"] or 0
-        sums["purchases"] += r["p"] or 0
+        sums["sales"] += r["sales"] or ZERO
+        sums["clicks"] += r["clicks"] or 0
+        sums["purchases"] += r["purchases"] or 0
 
-    # our clicks per store and day, the period and today in each store: one query
+    # our clicks per store and day, the period and today in each store (from the campaigns'
+    # click rollups): two queries
+    store_of = dict(Campaign.objects.values_list("pk", "store_id"))
     ours: dict[tuple[str, date], int] = defaultdict(int)
     today: dict[str, int] = defaultdict(int)
     last = max([period.end, *todays.values()])
-    for store_id, day, n in (
-        LinkClickDaily.objects.filter(sub_id="", date__gte=period.start, date__lte=last)
-        .values_list("link__campaign__store_id", "date")
-        .annotate(n=Sum("clicks"))
-    ):
-        currency = currency_of.get(store_id, "")
+    for campaign_id, day, n in ClickRollup.objects.filter(
+        scope=ClickScope.CAMPAIGN, date__gte=period.start, date__lte=last
+    ).values_list("scope_id", "date", "clicks"):
+        store_id = store_of.get(campaign_id)
+        currency = currency_of.get(store_id, "") if store_id is not None else ""
         if day <= period.end:
             ours[(currency, day)] += n or 0
-        if day == todays.get(store_id):
+        if store_id is not None and day == todays.get(store_id):
             today[currency] += n or 0
 
     trends = []
@@ -157,52 +164,49 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
 
 def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
     """Per currency, the creators with the most sales (ad-group level) over the period, then
-    purchases and our link clicks; commission owed for the period. Five queries."""
-    in_period = Q(date__gte=period.start, date__lte=period.end)
-    rows = list(
-        DailyMetric.objects.filter(in_period, level=CREATOR_LEVEL)
-        .values("store_id", "amazon_campaign_id", "amazon_adgroup_id")
-        .annotate(s=Sum("sales"), p=Sum("purchases"), c=Sum("clicks"))
-    )
-    creator_of = {
-        (r["campaign__store_id"], r["campaign__amazon_campaign_id"], r["amazon_adgroup_id"]): r[
-            "creator_id"
-        ]
-        for r in CampaignCreator.objects.filter(
-            amazon_adgroup_id__in={r["amazon_adgroup_id"] for r in rows}
-        ).values(
-            "creator_id", "amazon_adgroup_id", "campaign__store_id", "campaign__amazon_campaign_id"
+    purchases and our link clicks; commission owed for the period. Five queries, each reading
+    rollups (two index probes per campaign creator) rather than the period's facts."""
+    ranges = {"period": (period.start, period.end)}
+    memberships = {
+        (store_id, campaign_id, adgroup_id): (cc_id, creator_id)
+        for cc_id, creator_id, adgroup_id, store_id, campaign_id in (
+            CampaignCreator.objects.values_list(
+                "pk",
+                "creator_id",
+                "amazon_adgroup_id",
+                "campaign__store_id",
+                "campaign__amazon_campaign_id",
+            )
         )
+    }
+    creator_of = {
+        cc_id: (store_id, creator_id) for (store_id, *_), (cc_id, creator_id) in memberships.items()
     }
     ranked: dict[tuple[str, int], Ranked] = {}
 
-    def entry(currency: str, creator_id: int) -> Ranked:
+    def entry(store_id: int, creator_id: int) -> Ranked:
+        currency = currency_of[store_id]
         return ranked.setdefault((currency, creator_id), Ranked(currency, label=""))
 
-    for r in rows:
-        key = (r["store_id"], r["amazon_campaign_id"], r["amazon_adgroup_id"])
-        creator_id = creator_of.get(key)
-        if creator_id is None or r["store_id"] not in currency_of:
+    for (store_id, _, campaign_id, adgroup_id, _), figures in metric_ranges(
+        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges
+    ).items():
+        member = memberships.get((store_id, campaign_id, adgroup_id))
+        row = figures["period"]
+        if member is None or store_id not in currency_of or not row["fact_rows"]:
             continue
-        item = entry(currency_of[r["store_id"]], creator_id)
-        item.sales += r["s"] or ZERO
-        item.purchases += r["p"] or 0
-        item.clicks += r["c"] or 0
-    for store_id, creator_id, n in (
-        LinkClickDaily.objects.filter(in_period, sub_id="")
-        .values_list("link__campaign__store_id", "link__campaign_creator__creator_id")
-        .annotate(n=Sum("clicks"))
-    ):
-        if store_id in currency_of:
-            entry(currency_of[store_id], creator_id).link_clicks += n or 0
-    for currency, creator_id, owed in (
-        Conversion.objects.filter(in_period)
-        .owing()
-        .with_owed()
-        .values_list("currency", "creator_id")
-        .annotate(Sum("owed"))
-    ):
-        entry(currency, creator_id).commission += owed or ZERO
+        item = entry(store_id, member[1])
+        item.sales += row["sales"]
+        item.purchases += row["purchases"]
+        item.clicks += row["clicks"]
+    for cc_id, clicks in click_ranges(scope=ClickScope.CREATOR, ranges=ranges).items():
+        store_id, creator_id = creator_of.get(cc_id, (None, None))
+        if store_id in currency_of and clicks["period"].link_days:
+            entry(store_id, creator_id).link_clicks += clicks["period"].clicks
+    for cc_id, owed in owed_ranges(scope=OwedScope.CREATOR, ranges=ranges).items():
+        store_id, creator_id = creator_of.get(cc_id, (None, None))
+        if store_id in currency_of and owed["period"].conversions:
+            entry(store_id, creator_id).commission += owed["period"].owed
 
     top = _rank(ranked.values())
     shown = {id(item) for rows in top.values() for item in rows}
@@ -219,24 +223,30 @@ def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list
 
 def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
     """Per currency, the links with the most sales (creative level) over the period, then
-    purchases and our link clicks. Three queries."""
-    in_period = Q(date__gte=period.start, date__lte=period.end)
-    amazon = {
-        (r["store_id"], r["amazon_creative_id"]): r
-        for r in DailyMetric.objects.filter(in_period, level=LINK_LEVEL)
-        .values("store_id", "amazon_creative_id")
-        .annotate(s=Sum("sales"), p=Sum("purchases"), c=Sum("clicks"))
-    }
+    purchases and our link clicks. Four queries, each reading rollups (two index probes per
+    link) rather than the period's facts."""
+    ranges = {"period": (period.start, period.end)}
+    amazon: dict[tuple[int, str], dict[str, Any]] = {}
+    for (store_id, *_, creative_id), figures in metric_ranges(
+        keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges
+    ).items():
+        row = figures["period"]
+        if row["fact_rows"]:  # a creative id under two ad groups counts once, summed
+            sums = amazon.setdefault((store_id, creative_id), {"s": ZERO, "p": 0, "c": 0})
+            sums["s"] += row["sales"]
+            sums["p"] += row["purchases"]
+            sums["c"] += row["clicks"]
+    store_of = dict(AffiliateLink.objects.values_list("pk", "campaign__store_id"))
     clicks: dict[int, int] = {}
     clicked: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for link_id, store_id, n in (
-        LinkClickDaily.objects.filter(in_period, sub_id="")
-        .values_list("link_id", "link__campaign__store_id")
-        .annotate(n=Sum("clicks"))
-    ):
-        clicks[link_id] = n or 0
+    for link_id, figures in click_ranges(scope=ClickScope.LINK, ranges=ranges).items():
+        if not figures["period"].link_days:
+            continue
+        n = figures["period"].clicks
+        clicks[link_id] = n
+        store_id = store_of.get(link_id)
         if store_id in currency_of:
-            clicked[currency_of[store_id]].append((n or 0, link_id))
+            clicked[currency_of[store_id]].append((n, link_id))
     # candidates: the most sales per currency, and the most clicked (for links Amazon does not
     # report yet); one query for the links themselves
     by_sales: dict[str, list[tuple[Decimal, int, str]]] = defaultdict(list)
@@ -289,8 +299,11 @@ def _rank(items: Any) -> dict[str, list[Ranked]]:
 
 def campaign_clicks_today(*, campaign_id: int, today: date) -> int:
     """Our link clicks of the campaign today in its store (real time, bots excluded): pages
-    show them next to the period's, which ends on the latest complete day. One query."""
-    total = LinkClickDaily.objects.filter(
-        link__campaign_id=campaign_id, date=today, sub_id=""
-    ).aggregate(n=Sum("clicks"))["n"]
+    show them next to the period's, which ends on the latest complete day. One query (the
+    campaign's click rollup row for the day)."""
+    total = (
+        click_days(scope=ClickScope.CAMPAIGN, scope_id=campaign_id, start=today, end=today)
+        .values_list("clicks", flat=True)
+        .first()
+    )
     return total or 0
