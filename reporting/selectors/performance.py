@@ -35,6 +35,17 @@ from reporting.values import (
 )
 
 
+@dataclass(frozen=True)
+class LinkRef:
+    """What a table row shows of its link: a campaign tab lists every link of the campaign
+    (6,000 for a big program), and building model instances for them all cost more than
+    reading their figures."""
+
+    pk: int
+    code: str
+    amazon_creative_id: str
+
+
 @dataclass
 class Row:
     """One creator or link in a table."""
@@ -46,7 +57,7 @@ class Row:
     our_lifetime_clicks: int
     amazon_lifetime_clicks: int
     commission_rate: Decimal | None = None
-    link: AffiliateLink | None = None
+    link: LinkRef | None = None
 
     @property
     def masked(self) -> bool:
@@ -189,24 +200,34 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
         )
 
     creators = []
-    for cc in CampaignCreator.objects.filter(campaign=campaign).select_related(
-        "creator", "campaign"
+    for cc_id, adgroup_id, name, handle, email, override in CampaignCreator.objects.filter(
+        campaign=campaign
+    ).values_list(
+        "pk",
+        "amazon_adgroup_id",
+        "creator__name",
+        "creator__handle",
+        "creator__email",
+        "commission_rate_override",
     ):
         totals = Totals()
-        fact = per_adgroup.get(cc.amazon_adgroup_id, {})
+        fact = per_adgroup.get(adgroup_id, {})
         totals.add(fact, "c_")
-        mine = ours.get(cc.pk, {})
+        mine = ours.get(cc_id, {})
         totals.link_clicks = mine.get("c") or 0
-        totals.commission = owed[cc.pk]["c"].owed if cc.pk in owed else ZERO
+        totals.commission = owed[cc_id]["c"].owed if cc_id in owed else ZERO
         creators.append(
             Row(
-                key=str(cc.pk),
-                label=cc.creator.name,
-                sublabel=cc.creator.handle or cc.creator.email,
+                key=str(cc_id),
+                label=name,
+                sublabel=handle or email,
                 totals=totals,
                 our_lifetime_clicks=mine.get("lifetime") or 0,
                 amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
-                commission_rate=cc.commission_rate,
+                # CampaignCreator.commission_rate, without an instance per creator
+                commission_rate=override
+                if override is not None
+                else campaign.default_commission_rate,
             )
         )
 
@@ -249,25 +270,33 @@ def _link_rows(campaign: Campaign, period: Period) -> list[Row]:
         ).items()
     }
     rows = []
-    links = AffiliateLink.objects.filter(campaign=campaign).select_related(
-        "product", "campaign_creator__creator"
-    )
-    for link in links:
+    for pk, code, creative_id, title, asin, product_id, creator_name in (
+        AffiliateLink.objects.filter(campaign=campaign)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "code",
+            "amazon_creative_id",
+            "product__title",
+            "product__asin",
+            "product_id",
+            "campaign_creator__creator__name",
+        )
+    ):
         totals = Totals()
-        fact = amazon.get(link.amazon_creative_id, {})
+        fact = amazon.get(creative_id, {})
         totals.add(fact, "r_")
-        mine = ours.get(link.pk, {})
+        mine = ours.get(pk, {})
         totals.link_clicks = mine.get("current") or 0
-        product = link.product.title or link.product.asin if link.product else "Store page"
         rows.append(
             Row(
-                key=str(link.pk),
-                label=product,
-                sublabel=link.campaign_creator.creator.name,
+                key=str(pk),
+                label=(title or asin) if product_id else "Store page",
+                sublabel=creator_name,
                 totals=totals,
                 our_lifetime_clicks=mine.get("lifetime") or 0,
                 amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
-                link=link,
+                link=LinkRef(pk, code, creative_id),
             )
         )
     return rows
