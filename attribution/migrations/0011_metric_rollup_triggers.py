@@ -58,16 +58,22 @@ def _fact_keys(source: str) -> str:
 
 
 SUMS = ", ".join(f"sum(d.{m}) AS {m}" for m in METRICS) + ", count(*) AS fact_rows"
-RUNNING = ", ".join(f"coalesce(b.{m}_to_date, 0) + sum(f.{m}) OVER w" for m in ROLLED)
+RUNNING = ", ".join(f"coalesce(t.{m}_to_date, 0) + sum(f.{m}) OVER w" for m in ROLLED)
 
-FORWARD = f"""
+KEY_TYPE = """
 CREATE TYPE attribution_rollup_key AS (
     organization_id bigint, store_id bigint, level varchar(8), campaign varchar(255),
     adgroup varchar(255), creative varchar(255), from_date date
 );
 
+"""
+
+# Also run by migration 0012 (CREATE OR REPLACE) on databases that ran an earlier version.
+REFRESH = f"""
 CREATE OR REPLACE FUNCTION attribution_rollup_refresh(fact_keys attribution_rollup_key[]) RETURNS void
-LANGUAGE plpgsql AS $fn$
+LANGUAGE plpgsql
+-- plans for the keys at hand (migration 0012 of attribution says why)
+SET plan_cache_mode = force_custom_plan AS $fn$
 DECLARE
     touched attribution_rollup_key[];
     stores bigint[];
@@ -100,11 +106,23 @@ BEGIN
     DELETE FROM attribution_metricrollup r USING unnest(touched) t
     WHERE {_match("r")} AND r.date >= t.from_date;
 
+    -- each key with its running totals before the first day recomputed: one index probe per
+    -- key (joined after the facts, the probe ran once per row written)
+    WITH t AS MATERIALIZED (
+        SELECT t.*, {", ".join(f"b.{m}_to_date" for m in ROLLED)}
+        FROM unnest(touched) t
+        LEFT JOIN LATERAL (
+            SELECT {", ".join(f"r.{m}_to_date" for m in ROLLED)}
+            FROM attribution_metricrollup r
+            WHERE {_match("r")} AND r.date < t.from_date
+            ORDER BY r.date DESC LIMIT 1
+        ) b ON true
+    )
     INSERT INTO attribution_metricrollup
         (organization_id, {KEY_COLUMNS}, date, {M}, {M_TO_DATE})
     SELECT t.organization_id, t.store_id, t.level, t.campaign, t.adgroup, t.creative, f.date,
            {", ".join(f"f.{m}" for m in ROLLED)}, {RUNNING}
-    FROM unnest(touched) t
+    FROM t
     JOIN (
         SELECT d.store_id, d.level, d.amazon_campaign_id, d.amazon_adgroup_id,
                d.amazon_creative_id, d.date, {SUMS}
@@ -125,12 +143,6 @@ BEGIN
     ) f ON f.store_id = t.store_id AND f.level = t.level AND f.amazon_campaign_id = t.campaign
        AND f.amazon_adgroup_id = t.adgroup AND f.amazon_creative_id = t.creative
        AND f.date >= t.from_date
-    LEFT JOIN LATERAL (
-        SELECT {", ".join(f"r.{m}_to_date" for m in ROLLED)}
-        FROM attribution_metricrollup r
-        WHERE {_match("r")} AND r.date < t.from_date
-        ORDER BY r.date DESC LIMIT 1
-    ) b ON true
     WINDOW w AS (PARTITION BY t.store_id, t.level, t.campaign, t.adgroup, t.creative
                  ORDER BY f.date);
 
@@ -148,6 +160,9 @@ BEGIN
 END
 $fn$;
 
+"""
+
+TRIGGERS = f"""
 CREATE OR REPLACE FUNCTION attribution_dailymetric_rolled_up() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -174,6 +189,8 @@ CREATE TRIGGER dailymetric_rollup_delete AFTER DELETE ON attribution_dailymetric
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION attribution_dailymetric_rolled_up();
 """
+
+FORWARD = KEY_TYPE + REFRESH + TRIGGERS
 
 BACKWARD = """
 DROP TRIGGER IF EXISTS dailymetric_rollup_insert ON attribution_dailymetric;

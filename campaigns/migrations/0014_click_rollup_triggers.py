@@ -15,13 +15,19 @@ from django.db import migrations
 
 from tenancy.rls import EnableRowLevelSecurity
 
-FORWARD = """
+KEY_TYPE = """
 CREATE TYPE campaigns_click_key AS (
     organization_id bigint, scope varchar(8), scope_id bigint, from_date date
 );
 
+"""
+
+# Also run by migration 0015 (CREATE OR REPLACE) on databases that ran an earlier version.
+REFRESH = """
 CREATE OR REPLACE FUNCTION campaigns_click_rollup_refresh(link_days campaigns_click_key[])
-RETURNS void LANGUAGE plpgsql AS $fn$
+RETURNS void LANGUAGE plpgsql
+-- plans for the keys at hand (migration 0012 of attribution says why)
+SET plan_cache_mode = force_custom_plan AS $fn$
 DECLARE
     touched campaigns_click_key[];
     since date;
@@ -51,12 +57,23 @@ BEGIN
     DELETE FROM campaigns_clickrollup r USING unnest(touched) t
     WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date >= t.from_date;
 
+    -- each key with its running totals before the first day recomputed: one index probe
+    -- per key (joined after the facts, the probe ran once per row written)
+    WITH t AS MATERIALIZED (
+        SELECT t.*, b.clicks_to_date, b.link_days_to_date
+        FROM unnest(touched) t
+        LEFT JOIN LATERAL (
+            SELECT r.clicks_to_date, r.link_days_to_date FROM campaigns_clickrollup r
+            WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date < t.from_date
+            ORDER BY r.date DESC LIMIT 1
+        ) b ON true
+    )
     INSERT INTO campaigns_clickrollup
         (organization_id, scope, scope_id, date, clicks, clicks_to_date, link_days, link_days_to_date)
     SELECT t.organization_id, t.scope, t.scope_id, f.date, f.clicks,
-           coalesce(b.clicks_to_date, 0) + sum(f.clicks) OVER w, f.link_days,
-           coalesce(b.link_days_to_date, 0) + sum(f.link_days) OVER w
-    FROM unnest(touched) t
+           coalesce(t.clicks_to_date, 0) + sum(f.clicks) OVER w, f.link_days,
+           coalesce(t.link_days_to_date, 0) + sum(f.link_days) OVER w
+    FROM t
     JOIN (
         SELECT 'link' AS scope, d.link_id AS scope_id, d.date, sum(d.clicks) AS clicks,
                count(*) AS link_days
@@ -77,11 +94,6 @@ BEGIN
             SELECT k.scope_id FROM unnest(touched) k WHERE k.scope = 'campaign')
         GROUP BY 2, 3
     ) f ON f.scope = t.scope AND f.scope_id = t.scope_id AND f.date >= t.from_date
-    LEFT JOIN LATERAL (
-        SELECT r.clicks_to_date, r.link_days_to_date FROM campaigns_clickrollup r
-        WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date < t.from_date
-        ORDER BY r.date DESC LIMIT 1
-    ) b ON true
     WINDOW w AS (PARTITION BY t.scope, t.scope_id ORDER BY f.date);
 
     DELETE FROM campaigns_clicktotal m USING unnest(touched) t
@@ -98,6 +110,9 @@ BEGIN
 END
 $fn$;
 
+"""
+
+TRIGGERS = """
 CREATE OR REPLACE FUNCTION campaigns_linkclickdaily_rolled_up() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 BEGIN
@@ -132,6 +147,8 @@ CREATE TRIGGER linkclickdaily_rollup_delete AFTER DELETE ON campaigns_linkclickd
     REFERENCING OLD TABLE AS old_rows
     FOR EACH STATEMENT EXECUTE FUNCTION campaigns_linkclickdaily_rolled_up();
 """
+
+FORWARD = KEY_TYPE + REFRESH + TRIGGERS
 
 BACKWARD = """
 DROP TRIGGER IF EXISTS linkclickdaily_rollup_insert ON campaigns_linkclickdaily;

@@ -66,7 +66,9 @@ CREATE TYPE commissions_owed_key AS (
 );
 
 CREATE OR REPLACE FUNCTION commissions_owed_refresh(owed_keys commissions_owed_key[])
-RETURNS void LANGUAGE plpgsql AS $fn$
+RETURNS void LANGUAGE plpgsql
+-- plans for the keys at hand (migration 0012 of attribution says why)
+SET plan_cache_mode = force_custom_plan AS $fn$
 DECLARE
     touched commissions_owed_key[];
     since date;
@@ -85,21 +87,27 @@ BEGIN
     DELETE FROM commissions_owedrollup r USING unnest(touched) t
     WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date >= t.from_date;
 
+    -- each key with its running totals before the first day recomputed: one index probe
+    -- per key (joined after the facts, the probe ran once per row written)
+    WITH t AS MATERIALIZED (
+        SELECT t.*, b.owed_to_date, b.conversions_to_date
+        FROM unnest(touched) t
+        LEFT JOIN LATERAL (
+            SELECT r.owed_to_date, r.conversions_to_date FROM commissions_owedrollup r
+            WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date < t.from_date
+            ORDER BY r.date DESC LIMIT 1
+        ) b ON true
+    )
     INSERT INTO commissions_owedrollup
         (organization_id, scope, scope_id, date, owed, owed_to_date, conversions,
          conversions_to_date)
     SELECT t.organization_id, t.scope, t.scope_id, f.date, f.owed,
-           coalesce(b.owed_to_date, 0) + sum(f.owed) OVER w, f.conversions,
-           coalesce(b.conversions_to_date, 0) + sum(f.conversions) OVER w
-    FROM unnest(touched) t
+           coalesce(t.owed_to_date, 0) + sum(f.owed) OVER w, f.conversions,
+           coalesce(t.conversions_to_date, 0) + sum(f.conversions) OVER w
+    FROM t
     JOIN ({_owed("campaign_creator_id", "creator")}
         UNION ALL {_owed("campaign_id", "campaign")}
     ) f ON f.scope = t.scope AND f.scope_id = t.scope_id AND f.date >= t.from_date
-    LEFT JOIN LATERAL (
-        SELECT r.owed_to_date, r.conversions_to_date FROM commissions_owedrollup r
-        WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date < t.from_date
-        ORDER BY r.date DESC LIMIT 1
-    ) b ON true
     WINDOW w AS (PARTITION BY t.scope, t.scope_id ORDER BY f.date);
 
     DELETE FROM commissions_owedtotal m USING unnest(touched) t
