@@ -17,7 +17,7 @@ from datetime import date
 from django.db.models import QuerySet
 
 from campaigns.models import ClickRollup, ClickScope
-from core.rollups import LIFETIME, RunningRollup
+from core.rollups import LIFETIME, RunningRollup, scoped
 
 # Which ids of a scope: those of one campaign (its links, its campaign creators, itself).
 _OF_CAMPAIGN = {
@@ -39,6 +39,7 @@ class Clicks:
 CLICKS = RunningRollup(
     rollup_table="campaigns_clickrollup",
     total_table="campaigns_clicktotal",
+    key=("scope", "scope_id"),
     values=("clicks", "link_days"),
 )
 
@@ -53,7 +54,8 @@ def click_ranges(
         scope_id: {
             name: Clicks(values["clicks"], values["link_days"]) for name, values in figures.items()
         }
-        for scope_id, figures in CLICKS.ranges(
+        for scope_id, figures in scoped(
+            CLICKS,
             scope=scope,
             ranges=ranges,
             ids_sql=of_campaign,

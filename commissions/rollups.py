@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from commissions.models import OwedScope
-from core.rollups import LIFETIME, RunningRollup
+from core.rollups import LIFETIME, RunningRollup, scoped
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,7 @@ class Owed:
 OWED = RunningRollup(
     rollup_table="commissions_owedrollup",
     total_table="commissions_owedtotal",
+    key=("scope", "scope_id"),
     values=("owed", "conversions"),
 )
 
@@ -54,8 +55,8 @@ def owed_ranges(
             name: Owed(Decimal(values["owed"]), values["conversions"])
             for name, values in figures.items()
         }
-        for scope_id, figures in OWED.ranges(
-            scope=scope, ranges=ranges, ids_sql=ids_sql, ids_params=ids_params
+        for scope_id, figures in scoped(
+            OWED, scope=scope, ranges=ranges, ids_sql=ids_sql, ids_params=ids_params
         ).items()
     }
 

@@ -1,11 +1,14 @@
-"""Ranges over running-total rollups: the one read behind our click rollups
-(campaigns.rollups) and the owed rollups (commissions.rollups).
+"""Ranges over running-total rollups: the one read behind the metric rollups
+(attribution.rollups), our click rollups (campaigns.rollups) and the owed rollups
+(commissions.rollups).
 
-Such a rollup has a row per (scope, scope_id, date) with each value's running total through that
-day (`<value>_to_date`), and a totals table with a row per (scope, scope_id): its last date and
-each value's lifetime total. A range of any number of ids then costs two index probes per id
-however long the range (the running total at its last day less the one the day before it
-starts), and none for a bound on or after the id's last date (the lifetime total is the answer).
+Such a rollup has a row per key and date with each value's running total through that day
+(`<value>_to_date`), and a totals table with a row per key: its last date and each value's
+lifetime total. A range of any number of keys then costs two index probes per key however long
+the range (the running total at its last day less the one the day before it starts), and none
+for a bound on or after the key's last date (the lifetime total is the answer). The
+subtraction happens in SQL, so a page can sort, filter and paginate on a range's figures
+without reading every key into Python (`ranges_sql`).
 
 Only the callers' constants (table and column names) are formatted into the SQL; every value is
 a query parameter.
@@ -23,66 +26,110 @@ from django.db import connection
 LIFETIME = "lifetime"
 
 
+def column(name: str, value: str) -> str:
+    """The column of `value` over the range called `name` (or LIFETIME) in `ranges_sql`, as a
+    quoted SQL identifier (range names are the callers' own words)."""
+    return '"' + f"{name}__{value}".replace('"', '""') + '"'
+
+
 @dataclass(frozen=True)
 class RunningRollup:
     rollup_table: str
     total_table: str
+    key: tuple[str, ...]
     values: tuple[str, ...]
 
-    def ranges(
+    def ranges_sql(
         self,
         *,
-        scope: str,
         ranges: Mapping[str, tuple[date, date]],
-        ids_sql: str = "",
-        ids_params: Sequence[Any] = (),
-    ) -> dict[int, dict[str, dict[str, Any]]]:
-        """Per id of `scope` (those `ids_sql` selects, or all): {range name or LIFETIME:
-        {value: total}} over each named range (inclusive days). One query. Ids without any row
-        are absent."""
+        where: str = "true",
+        params: Sequence[Any] = (),
+    ) -> tuple[str, list[Any]]:
+        """A SELECT with a row per key of the totals table (alias `t`) that `where` keeps: the
+        key columns, then each value over each named range (inclusive days) and over its
+        lifetime, named `column(name, value)`."""
         bounds = sorted({b for start, end in ranges.values() for b in (end, start - timedelta(1))})
-        n = len(self.values)
-        selects = ["t.scope_id", "t.last_date", *(f"t.{v}" for v in self.values)]
+        index = {bound: i for i, bound in enumerate(bounds)}
+        selects = [f"t.{k}" for k in self.key]
+        select_params: list[Any] = []
+
+        def at(bound: date, value: str) -> str:
+            select_params.append(bound)
+            return (
+                f"CASE WHEN t.last_date <= %s THEN t.{value} "
+                f"ELSE coalesce(b{index[bound]}.{value}_to_date, 0) END"
+            )
+
+        for name, (start, end) in ranges.items():
+            for value in self.values:
+                upper = at(end, value)
+                lower = at(start - timedelta(1), value)
+                selects.append(f"({upper}) - ({lower}) AS {column(name, value)}")
+        selects += [f"t.{value} AS {column(LIFETIME, value)}" for value in self.values]
+        match = " AND ".join(f"r.{k} = t.{k}" for k in self.key)
         laterals: list[str] = []
-        params: list[Any] = []
+        lateral_params: list[Any] = []
         for i, bound in enumerate(bounds):
-            selects += [f"b{i}.{v}_to_date" for v in self.values]
             laterals.append(
-                f"LEFT JOIN LATERAL (SELECT {', '.join(f'r.{v}_to_date' for v in self.values)} "
-                f"FROM {self.rollup_table} r "
-                f"WHERE r.scope = t.scope AND r.scope_id = t.scope_id AND r.date <= %s "
+                f"LEFT JOIN LATERAL (SELECT "
+                f"{', '.join(f'r.{value}_to_date' for value in self.values)} "
+                f"FROM {self.rollup_table} r WHERE {match} AND r.date <= %s "
                 f"AND t.last_date > %s ORDER BY r.date DESC LIMIT 1) b{i} ON true"
             )
-            params += [bound, bound]
-        where = "t.scope = %s"
-        params.append(scope)
-        if ids_sql:
-            where += f" AND t.scope_id IN ({ids_sql})"
-            params += list(ids_params)
+            lateral_params += [bound, bound]
         sql = (
             f"SELECT {', '.join(selects)} FROM {self.total_table} t {' '.join(laterals)} "
             f"WHERE {where}"
         )
-        result: dict[int, dict[str, dict[str, Any]]] = {}
+        return sql, select_params + lateral_params + list(params)
+
+    def ranges(
+        self,
+        *,
+        ranges: Mapping[str, tuple[date, date]],
+        where: str = "true",
+        params: Sequence[Any] = (),
+    ) -> dict[tuple[Any, ...], dict[str, dict[str, Any]]]:
+        """Per key (a tuple of the key columns) that `where` keeps: {range name or LIFETIME:
+        {value: total}}. One query. Keys without any row are absent."""
+        sql, all_params = self.ranges_sql(ranges=ranges, where=where, params=params)
+        names = [*ranges, LIFETIME]
+        width, n = len(self.key), len(self.values)
+        result: dict[tuple[Any, ...], dict[str, dict[str, Any]]] = {}
         with connection.cursor() as cur:
-            cur.execute(sql, params)
+            cur.execute(sql, all_params)
             for row in cur.fetchall():
-                scope_id, last_date = row[0], row[1]
-                lifetime = dict(zip(self.values, row[2 : 2 + n], strict=True))
-                at = {}
-                for i, bound in enumerate(bounds):
-                    offset = 2 + n + i * n
-                    at[bound] = (
-                        lifetime
-                        if last_date <= bound
-                        else {
-                            v: value or 0
-                            for v, value in zip(self.values, row[offset : offset + n], strict=True)
-                        }
+                result[tuple(row[:width])] = {
+                    name: dict(
+                        zip(
+                            self.values,
+                            row[width + i * n : width + (i + 1) * n],
+                            strict=True,
+                        )
                     )
-                figures = {LIFETIME: lifetime}
-                for name, (start, end) in ranges.items():
-                    upper, lower = at[end], at[start - timedelta(1)]
-                    figures[name] = {v: upper[v] - lower[v] for v in self.values}
-                result[scope_id] = figures
+                    for i, name in enumerate(names)
+                }
         return result
+
+
+def scoped(
+    rollup: RunningRollup,
+    *,
+    scope: str,
+    ranges: Mapping[str, tuple[date, date]],
+    ids_sql: str = "",
+    ids_params: Sequence[Any] = (),
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """`rollup.ranges` for a rollup keyed by (scope, scope_id): per id of `scope` (those
+    `ids_sql` selects, or all)."""
+    where, params = "t.scope = %s", [scope]
+    if ids_sql:
+        where += f" AND t.scope_id IN ({ids_sql})"
+        params += list(ids_params)
+    return {
+        scope_id: figures
+        for (_, scope_id), figures in rollup.ranges(
+            ranges=ranges, where=where, params=params
+        ).items()
+    }
