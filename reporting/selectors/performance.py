@@ -1,7 +1,7 @@
-"""Campaign performance: KPIs (with the previous period), the daily series, the funnel, and the
-per-creator and per-link tables. Reads the rollups of Amazon's facts (attribution.rollups) and
-our own click rollups only, in a fixed number of queries whatever the number of creators, links
-or days.
+"""Campaign performance: KPIs (with the previous period), the daily series and the funnel; the
+per-creator and per-link tables are reporting.selectors.performance_tables'. Reads the rollups
+(of Amazon's facts, our clicks and what conversions owe) only, in a fixed number of queries
+whatever the number of creators, links or days.
 
 Which Amazon level answers what (reporting.selectors.levels): campaign totals and the daily
 series from campaign rows, creators from ad-group rows, links from creative rows; the campaign's
@@ -17,13 +17,13 @@ from typing import Any
 
 from django.db.models import Sum
 
-from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, Store, SyncRun
-from attribution.rollups import LIFETIME, Figures, KeyFilter, metric_ranges, rollup_days
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickScope
+from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, RollupLevel, Store, SyncRun
+from attribution.rollups import KeyFilter, metric_ranges, rollup_days
+from campaigns.models import Campaign, ClickScope
 from campaigns.rollups import click_days, click_ranges
 from commissions.models import OwedScope
 from commissions.rollups import owed_ranges
-from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
+from reporting.selectors.levels import CREATOR_LEVEL, TOTALS_LEVEL
 from reporting.values import (
     METRICS,
     RESTATEMENT_DAYS,
@@ -78,8 +78,6 @@ class Performance:
     current: Totals
     previous: Totals
     series: list[dict[str, Any]]
-    creators: list[Row]
-    links: list[Row]
     changes: list[MetricRevision]
     # the campaign's Amazon figures less its ad groups': not yet attributed to a creator
     not_attributed: Totals = field(default_factory=Totals)
@@ -114,54 +112,44 @@ class Performance:
         return out
 
 
-def _prefixed(prefix: str, figures: Figures) -> dict[str, Any]:
-    return {f"{prefix}{m}": figures[m] for m in METRICS}
-
-
 def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> Performance:
-    """Ten queries whatever the number of creators, links or days."""
+    """KPIs with the previous period, the daily series, the funnel and Amazon's last changes:
+    seven queries, each reading a fixed number of rollup keys (the campaign's, never one per
+    creator or link) whatever the number of creators, links or days. The creators' and links'
+    tables are `performance_table`'s."""
     store: Store = campaign.store
     prev = period.previous()
     ranges = {"c": (period.start, period.end), "p": (prev.start, prev.end)}
-    keys = KeyFilter(
-        levels=(TOTALS_LEVEL, CREATOR_LEVEL),
-        store_id=store.pk,
-        amazon_campaign_id=campaign.amazon_campaign_id,
-    )
 
-    # Amazon's campaign row and each ad group: both periods and lifetime clicks (one query,
-    # from the rollups). The totals are the campaign level's; what its ad groups do not add up
-    # to is not yet attributed to a creator.
-    per_adgroup: dict[str, dict[str, Any]] = {}
-    current, previous = Totals(), Totals()
-    for (_, level, _, adgroup_id, _), figures in metric_ranges(keys=keys, ranges=ranges).items():
+    # Amazon's campaign row and its ad groups together: both periods (one query, from the
+    # rollups). The totals are the campaign level's; what its ad groups do not add up to is
+    # not yet attributed to a creator.
+    current, previous, creators_sum = Totals(), Totals(), Totals()
+    for (_, level, *_), figures in metric_ranges(
+        keys=KeyFilter(
+            levels=(TOTALS_LEVEL, RollupLevel.ADGROUPS),
+            store_id=store.pk,
+            amazon_campaign_id=campaign.amazon_campaign_id,
+        ),
+        ranges=ranges,
+    ).items():
         if level == TOTALS_LEVEL:
             current.add(figures["c"])
             previous.add(figures["p"])
         else:
-            per_adgroup[adgroup_id] = {
-                **_prefixed("c_", figures["c"]),
-                "lifetime_clicks": figures[LIFETIME]["clicks"],
-            }
-    creators_sum = Totals()
-    for row in per_adgroup.values():
-        creators_sum.add(row, "c_")
+            creators_sum.add(figures["c"])
     not_attributed = current.amazon_minus(creators_sum)
 
-    # Our clicks (bots excluded) per campaign creator: both periods and lifetime.
-    ours = {
-        cc_id: {name: clicks.clicks for name, clicks in figures.items()}
-        for cc_id, figures in click_ranges(
-            scope=ClickScope.CREATOR, campaign_id=campaign.pk, ranges=ranges
-        ).items()
-    }
-    current.link_clicks = sum(r["c"] or 0 for r in ours.values())
-    previous.link_clicks = sum(r["p"] or 0 for r in ours.values())
-
-    # Commission owed per campaign creator, both periods (from the owed rollups).
-    owed = owed_ranges(scope=OwedScope.CREATOR, campaign_id=campaign.pk, ranges=ranges)
-    current.commission = sum((o["c"].owed for o in owed.values()), ZERO)
-    previous.commission = sum((o["p"].owed for o in owed.values()), ZERO)
+    # Our clicks (bots excluded) and the commission owed, both periods: the campaign's own
+    # rollup keys (one query each).
+    clicks = click_ranges(scope=ClickScope.CAMPAIGN, campaign_id=campaign.pk, ranges=ranges)
+    if campaign.pk in clicks:
+        current.link_clicks = clicks[campaign.pk]["c"].clicks
+        previous.link_clicks = clicks[campaign.pk]["p"].clicks
+    owed = owed_ranges(scope=OwedScope.CAMPAIGN, ids=[campaign.pk], ranges=ranges)
+    if campaign.pk in owed:
+        current.commission = owed[campaign.pk]["c"].owed
+        previous.commission = owed[campaign.pk]["p"].owed
 
     # Daily series: Amazon per day (campaign level) and our clicks per day.
     by_day: dict[date, Any] = {
@@ -199,107 +187,15 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
             }
         )
 
-    creators = []
-    for cc_id, adgroup_id, name, handle, email, override in CampaignCreator.objects.filter(
-        campaign=campaign
-    ).values_list(
-        "pk",
-        "amazon_adgroup_id",
-        "creator__name",
-        "creator__handle",
-        "creator__email",
-        "commission_rate_override",
-    ):
-        totals = Totals()
-        fact = per_adgroup.get(adgroup_id, {})
-        totals.add(fact, "c_")
-        mine = ours.get(cc_id, {})
-        totals.link_clicks = mine.get("c") or 0
-        totals.commission = owed[cc_id]["c"].owed if cc_id in owed else ZERO
-        creators.append(
-            Row(
-                key=str(cc_id),
-                label=name,
-                sublabel=handle or email,
-                totals=totals,
-                our_lifetime_clicks=mine.get("lifetime") or 0,
-                amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
-                # CampaignCreator.commission_rate, without an instance per creator
-                commission_rate=override
-                if override is not None
-                else campaign.default_commission_rate,
-            )
-        )
-
     return Performance(
         campaign=campaign,
         period=period,
         current=current,
         previous=previous,
         series=series,
-        creators=creators,
-        links=_link_rows(campaign, period),
         changes=_last_changes(campaign),
         not_attributed=not_attributed,
     )
-
-
-def _link_rows(campaign: Campaign, period: Period) -> list[Row]:
-    """Three queries: links, Amazon per creative id (range + lifetime, from the rollups), our
-    clicks."""
-    keys = KeyFilter(
-        levels=(LINK_LEVEL,),
-        store_id=campaign.store_id,
-        amazon_campaign_id=campaign.amazon_campaign_id,
-    )
-    amazon: dict[str, dict[str, Any]] = {}
-    for (*_, creative_id), figures in metric_ranges(
-        keys=keys, ranges={"r": (period.start, period.end)}
-    ).items():
-        # a creative id under two ad groups counts once per link, summed as the facts were
-        row = amazon.setdefault(creative_id, {"lifetime_clicks": 0})
-        for name, value in _prefixed("r_", figures["r"]).items():
-            row[name] = row.get(name, 0) + value
-        row["lifetime_clicks"] += figures[LIFETIME]["clicks"]
-    ours = {
-        link_id: {name: clicks.clicks for name, clicks in figures.items()}
-        for link_id, figures in click_ranges(
-            scope=ClickScope.LINK,
-            campaign_id=campaign.pk,
-            ranges={"current": (period.start, period.end)},
-        ).items()
-    }
-    rows = []
-    for pk, code, creative_id, title, asin, product_id, creator_name in (
-        AffiliateLink.objects.filter(campaign=campaign)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "code",
-            "amazon_creative_id",
-            "product__title",
-            "product__asin",
-            "product_id",
-            "campaign_creator__creator__name",
-        )
-    ):
-        totals = Totals()
-        fact = amazon.get(creative_id, {})
-        totals.add(fact, "r_")
-        mine = ours.get(pk, {})
-        totals.link_clicks = mine.get("current") or 0
-        rows.append(
-            Row(
-                key=str(pk),
-                label=(title or asin) if product_id else "Store page",
-                sublabel=creator_name,
-                totals=totals,
-                our_lifetime_clicks=mine.get("lifetime") or 0,
-                amazon_lifetime_clicks=fact.get("lifetime_clicks") or 0,
-                link=LinkRef(pk, code, creative_id),
-            )
-        )
-    return rows
 
 
 def _last_changes(campaign: Campaign, limit: int = 20) -> list[MetricRevision]:
@@ -316,42 +212,3 @@ def _last_changes(campaign: Campaign, limit: int = 20) -> list[MetricRevision]:
             level=CREATOR_LEVEL,
         ).order_by("date")[:limit]
     )
-
-
-SORTS = {
-    "name": lambda r: r.label.lower(),
-    "link_clicks": lambda r: r.totals.link_clicks,
-    "clicks": lambda r: r.totals.clicks,
-    "purchases": lambda r: r.totals.purchases,
-    "sales": lambda r: r.totals.sales,
-    "commission": lambda r: r.totals.commission,
-    "dpv": lambda r: r.totals.detail_page_views,
-}
-
-
-def table_view(
-    rows: list[Row],
-    *,
-    q: str = "",
-    sort: str = "sales",
-    descending: bool = True,
-    page: int = 1,
-    per_page: int = 25,
-) -> dict[str, Any]:
-    """Search, sort and paginate a table's rows (bounded by one campaign's creators/links)."""
-    q = q.strip().lower()
-    if q:
-        rows = [r for r in rows if q in r.label.lower() or q in r.sublabel.lower()]
-    key = SORTS.get(sort, SORTS["sales"])
-    rows = sorted(rows, key=key, reverse=descending)
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(max(1, page), pages)
-    return {
-        "rows": rows[(page - 1) * per_page : page * per_page],
-        "count": len(rows),
-        "page": page,
-        "pages": pages,
-        "sort": sort if sort in SORTS else "sales",
-        "descending": descending,
-        "q": q,
-    }

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 
+from campaigns.models import Campaign
 from campaigns.selectors import campaign_get
 from reporting.periods import PRESETS, period_from, period_latest_day
 from reporting.selectors.freshness import store_freshness
 from reporting.selectors.onboarding import onboarding_checklist
 from reporting.selectors.overview import organization_overview
-from reporting.selectors.performance import campaign_performance, table_view
+from reporting.selectors.performance import campaign_performance
+from reporting.selectors.performance_tables import TABLES, performance_table
 from reporting.selectors.trends import campaign_clicks_today, overview_trends
+from reporting.values import Period
 from tenancy.replica import ReplicaReadsMixin
 from tenancy.views.base import OrgView
-
-TABLES = ("creators", "links")
 
 
 class WorkflowDashboardView(OrgView, ReplicaReadsMixin):
@@ -52,40 +53,39 @@ class CampaignPerformanceView(OrgView, ReplicaReadsMixin):
         # the same range as the overview and the export (reporting.periods), not the store's
         # data_through: the overview and this page must show a campaign over the same days
         period, preset, error = period_from(request.GET)
+        context = {"campaign": campaign, "store": store, "period": period, "preset": preset}
+        table = request.GET.get("table")
+        if request.htmx and table in TABLES:  # type: ignore[attr-defined]
+            # a search, sort or page of one table: that table only
+            return self.render(
+                request,
+                {**context, "name": table, "t": self._table(request, table, campaign, period)},
+                template_name="reporting/partials/table.html",
+            )
         performance = campaign_performance(campaign=campaign, period=period, today=today)
-        tables = {name: self._table(request, name, getattr(performance, name)) for name in TABLES}
-        context = {
-            "campaign": campaign,
-            "store": store,
+        context |= {
             "performance": performance,
             "changes": performance.kpi_changes(),
             "clicks_today": campaign_clicks_today(campaign_id=campaign.pk, today=today),
-            "period": period,
-            "preset": preset,
             "presets": PRESETS,
             "period_error": error,
-            "tables": tables,
+            "tables": {name: self._table(request, name, campaign, period) for name in TABLES},
             "freshness": store_freshness([store]),
         }
-        table = request.GET.get("table")
-        if request.htmx and table in TABLES:  # type: ignore[attr-defined]
-            return self.render(
-                request,
-                {**context, "name": table, "t": tables[table]},
-                template_name="reporting/partials/table.html",
-            )
         return self.render(request, context)
 
     @staticmethod
-    def _table(request: HttpRequest, name: str, rows: list) -> dict:
+    def _table(request: HttpRequest, name: str, campaign: Campaign, period: Period) -> dict:
         mine = request.GET.get("table") == name
         params = request.GET if mine else {}
         try:
             page = int(params.get("page", 1))
         except ValueError:
             page = 1
-        return table_view(
-            rows,
+        return performance_table(
+            campaign=campaign,
+            period=period,
+            name=name,
             q=params.get("q", ""),
             sort=params.get("sort", "sales"),
             descending=params.get("dir", "desc") != "asc",

@@ -59,3 +59,10 @@ def spring_links(campaign) -> dict[str, AffiliateLink]:
                 ("omar-1", "omar", "B0AAAAAAA1"),
             )
         }
+
+
+def table_rows(campaign, period, name: str) -> list:
+    """Every row of the campaign tab's creators or links table (one page); tenant in scope."""
+    from reporting.selectors.performance_tables import performance_table
+
+    return performance_table(campaign=campaign, period=period, name=name, per_page=10_000)["rows"]
