@@ -17,14 +17,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db import connection
 
 from attribution.models import Store
-from attribution.rollups import KeyFilter, day_sums, metric_ranges
-from campaigns.models import AffiliateLink, Campaign, CampaignCreator, ClickRollup, ClickScope
-from campaigns.rollups import click_days, click_ranges
-from commissions.models import OwedScope
-from commissions.rollups import owed_ranges
+from attribution.rollups import KeyFilter, day_sums, metric_ranges_sql
+from campaigns.models import AffiliateLink, Campaign, ClickRollup, ClickScope
+from campaigns.rollups import CLICKS, click_days
+from commissions.rollups import OWED
+from core.rollups import column
 from creators.models import Creator
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import RESTATEMENT_DAYS, ZERO, Period
@@ -95,7 +95,7 @@ def provisional_from(latest: date) -> date:
 
 
 def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Trends:
-    """The trend, today's clicks and the top creators and links (twelve queries at most)."""
+    """The trend, today's clicks and the top creators and links (seven queries)."""
     currency_of = {s.pk: s.currency_code for s in stores}
     todays = {s.pk: s.today() for s in stores}
     currencies = sorted(set(currency_of.values()))
@@ -162,139 +162,125 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
     )
 
 
+# The period's name in the rollups' range SQL, and a column of it.
+R = "period"
+
+
+def _col(alias: str, value: str) -> str:
+    return f"coalesce({alias}.{column(R, value)}, 0)"
+
+
+def _ranked(per_sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The first TOP rows per currency of `per_sql` (columns currency, id, sales, purchases,
+    clicks, link_clicks, commission) by sales, then purchases and our link clicks; rows with
+    nothing at all are left out. The ranking happens in PostgreSQL: Python sees TOP rows per
+    currency, however many creators or links the brand has."""
+    sql = f"""
+        SELECT currency, id, sales, purchases, clicks, link_clicks, commission FROM (
+            SELECT per.*, row_number() OVER (
+                PARTITION BY currency ORDER BY sales DESC, purchases DESC, link_clicks DESC, id
+            ) AS place
+            FROM ({per_sql}) per
+            WHERE sales <> 0 OR purchases <> 0 OR link_clicks <> 0 OR commission <> 0
+        ) ranked
+        WHERE place <= %s ORDER BY currency, place"""
+    with connection.cursor() as cur:
+        cur.execute(sql, [*params, TOP])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
     """Per currency, the creators with the most sales (ad-group level) over the period, then
-    purchases and our link clicks; commission owed for the period. Five queries, each reading
-    rollups (two index probes per campaign creator) rather than the period's facts."""
-    ranges = {"period": (period.start, period.end)}
-    memberships = {
-        (store_id, campaign_id, adgroup_id): (cc_id, creator_id)
-        for cc_id, creator_id, adgroup_id, store_id, campaign_id in (
-            CampaignCreator.objects.values_list(
-                "pk",
-                "creator_id",
-                "amazon_adgroup_id",
-                "campaign__store_id",
-                "campaign__amazon_campaign_id",
+    purchases and our link clicks; commission owed for the period. Two queries: the ranking
+    over the rollups' range SQL (two index probes per campaign creator), then the creators."""
+    ranges = {R: (period.start, period.end)}
+    amazon, amazon_params = metric_ranges_sql(
+        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges
+    )
+    ours, ours_params = CLICKS.ranges_sql(ranges=ranges, where="t.scope = %s", params=["creator"])
+    owed, owed_params = OWED.ranges_sql(ranges=ranges, where="t.scope = %s", params=["creator"])
+    per = f"""
+        SELECT s.currency_code AS currency, cc.creator_id AS id,
+               sum({_col("a", "sales")}) AS sales, sum({_col("a", "purchases")}) AS purchases,
+               sum({_col("a", "clicks")}) AS clicks, sum({_col("o", "clicks")}) AS link_clicks,
+               sum({_col("w", "owed")}) AS commission
+        FROM creators_campaigncreator cc
+        JOIN campaigns_campaign c ON c.id = cc.campaign_id
+        JOIN attribution_store s ON s.id = c.store_id
+        LEFT JOIN ({amazon}) a ON a.store_id = c.store_id
+            AND a.amazon_campaign_id = c.amazon_campaign_id
+            AND a.amazon_adgroup_id = cc.amazon_adgroup_id
+        LEFT JOIN ({ours}) o ON o.scope_id = cc.id
+        LEFT JOIN ({owed}) w ON w.scope_id = cc.id
+        WHERE c.store_id = ANY(%s)
+        GROUP BY 1, 2"""
+    rows = _ranked(per, [*amazon_params, *ours_params, *owed_params, list(currency_of)])
+    creators = Creator.objects.in_bulk({r["id"] for r in rows})
+    top: dict[str, list[Ranked]] = defaultdict(list)
+    for r in rows:
+        creator = creators[r["id"]]
+        top[r["currency"]].append(
+            Ranked(
+                r["currency"],
+                label=creator.name,
+                sublabel=creator.handle or creator.email,
+                creator=creator,
+                sales=r["sales"],
+                purchases=r["purchases"],
+                clicks=r["clicks"],
+                link_clicks=r["link_clicks"],
+                commission=r["commission"],
             )
         )
-    }
-    creator_of = {
-        cc_id: (store_id, creator_id) for (store_id, *_), (cc_id, creator_id) in memberships.items()
-    }
-    ranked: dict[tuple[str, int], Ranked] = {}
-
-    def entry(store_id: int, creator_id: int) -> Ranked:
-        currency = currency_of[store_id]
-        return ranked.setdefault((currency, creator_id), Ranked(currency, label=""))
-
-    for (store_id, _, campaign_id, adgroup_id, _), figures in metric_ranges(
-        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges
-    ).items():
-        member = memberships.get((store_id, campaign_id, adgroup_id))
-        row = figures["period"]
-        if member is None or store_id not in currency_of or not row["fact_rows"]:
-            continue
-        item = entry(store_id, member[1])
-        item.sales += row["sales"]
-        item.purchases += row["purchases"]
-        item.clicks += row["clicks"]
-    for cc_id, clicks in click_ranges(scope=ClickScope.CREATOR, ranges=ranges).items():
-        store_id, creator_id = creator_of.get(cc_id, (None, None))
-        if store_id in currency_of and clicks["period"].link_days:
-            entry(store_id, creator_id).link_clicks += clicks["period"].clicks
-    for cc_id, owed in owed_ranges(scope=OwedScope.CREATOR, ranges=ranges).items():
-        store_id, creator_id = creator_of.get(cc_id, (None, None))
-        if store_id in currency_of and owed["period"].conversions:
-            entry(store_id, creator_id).commission += owed["period"].owed
-
-    top = _rank(ranked.values())
-    shown = {id(item) for rows in top.values() for item in rows}
-    wanted = {creator_id for (_, creator_id), item in ranked.items() if id(item) in shown}
-    creators = Creator.objects.in_bulk(wanted)
-    for (_, creator_id), item in ranked.items():
-        creator = creators.get(creator_id)
-        if id(item) in shown and creator is not None:
-            item.creator = creator
-            item.label = creator.name
-            item.sublabel = creator.handle or creator.email
-    return top
+    return dict(top)
 
 
 def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
     """Per currency, the links with the most sales (creative level) over the period, then
-    purchases and our link clicks. Four queries, each reading rollups (two index probes per
-    link) rather than the period's facts."""
-    ranges = {"period": (period.start, period.end)}
-    amazon: dict[tuple[int, str], dict[str, Any]] = {}
-    for (store_id, *_, creative_id), figures in metric_ranges(
-        keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges
-    ).items():
-        row = figures["period"]
-        if row["fact_rows"]:  # a creative id under two ad groups counts once, summed
-            sums = amazon.setdefault((store_id, creative_id), {"s": ZERO, "p": 0, "c": 0})
-            sums["s"] += row["sales"]
-            sums["p"] += row["purchases"]
-            sums["c"] += row["clicks"]
-    store_of = dict(AffiliateLink.objects.values_list("pk", "campaign__store_id"))
-    clicks: dict[int, int] = {}
-    clicked: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for link_id, figures in click_ranges(scope=ClickScope.LINK, ranges=ranges).items():
-        if not figures["period"].link_days:
-            continue
-        n = figures["period"].clicks
-        clicks[link_id] = n
-        store_id = store_of.get(link_id)
-        if store_id in currency_of:
-            clicked[currency_of[store_id]].append((n, link_id))
-    # candidates: the most sales per currency, and the most clicked (for links Amazon does not
-    # report yet); one query for the links themselves
-    by_sales: dict[str, list[tuple[Decimal, int, str]]] = defaultdict(list)
-    for (store_id, creative_id), r in amazon.items():
-        if store_id in currency_of:
-            by_sales[currency_of[store_id]].append((r["s"] or ZERO, store_id, creative_id))
-    creative_q = Q(pk__in=[])
-    for rows in by_sales.values():
-        for _, store_id, creative_id in sorted(rows, reverse=True)[:TOP]:
-            creative_q |= Q(campaign__store_id=store_id, amazon_creative_id=creative_id)
-    most_clicked = [
-        pk for rows in clicked.values() for _, pk in sorted(rows, reverse=True)[: TOP * 2]
-    ]
-    links = AffiliateLink.objects.filter(creative_q | Q(pk__in=most_clicked)).select_related(
+    purchases and our link clicks. Two queries: the ranking over the rollups' range SQL (two
+    index probes per link), then the links shown."""
+    ranges = {R: (period.start, period.end)}
+    amazon, amazon_params = metric_ranges_sql(keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges)
+    ours, ours_params = CLICKS.ranges_sql(ranges=ranges, where="t.scope = %s", params=["link"])
+    # a creative id under two ad groups counts once per link, summed as the facts were
+    per = f"""
+        SELECT s.currency_code AS currency, l.id AS id, coalesce(a.sales, 0) AS sales,
+               coalesce(a.purchases, 0) AS purchases, coalesce(a.clicks, 0) AS clicks,
+               {_col("o", "clicks")} AS link_clicks, 0 AS commission
+        FROM campaigns_affiliatelink l
+        JOIN campaigns_campaign c ON c.id = l.campaign_id
+        JOIN attribution_store s ON s.id = c.store_id
+        LEFT JOIN (
+            SELECT k.store_id, k.amazon_creative_id, sum({_col("k", "sales")}) AS sales,
+                   sum({_col("k", "purchases")}) AS purchases,
+                   sum({_col("k", "clicks")}) AS clicks
+            FROM ({amazon}) k GROUP BY 1, 2
+        ) a ON a.store_id = c.store_id AND a.amazon_creative_id = l.amazon_creative_id
+        LEFT JOIN ({ours}) o ON o.scope_id = l.id
+        WHERE c.store_id = ANY(%s)"""
+    rows = _ranked(per, [*amazon_params, *ours_params, list(currency_of)])
+    links = AffiliateLink.objects.select_related(
         "product", "campaign", "campaign_creator__creator"
-    )
-    items = []
-    for link in links:
-        store_id = link.campaign.store_id
-        if store_id not in currency_of:
-            continue
-        r = amazon.get((store_id, link.amazon_creative_id), {})
+    ).in_bulk({r["id"] for r in rows})
+    top: dict[str, list[Ranked]] = defaultdict(list)
+    for r in rows:
+        link = links[r["id"]]
         creator = link.campaign_creator.creator
         product = (link.product.title or link.product.asin) if link.product else "Store page"
-        items.append(
+        top[r["currency"]].append(
             Ranked(
-                currency_of[store_id],
+                r["currency"],
                 label=product,
                 sublabel=f"{creator.name} · {link.campaign.name}",
                 link=link,
-                sales=r.get("s") or ZERO,
-                purchases=r.get("p") or 0,
-                clicks=r.get("c") or 0,
-                link_clicks=clicks.get(link.pk, 0),
+                sales=r["sales"],
+                purchases=r["purchases"],
+                clicks=r["clicks"],
+                link_clicks=r["link_clicks"],
             )
         )
-    return _rank(items)
-
-
-def _rank(items: Any) -> dict[str, list[Ranked]]:
-    per: dict[str, list[Ranked]] = defaultdict(list)
-    for item in items:
-        if item.sales or item.purchases or item.link_clicks or item.commission:
-            per[item.currency].append(item)
-    return {
-        currency: sorted(rows, key=lambda r: r.key, reverse=True)[:TOP]
-        for currency, rows in sorted(per.items())
-    }
+    return dict(top)
 
 
 def campaign_clicks_today(*, campaign_id: int, today: date) -> int:
