@@ -47,11 +47,12 @@ def _figures(source: str) -> str:
     return f"{sums}, coalesce({source}.{column(LIFETIME, 'clicks')}, 0) AS amazon_lifetime_clicks"
 
 
-def _scoped(rollup: Any, scope: str, ids_sql: str, campaign_id: int, period: Period):  # type: ignore[no-untyped-def]
-    return rollup.ranges_sql(
-        ranges={R: (period.start, period.end)},
-        where=f"t.scope = %s AND t.scope_id IN ({ids_sql})",
-        params=[scope, campaign_id],
+def _scoped(rollup: Any, scope: str, period: Period) -> tuple[str, list[Any]]:
+    """A (scope, scope_id) rollup's ranges for every id of `scope`: the table joins it on its
+    own ids, so PostgreSQL probes the rollup for those ids only (an id list here would be
+    checked once per joined row)."""
+    return rollup.ranges_sql(  # type: ignore[no-any-return]
+        ranges={R: (period.start, period.end)}, where="t.scope = %s", params=[scope]
     )
 
 
@@ -64,9 +65,8 @@ def _creators_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
         ),
         ranges={R: (period.start, period.end)},
     )
-    of_campaign = "SELECT id FROM creators_campaigncreator WHERE campaign_id = %s"
-    ours, ours_params = _scoped(CLICKS, "creator", of_campaign, campaign.pk, period)
-    owed, owed_params = _scoped(OWED, "creator", of_campaign, campaign.pk, period)
+    ours, ours_params = _scoped(CLICKS, "creator", period)
+    owed, owed_params = _scoped(OWED, "creator", period)
     sql = f"""
         SELECT cc.id AS id, c.name AS label, coalesce(nullif(c.handle, ''), c.email) AS sublabel,
                coalesce(cc.commission_rate_override, %s) AS commission_rate,
@@ -106,8 +106,7 @@ def _links_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
         + f", sum(k.{column(LIFETIME, 'clicks')}) AS {column(LIFETIME, 'clicks')} "
         f"FROM ({amazon}) k GROUP BY 1"
     )
-    of_campaign = "SELECT id FROM campaigns_affiliatelink WHERE campaign_id = %s"
-    ours, ours_params = _scoped(CLICKS, "link", of_campaign, campaign.pk, period)
+    ours, ours_params = _scoped(CLICKS, "link", period)
     sql = f"""
         SELECT l.id AS id,
                CASE WHEN l.product_id IS NULL THEN 'Store page'

@@ -4,9 +4,9 @@ are real time), and the period's top creators and top links per currency.
 
 The same levels as every other page (reporting.selectors.levels): the trend from Amazon's
 campaign rows, creators from ad-group rows, links from creative rows; our link clicks without
-bots. Every figure comes from the rollups (attribution.rollups, campaigns.rollups,
-commissions.rollups), never from summing the period's facts: a fixed number of queries whose
-cost follows the number of creators and links, not the days or the rows behind them.
+bots. Sums over creators, links and their days come from the rollups (attribution.rollups,
+campaigns.rollups, commissions.rollups), ranked in SQL: a fixed number of queries whose cost
+follows the number of creators and links, not the days or the rows behind them.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.db.models import Sum
 
-from attribution.models import Store
-from attribution.rollups import KeyFilter, day_sums, metric_ranges_sql
+from attribution.models import DailyMetric, Store
+from attribution.rollups import KeyFilter, metric_ranges_sql
 from campaigns.models import AffiliateLink, Campaign, ClickRollup, ClickScope
 from campaigns.rollups import CLICKS, click_days
 from commissions.rollups import OWED
@@ -101,21 +102,21 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
     currencies = sorted(set(currency_of.values()))
     first = provisional_from(latest)
 
-    # Amazon per store and day (campaign level, from the rollups): one query
+    # Amazon per store and day (campaign level): one query. Campaign-level facts are one row
+    # per campaign and day, as many as their rollup rows, and are indexed by (organisation,
+    # level, date), which the rollups are not.
     amazon: dict[tuple[str, date], dict[str, Any]] = defaultdict(
         lambda: {"sales": ZERO, "clicks": 0, "purchases": 0}
     )
-    for r in day_sums(
-        KeyFilter(levels=(TOTALS_LEVEL,)),
-        period.start,
-        period.end,
-        ("sales", "clicks", "purchases"),
-        by=("store_id",),
+    for r in (
+        DailyMetric.objects.filter(level=TOTALS_LEVEL, date__gte=period.start, date__lte=period.end)
+        .values("store_id", "date")
+        .annotate(s=Sum("sales"), c=Sum("clicks"), p=Sum("purchases"))
     ):
         sums = amazon[(currency_of.get(r["store_id"], ""), r["date"])]
-        sums["sales"] += r["sales"] or ZERO
-        sums["clicks"] += r["clicks"] or 0
-        sums["purchases"] += r["purchases"] or 0
+        sums["sales"] += r["s"] or ZERO
+        sums["clicks"] += r["c"] or 0
+        sums["purchases"] += r["p"] or 0
 
     # our clicks per store and day, the period and today in each store (from the campaigns'
     # click rollups): two queries
@@ -124,7 +125,11 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
     today: dict[str, int] = defaultdict(int)
     last = max([period.end, *todays.values()])
     for campaign_id, day, n in ClickRollup.objects.filter(
-        scope=ClickScope.CAMPAIGN, date__gte=period.start, date__lte=last
+        # by campaign id, so each campaign's days are one range of the (scope, id, date) index
+        scope=ClickScope.CAMPAIGN,
+        scope_id__in=list(store_of),
+        date__gte=period.start,
+        date__lte=last,
     ).values_list("scope_id", "date", "clicks"):
         store_id = store_of.get(campaign_id)
         currency = currency_of.get(store_id, "") if store_id is not None else ""
