@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from commissions.models import OwedScope
 from core.rollups import LIFETIME, RunningRollup, scoped
@@ -45,7 +46,7 @@ def owed_ranges(
     """Per campaign creator or campaign (of one campaign, these ids, or all): what its
     conversions owe over each named range and over its lifetime (LIFETIME). One query. Ids
     without any owing conversion are absent."""
-    ids_sql, ids_params = "", []
+    ids_sql, ids_params = "", list[Any]()
     if campaign_id is not None:
         ids_sql, ids_params = _OF_CAMPAIGN[OwedScope(scope)], [campaign_id]
     elif ids is not None:
