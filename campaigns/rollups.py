@@ -10,30 +10,20 @@ after its last day with clicks); core.rollups reads them.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
 
-from campaigns.models import ClickRollup, ClickScope
+from campaigns.models import ClickRollup
 from core.rollups import LIFETIME, RunningRollup, scoped
-
-# Which ids of a scope: those of one campaign (its links, its campaign creators, itself).
-_OF_CAMPAIGN = {
-    ClickScope.LINK: "SELECT id FROM campaigns_affiliatelink WHERE campaign_id = %s",
-    ClickScope.CREATOR: "SELECT id FROM creators_campaigncreator WHERE campaign_id = %s",
-    ClickScope.CAMPAIGN: "SELECT %s",
-}
 
 
 @dataclass(frozen=True)
 class Clicks:
     clicks: int = 0
     link_days: int = 0  # LinkClickDaily rows summed (0: no clicks row in the range)
-
-    def __sub__(self, other: Clicks) -> Clicks:
-        return Clicks(self.clicks - other.clicks, self.link_days - other.link_days)
 
 
 CLICKS = RunningRollup(
@@ -45,22 +35,15 @@ CLICKS = RunningRollup(
 
 
 def click_ranges(
-    *, scope: str, ranges: Mapping[str, tuple[date, date]], campaign_id: int | None = None
+    *, scope: str, ranges: Mapping[str, tuple[date, date]], ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, Clicks]]:
-    """Per id of `scope` (of one campaign, or all): its clicks over each named range and over
+    """Per id of `scope` (those in `ids`, or all): its clicks over each named range and over
     its lifetime (LIFETIME). One query. Ids without any clicks row are absent."""
-    of_campaign = _OF_CAMPAIGN[ClickScope(scope)] if campaign_id is not None else ""
     return {
         scope_id: {
             name: Clicks(values["clicks"], values["link_days"]) for name, values in figures.items()
         }
-        for scope_id, figures in scoped(
-            CLICKS,
-            scope=scope,
-            ranges=ranges,
-            ids_sql=of_campaign,
-            ids_params=[campaign_id] if campaign_id is not None else [],
-        ).items()
+        for scope_id, figures in scoped(CLICKS, scope=scope, ranges=ranges, ids=ids).items()
     }
 
 

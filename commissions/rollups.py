@@ -10,9 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
-from commissions.models import OwedScope
 from core.rollups import LIFETIME, RunningRollup, scoped
 
 
@@ -29,36 +27,19 @@ OWED = RunningRollup(
     values=("owed", "conversions"),
 )
 
-# Which ids of a scope belong to one campaign: its campaign creators, or itself.
-_OF_CAMPAIGN = {
-    OwedScope.CREATOR: "SELECT id FROM creators_campaigncreator WHERE campaign_id = %s",
-    OwedScope.CAMPAIGN: "SELECT %s",
-}
-
 
 def owed_ranges(
-    *,
-    scope: str,
-    ranges: Mapping[str, tuple[date, date]],
-    campaign_id: int | None = None,
-    ids: Iterable[int] | None = None,
+    *, scope: str, ranges: Mapping[str, tuple[date, date]], ids: Iterable[int] | None = None
 ) -> dict[int, dict[str, Owed]]:
-    """Per campaign creator or campaign (of one campaign, these ids, or all): what its
-    conversions owe over each named range and over its lifetime (LIFETIME). One query. Ids
-    without any owing conversion are absent."""
-    ids_sql, ids_params = "", list[Any]()
-    if campaign_id is not None:
-        ids_sql, ids_params = _OF_CAMPAIGN[OwedScope(scope)], [campaign_id]
-    elif ids is not None:
-        ids_sql, ids_params = "SELECT unnest(%s::bigint[])", [list(ids)]
+    """Per campaign creator or campaign (those in `ids`, or all): what its conversions owe
+    over each named range and over its lifetime (LIFETIME). One query. Ids without any owing
+    conversion are absent."""
     return {
         scope_id: {
             name: Owed(Decimal(values["owed"]), values["conversions"])
             for name, values in figures.items()
         }
-        for scope_id, figures in scoped(
-            OWED, scope=scope, ranges=ranges, ids_sql=ids_sql, ids_params=ids_params
-        ).items()
+        for scope_id, figures in scoped(OWED, scope=scope, ranges=ranges, ids=ids).items()
     }
 
 

@@ -16,7 +16,7 @@ a query parameter.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -113,20 +113,38 @@ class RunningRollup:
         return result
 
 
+def _of_scope(scope: str, ids: Iterable[int] | None) -> tuple[str, list[Any]]:
+    where, params = "t.scope = %s", list[Any]([scope])
+    if ids is not None:
+        where += " AND t.scope_id = ANY(%s)"
+        params.append(list(ids))
+    return where, params
+
+
+def scoped_sql(
+    rollup: RunningRollup,
+    *,
+    scope: str,
+    ranges: Mapping[str, tuple[date, date]],
+    ids: Iterable[int] | None = None,
+) -> tuple[str, list[Any]]:
+    """`rollup.ranges_sql` for a rollup keyed by (scope, scope_id): every id of `scope`, or
+    those in `ids`. A query that joins the result on its own ids leaves `ids` out: PostgreSQL
+    then probes the rollup for the joined ids only."""
+    where, params = _of_scope(scope, ids)
+    return rollup.ranges_sql(ranges=ranges, where=where, params=params)
+
+
 def scoped(
     rollup: RunningRollup,
     *,
     scope: str,
     ranges: Mapping[str, tuple[date, date]],
-    ids_sql: str = "",
-    ids_params: Sequence[Any] = (),
+    ids: Iterable[int] | None = None,
 ) -> dict[int, dict[str, dict[str, Any]]]:
-    """`rollup.ranges` for a rollup keyed by (scope, scope_id): per id of `scope` (those
-    `ids_sql` selects, or all)."""
-    where, params = "t.scope = %s", [scope]
-    if ids_sql:
-        where += f" AND t.scope_id IN ({ids_sql})"
-        params += list(ids_params)
+    """`rollup.ranges` for a rollup keyed by (scope, scope_id): per id of `scope` (those in
+    `ids`, or all)."""
+    where, params = _of_scope(scope, ids)
     return {
         scope_id: figures
         for (_, scope_id), figures in rollup.ranges(

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Sum
 
-from attribution.models import AMAZON_MASK_CLICKS, MetricRevision, RollupLevel, Store, SyncRun
+from attribution.models import MetricRevision, RollupLevel, Store, SyncRun
 from attribution.rollups import KeyFilter, metric_ranges, rollup_days
 from campaigns.models import Campaign, ClickScope
 from campaigns.rollups import click_days, click_ranges
@@ -31,44 +31,7 @@ from reporting.values import (
     Period,
     Totals,
     change,
-    threshold_note,
 )
-
-
-@dataclass(frozen=True)
-class LinkRef:
-    """What a table row shows of its link: a campaign tab lists every link of the campaign
-    (6,000 for a big program), and building model instances for them all cost more than
-    reading their figures."""
-
-    pk: int
-    code: str
-    amazon_creative_id: str
-
-
-@dataclass
-class Row:
-    """One creator or link in a table."""
-
-    key: str
-    label: str
-    sublabel: str
-    totals: Totals
-    our_lifetime_clicks: int
-    amazon_lifetime_clicks: int
-    commission_rate: Decimal | None = None
-    link: LinkRef | None = None
-
-    @property
-    def masked(self) -> bool:
-        return self.amazon_lifetime_clicks < AMAZON_MASK_CLICKS
-
-    @property
-    def threshold_status(self) -> str:
-        """Why Amazon's numbers may be zero, from our own click count."""
-        return threshold_note(
-            our_clicks=self.our_lifetime_clicks, amazon_clicks=self.amazon_lifetime_clicks
-        )
 
 
 @dataclass
@@ -142,7 +105,7 @@ def campaign_performance(*, campaign: Campaign, period: Period, today: date) -> 
 
     # Our clicks (bots excluded) and the commission owed, both periods: the campaign's own
     # rollup keys (one query each).
-    clicks = click_ranges(scope=ClickScope.CAMPAIGN, campaign_id=campaign.pk, ranges=ranges)
+    clicks = click_ranges(scope=ClickScope.CAMPAIGN, ids=[campaign.pk], ranges=ranges)
     if campaign.pk in clicks:
         current.link_clicks = clicks[campaign.pk]["c"].clicks
         previous.link_clicks = clicks[campaign.pk]["p"].clicks

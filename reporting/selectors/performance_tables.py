@@ -12,22 +12,24 @@ without bots; commission owed per campaign creator (links have none of their own
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import connection
 
+from attribution.models import AMAZON_MASK_CLICKS
 from attribution.rollups import KeyFilter, metric_ranges_sql
 from campaigns.models import Campaign
 from campaigns.rollups import CLICKS
 from commissions.rollups import OWED
-from core.rollups import LIFETIME, column
+from core.rollups import LIFETIME, column, scoped_sql
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL
-from reporting.selectors.performance import LinkRef, Row
-from reporting.values import METRICS, ZERO, Period, Totals
+from reporting.values import METRICS, ZERO, Period, Totals, threshold_note
 
 TABLES = ("creators", "links")
 PER_PAGE = 25
-# sort name -> SQL expression over the table's row (see _rows_sql)
+# sort name -> SQL expression over a row of the table's query (x)
 SORTS = {
     "name": 'lower(x.label) COLLATE "C"',
     "link_clicks": "x.link_clicks",
@@ -41,19 +43,46 @@ DEFAULT_SORT = "sales"
 R = "r"  # the range's name in the rollups' SQL
 
 
+@dataclass(frozen=True)
+class LinkRef:
+    """What a table row shows of its link: a campaign tab lists every link of the campaign
+    (6,000 for a big program), and building model instances for them all cost more than
+    reading their figures."""
+
+    pk: int
+    code: str
+    amazon_creative_id: str
+
+
+@dataclass
+class Row:
+    """One creator or link in a table."""
+
+    key: str
+    label: str
+    sublabel: str
+    totals: Totals
+    our_lifetime_clicks: int
+    amazon_lifetime_clicks: int
+    commission_rate: Decimal | None = None
+    link: LinkRef | None = None
+
+    @property
+    def masked(self) -> bool:
+        return self.amazon_lifetime_clicks < AMAZON_MASK_CLICKS
+
+    @property
+    def threshold_status(self) -> str:
+        """Why Amazon's numbers may be zero, from our own click count."""
+        return threshold_note(
+            our_clicks=self.our_lifetime_clicks, amazon_clicks=self.amazon_lifetime_clicks
+        )
+
+
 def _figures(source: str) -> str:
     """The period's Amazon figures and lifetime clicks of `source` (a metric ranges alias)."""
     sums = ", ".join(f"coalesce({source}.{column(R, m)}, 0) AS {m}" for m in METRICS)
     return f"{sums}, coalesce({source}.{column(LIFETIME, 'clicks')}, 0) AS amazon_lifetime_clicks"
-
-
-def _scoped(rollup: Any, scope: str, period: Period) -> tuple[str, list[Any]]:
-    """A (scope, scope_id) rollup's ranges for every id of `scope`: the table joins it on its
-    own ids, so PostgreSQL probes the rollup for those ids only (an id list here would be
-    checked once per joined row)."""
-    return rollup.ranges_sql(  # type: ignore[no-any-return]
-        ranges={R: (period.start, period.end)}, where="t.scope = %s", params=[scope]
-    )
 
 
 def _creators_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
@@ -65,8 +94,8 @@ def _creators_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
         ),
         ranges={R: (period.start, period.end)},
     )
-    ours, ours_params = _scoped(CLICKS, "creator", period)
-    owed, owed_params = _scoped(OWED, "creator", period)
+    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges={R: (period.start, period.end)})
+    owed, owed_params = scoped_sql(OWED, scope="creator", ranges={R: (period.start, period.end)})
     sql = f"""
         SELECT cc.id AS id, c.name AS label, coalesce(nullif(c.handle, ''), c.email) AS sublabel,
                coalesce(cc.commission_rate_override, %s) AS commission_rate,
@@ -106,7 +135,7 @@ def _links_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
         + f", sum(k.{column(LIFETIME, 'clicks')}) AS {column(LIFETIME, 'clicks')} "
         f"FROM ({amazon}) k GROUP BY 1"
     )
-    ours, ours_params = _scoped(CLICKS, "link", period)
+    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges={R: (period.start, period.end)})
     sql = f"""
         SELECT l.id AS id,
                CASE WHEN l.product_id IS NULL THEN 'Store page'

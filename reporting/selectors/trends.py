@@ -25,7 +25,7 @@ from attribution.rollups import KeyFilter, metric_ranges_sql
 from campaigns.models import AffiliateLink, Campaign, ClickRollup, ClickScope
 from campaigns.rollups import CLICKS, click_days
 from commissions.rollups import OWED
-from core.rollups import column
+from core.rollups import column, scoped_sql
 from creators.models import Creator
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import RESTATEMENT_DAYS, ZERO, Period
@@ -203,8 +203,8 @@ def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list
     amazon, amazon_params = metric_ranges_sql(
         keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges
     )
-    ours, ours_params = CLICKS.ranges_sql(ranges=ranges, where="t.scope = %s", params=["creator"])
-    owed, owed_params = OWED.ranges_sql(ranges=ranges, where="t.scope = %s", params=["creator"])
+    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges=ranges)
+    owed, owed_params = scoped_sql(OWED, scope="creator", ranges=ranges)
     per = f"""
         SELECT s.currency_code AS currency, cc.creator_id AS id,
                sum({_col("a", "sales")}) AS sales, sum({_col("a", "purchases")}) AS purchases,
@@ -247,7 +247,7 @@ def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ra
     index probes per link), then the links shown."""
     ranges = {R: (period.start, period.end)}
     amazon, amazon_params = metric_ranges_sql(keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges)
-    ours, ours_params = CLICKS.ranges_sql(ranges=ranges, where="t.scope = %s", params=["link"])
+    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges=ranges)
     # a creative id under two ad groups counts once per link, summed as the facts were
     per = f"""
         SELECT s.currency_code AS currency, l.id AS id, coalesce(a.sales, 0) AS sales,

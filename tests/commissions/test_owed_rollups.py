@@ -160,7 +160,7 @@ def test_owed_ranges_equal_sums_over_the_conversions(tenant_a, monkeypatch):
             "b": (DAY0 + timedelta(days=3), DAY0 + timedelta(days=3)),
             "none": (DAY0 + timedelta(days=1), DAY0 + timedelta(days=2)),
         }
-        read = owed_ranges(scope=OwedScope.CREATOR, campaign_id=world.campaign.pk, ranges=ranges)
+        read = owed_ranges(scope=OwedScope.CREATOR, ids=[cc.pk for cc in world.ccs], ranges=ranges)
         assert set(read) == {cc.pk for cc in world.ccs}
         for cc in world.ccs:
             rows = Conversion.objects.filter(campaign_creator=cc).owing().with_owed()
