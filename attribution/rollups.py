@@ -19,9 +19,9 @@ from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 
 from attribution.models import METRIC_FIELDS, MetricRollup, RollupLevel
 from core.rollups import LIFETIME, RunningRollup
@@ -73,6 +73,7 @@ METRIC_ROLLUP = RunningRollup(
     total_table="attribution_metrictotal",
     key=KEY_COLUMNS,
     values=ROLLED,
+    match=(("key_id", "id"),),
 )
 
 
@@ -96,12 +97,13 @@ def metric_ranges(
 
 
 def rollup_days(keys: KeyFilter, start: date, end: date) -> QuerySet[MetricRollup]:
-    """The keys' rollup rows (one per key and day, the day's figures) from start to end."""
-    qs = MetricRollup.objects.filter(level__in=keys.levels, date__gte=start, date__lte=end)
+    """The keys' rollup rows (one per key and day, the day's figures) from start to end; the
+    key's columns are the `key__` fields (MetricTotal's)."""
+    qs = MetricRollup.objects.filter(key__level__in=keys.levels, date__gte=start, date__lte=end)
     if keys.store_id is not None:
-        qs = qs.filter(store_id=keys.store_id)
+        qs = qs.filter(key__store_id=keys.store_id)
     if keys.amazon_campaign_id is not None:
-        qs = qs.filter(amazon_campaign_id=keys.amazon_campaign_id)
+        qs = qs.filter(key__amazon_campaign_id=keys.amazon_campaign_id)
     if keys.keys is not None:
         if not keys.keys:
             return qs.none()
@@ -110,10 +112,10 @@ def rollup_days(keys: KeyFilter, start: date, end: date) -> QuerySet[MetricRollu
                 or_,
                 (
                     Q(
-                        store_id=store_id,
-                        amazon_campaign_id=campaign,
-                        amazon_adgroup_id=adgroup,
-                        amazon_creative_id=creative,
+                        key__store_id=store_id,
+                        key__amazon_campaign_id=campaign,
+                        key__amazon_adgroup_id=adgroup,
+                        key__amazon_creative_id=creative,
                     )
                     for store_id, campaign, adgroup, creative in keys.keys
                 ),
@@ -125,12 +127,15 @@ def rollup_days(keys: KeyFilter, start: date, end: date) -> QuerySet[MetricRollu
 def day_sums(
     keys: KeyFilter, start: date, end: date, metrics: Iterable[str], by: tuple[str, ...] = ()
 ) -> QuerySet[MetricRollup, dict[str, Any]]:
-    """The keys' figures per day (and `by` columns), summed over the keys."""
-    return (
+    """The keys' figures per day (and `by`: key columns, as KEY_COLUMNS names them), summed
+    over the keys."""
+    columns: dict[str, Any] = {column: F(f"key__{column}") for column in by}
+    return cast(
+        "QuerySet[MetricRollup, dict[str, Any]]",
         rollup_days(keys, start, end)
-        .values(*by, "date")
+        .values("date", **columns)
         .annotate(**{m: Sum(m) for m in metrics})
-        .order_by()
+        .order_by(),
     )
 
 

@@ -38,6 +38,9 @@ class RunningRollup:
     total_table: str
     key: tuple[str, ...]
     values: tuple[str, ...]
+    # How a rollup row names its totals row: (rollup column, totals column) pairs. By default
+    # both tables carry the key columns; a rollup keyed by its totals row's id says so.
+    match: tuple[tuple[str, str], ...] | None = None
 
     def ranges_sql(
         self,
@@ -67,7 +70,8 @@ class RunningRollup:
                 lower = at(start - timedelta(1), value)
                 selects.append(f"({upper}) - ({lower}) AS {column(name, value)}")
         selects += [f"t.{value} AS {column(LIFETIME, value)}" for value in self.values]
-        match = " AND ".join(f"r.{k} = t.{k}" for k in self.key)
+        pairs = self.match or tuple((k, k) for k in self.key)
+        match = " AND ".join(f"r.{mine} = t.{theirs}" for mine, theirs in pairs)
         laterals: list[str] = []
         lateral_params: list[Any] = []
         for i, bound in enumerate(bounds):

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import Count, Sum
+from django.db.models import Count, F, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,10 +52,15 @@ def facts_by_key_and_day(store_id: int) -> dict[tuple, dict[str, object]]:
 def assert_rollups_equal_facts(store_id: int, organization_id: int) -> None:
     with tenant_scope(organization_id):
         expected = facts_by_key_and_day(store_id)
-        rows = MetricRollup.objects.filter(store_id=store_id).values(
-            *KEY, "date", *ROLLED, *(f"{m}_to_date" for m in ROLLED)
+        rows = MetricRollup.objects.filter(key__store_id=store_id).values(
+            "date",
+            *ROLLED,
+            *(f"{m}_to_date" for m in ROLLED),
+            **{k: F(f"key__{k}") for k in KEY},
         )
         days = {(*(r[k] for k in KEY), r["date"]): r for r in rows}
+        # every rollup row's key number names a totals row (none is left behind)
+        assert not MetricRollup.objects.exclude(key_id__in=MetricTotal.objects.values("id"))
         totals = {
             tuple(r[k] for k in KEY): r
             for r in MetricTotal.objects.filter(store_id=store_id).values(
