@@ -19,7 +19,7 @@ import django.db.models.deletion
 import django.db.models.manager
 from django.db import migrations, models
 
-from tenancy.rls import EnableRowLevelSecurity
+from tenancy.rls import EnableRowLevelSecurity, policy_sql
 
 _0011 = import_module("attribution.migrations.0011_metric_rollup_triggers")
 ROLLED, M, M_TO_DATE = _0011.ROLLED, _0011.M, _0011.M_TO_DATE
@@ -33,8 +33,6 @@ LANGUAGE plpgsql
 SET plan_cache_mode = force_custom_plan AS $fn$
 DECLARE
     touched attribution_rollup_key[];
-    stores bigint[];
-    since date;
     ids bigint[];
     froms date[];
 BEGIN
@@ -59,9 +57,6 @@ BEGIN
             GROUP BY 1, 2, 3, 4, 5, 6
         ) g
     );
-    SELECT array_agg(DISTINCT t.store_id), min(t.from_date) INTO stores, since
-    FROM unnest(touched) t;
-
     -- Every touched key has its number: a key seen for the first time gets a totals row
     -- (filled in below), an existing key keeps its own.
     INSERT INTO attribution_metrictotal (organization_id, {KEY_COLUMNS}, last_date, {M})
@@ -75,8 +70,11 @@ BEGIN
     DELETE FROM attribution_metricrollup r USING unnest(ids, froms) k(id, from_date)
     WHERE r.key_id = k.id AND r.date >= k.from_date;
 
-    -- each key with its running totals before the first day recomputed: one index probe per
-    -- key (migration 0012 of attribution says why not one per row written)
+    -- Each key with its number and its running totals before the first day recomputed (one
+    -- index probe per key; migration 0012 of attribution says why not one per row written),
+    -- then per key its facts' sums per day from that day on, read by index for that key alone:
+    -- a plan that cannot turn into recomputing every key's sums once per key, whatever
+    -- PostgreSQL estimates a join of the facts with the keys to return.
     WITH t AS MATERIALIZED (
         SELECT t.*, m.id AS key_id, {", ".join(f"b.{m}_to_date" for m in ROLLED)}
         FROM unnest(touched) t
@@ -92,26 +90,20 @@ BEGIN
     SELECT t.organization_id, t.key_id, f.date, {", ".join(f"f.{m}" for m in ROLLED)},
            {RUNNING}
     FROM t
-    JOIN (
-        SELECT d.store_id, d.level, d.amazon_campaign_id, d.amazon_adgroup_id,
-               d.amazon_creative_id, d.date, {SUMS}
+    JOIN LATERAL (
+        SELECT d.date, {SUMS}
         FROM attribution_dailymetric d
-        WHERE d.store_id = ANY(stores) AND d.date >= since
-          AND (d.store_id, d.level, d.amazon_campaign_id, d.amazon_adgroup_id,
-               d.amazon_creative_id) IN (
-              SELECT k.store_id, k.level, k.campaign, k.adgroup, k.creative
-              FROM unnest(touched) k)
-        GROUP BY 1, 2, 3, 4, 5, 6
+        WHERE t.level <> 'adgroups' AND d.store_id = t.store_id AND d.level = t.level
+          AND d.amazon_campaign_id = t.campaign AND d.amazon_adgroup_id = t.adgroup
+          AND d.amazon_creative_id = t.creative AND d.date >= t.from_date
+        GROUP BY d.date
         UNION ALL
-        SELECT d.store_id, 'adgroups', d.amazon_campaign_id, '', '', d.date, {SUMS}
+        SELECT d.date, {SUMS}
         FROM attribution_dailymetric d
-        WHERE d.store_id = ANY(stores) AND d.date >= since AND d.level = 'adgroup'
-          AND (d.store_id, d.amazon_campaign_id) IN (
-              SELECT k.store_id, k.campaign FROM unnest(touched) k WHERE k.level = 'adgroups')
-        GROUP BY 1, 3, 6
-    ) f ON f.store_id = t.store_id AND f.level = t.level AND f.amazon_campaign_id = t.campaign
-       AND f.amazon_adgroup_id = t.adgroup AND f.amazon_creative_id = t.creative
-       AND f.date >= t.from_date
+        WHERE t.level = 'adgroups' AND d.store_id = t.store_id AND d.level = 'adgroup'
+          AND d.amazon_campaign_id = t.campaign AND d.date >= t.from_date
+        GROUP BY d.date
+    ) f ON true
     WINDOW w AS (PARTITION BY t.key_id ORDER BY f.date);
 
     -- each key's totals are its last row's running totals; a key left without figures (its
@@ -139,7 +131,28 @@ BACKWARD = _0011.REFRESH
 
 def rebuild(apps, schema_editor):
     """Empty the totals (TRUNCATE: row-level security would hide every row from a DELETE
-    without a tenant) and roll every organisation's facts up again."""
+    without a tenant) and roll every organisation's facts up again, one organisation at a time
+    with it as the tenant. The new table has no statistics until analysed, and the refresh's
+    DELETE would then scan it whole for every organisation: it is analysed whenever the number
+    of organisations rolled up reaches a power of two (a dozen times for 2,000)."""
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("TRUNCATE attribution_metrictotal")
+        cursor.execute("SELECT id FROM tenancy_organization ORDER BY id")
+        organizations = [row[0] for row in cursor.fetchall()]
+        for done, organization_id in enumerate(organizations, start=1):
+            cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(organization_id)])
+            cursor.execute(
+                "SELECT attribution_rollup_refresh("
+                + _0011._fact_keys("attribution_dailymetric")
+                + ")"
+            )
+            if done & (done - 1) == 0:
+                cursor.execute("ANALYZE attribution_metricrollup, attribution_metrictotal")
+        cursor.execute("SELECT set_config('app.tenant_id', '', true)")
+
+
+def rebuild_before(apps, schema_editor):
+    """Backwards: the previous shape's rows, rolled up by the previous function (0011)."""
     with schema_editor.connection.cursor() as cursor:
         cursor.execute("TRUNCATE attribution_metrictotal")
     _0011.backfill(apps, schema_editor)
@@ -168,6 +181,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # (backwards, these run last: the previous table's row-level security and rows)
+        migrations.RunPython(migrations.RunPython.noop, rebuild_before),
+        migrations.RunSQL(migrations.RunSQL.noop, policy_sql("attribution_metricrollup")),
         migrations.DeleteModel(name="MetricRollup"),
         migrations.CreateModel(
             name="MetricRollup",

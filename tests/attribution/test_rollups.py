@@ -10,7 +10,9 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, F, Sum
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,7 @@ from attribution.rollups import LIFETIME, KeyFilter, metric_ranges
 from attribution.sync.service import held_run_apply
 from attribution.sync.windows import Window
 from tenancy.scoping import tenant_scope
-from tests.factories import DailyMetricFactory
+from tests.factories import DailyMetricFactory, StoreFactory
 from tests.support.amazon import sandbox_control
 from tests.support.sync import WINDOW, sync
 
@@ -206,3 +208,68 @@ def test_rollup_rows_are_row_secured(campaign, amazon_sandbox, tenant_b):
             cursor.execute("SELECT set_config('app.tenant_id', '', false)")
     with tenant_scope(campaign.organization_id):
         assert MetricRollup.objects.exists() and MetricTotal.objects.exists()
+
+
+# --- the migration that numbers the keys ---------------------------------------------------------
+
+BEFORE_NUMBERS = ("attribution", "0012_rollup_refresh_plans")
+NUMBERED = ("attribution", "0013_metric_rollup_keys")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_that_numbers_the_keys_rolls_every_tenants_facts_up_again(tenant_a, tenant_b):
+    """Existing facts of two tenants, rolled up in the previous shape; after attribution 0013
+    (as the app role, under row-level security) both tenants' rollups equal their facts, and
+    going back restores the previous shape's rows. Ends at the latest migrations again."""
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([BEFORE_NUMBERS])
+        stores = {}
+        for tenant in (tenant_a, tenant_b):
+            with tenant_scope(tenant.org):
+                store = StoreFactory()
+                for n in range(12):
+                    DailyMetricFactory(
+                        store=store,
+                        date=date(2026, 10, 1) + timedelta(days=n % 5),
+                        level=("campaign", "adgroup", "creative")[n % 3],
+                        amazon_campaign_id="c1",
+                        amazon_adgroup_id="" if n % 3 == 0 else f"ag-{n % 2}",
+                        amazon_creative_id=f"cr-{n % 4}" if n % 3 == 2 else "",
+                        publisher=f"p{n}",
+                        clicks=n + 1,
+                        sales=Decimal(n) + Decimal("0.99"),
+                    )
+            stores[tenant.org.pk] = store.pk
+        with tenant_scope(tenant_a.org), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM attribution_metricrollup WHERE store_id = %s",
+                [stores[tenant_a.org.pk]],
+            )
+            assert cursor.fetchone()[0] > 0  # the previous shape, keyed by the key's columns
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([NUMBERED])
+        for org, store_id in stores.items():
+            assert_rollups_equal_facts(store_id, org)
+
+        executor = MigrationExecutor(connection)
+        executor.migrate([BEFORE_NUMBERS])
+        with tenant_scope(tenant_b.org), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*), sum(clicks) FROM attribution_metricrollup WHERE store_id = %s",
+                [stores[tenant_b.org.pk]],
+            )
+            rows, clicks = cursor.fetchone()
+            assert rows > 0
+            expected = DailyMetric.objects.filter(store_id=stores[tenant_b.org.pk]).aggregate(
+                s=Sum("clicks")
+            )["s"]
+            # campaign, ad group and creative rows, and "all ad groups" counting them again
+            adgroups = DailyMetric.objects.filter(
+                store_id=stores[tenant_b.org.pk], level="adgroup"
+            ).aggregate(s=Sum("clicks"))["s"]
+            assert clicks == expected + adgroups
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
