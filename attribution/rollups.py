@@ -13,7 +13,7 @@ query parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -44,6 +44,9 @@ class KeyFilter:
     amazon_campaign_id: str | None = None
     # exact (store id, campaign id, ad group id, creative id) keys, ANDed with the rest
     keys: tuple[tuple[int, str, str, str], ...] | None = None
+    # only these ad group ids / creative ids, ANDed with the rest
+    adgroup_ids: tuple[str, ...] | None = None
+    creative_ids: tuple[str, ...] | None = None
 
 
 def _where(spec: KeyFilter, alias: str) -> tuple[str, list[Any]]:
@@ -55,6 +58,12 @@ def _where(spec: KeyFilter, alias: str) -> tuple[str, list[Any]]:
     if spec.amazon_campaign_id is not None:
         clauses.append(f"{alias}.amazon_campaign_id = %s")
         params.append(spec.amazon_campaign_id)
+    if spec.adgroup_ids is not None:
+        clauses.append(f"{alias}.amazon_adgroup_id = ANY(%s)")
+        params.append(list(spec.adgroup_ids))
+    if spec.creative_ids is not None:
+        clauses.append(f"{alias}.amazon_creative_id = ANY(%s)")
+        params.append(list(spec.creative_ids))
     if spec.keys is not None:
         if not spec.keys:
             clauses.append("false")
@@ -78,13 +87,16 @@ METRIC_ROLLUP = RunningRollup(
 
 
 def metric_ranges_sql(
-    *, keys: KeyFilter, ranges: Mapping[str, tuple[date, date]]
+    *,
+    keys: KeyFilter,
+    ranges: Mapping[str, tuple[date, date]],
+    values: Sequence[str] | None = None,
 ) -> tuple[str, list[Any]]:
-    """The keys' figures over each named range and their lifetime, as one SELECT (a row per
-    key: the key columns, then `core.rollups.column(range, metric)`), for pages that sort and
-    paginate in SQL."""
+    """The keys' figures (those in `values`, or all of ROLLED) over each named range and their
+    lifetime, as one SELECT (a row per key: the key columns, then
+    `core.rollups.column(range, metric)`), for pages that sort and paginate in SQL."""
     where, params = _where(keys, "t")
-    return METRIC_ROLLUP.ranges_sql(ranges=ranges, where=where, params=params)
+    return METRIC_ROLLUP.ranges_sql(ranges=ranges, where=where, params=params, values=values)
 
 
 def metric_ranges(

@@ -429,12 +429,14 @@ def roll_up() -> None:
         organizations = cur.fetchall()
         started = time.perf_counter()
         big: dict[str, float] = {}
-        for org_id, slug in organizations:
+        for done, (org_id, slug) in enumerate(organizations, start=1):
             for what, statement in statements.items():
                 at = time.perf_counter()
                 cur.execute(statement, {"org": org_id})
                 if slug == BIG_SLUG:
                     big[what] = time.perf_counter() - at
+            if done & (done - 1) == 0:  # as attribution 0013's rebuild: statistics as it grows
+                cur.execute("ANALYZE attribution_metricrollup, attribution_metrictotal")
         cur.execute("ANALYZE")  # as autovacuum would have by the time anyone looks
     conn.close()
     print(

@@ -79,81 +79,174 @@ class Row:
         )
 
 
-def _figures(source: str) -> str:
-    """The period's Amazon figures and lifetime clicks of `source` (a metric ranges alias)."""
-    sums = ", ".join(f"coalesce({source}.{column(R, m)}, 0) AS {m}" for m in METRICS)
-    return f"{sums}, coalesce({source}.{column(LIFETIME, 'clicks')}, 0) AS amazon_lifetime_clicks"
+# sort name -> the Amazon metric it ranks by
+SORT_METRICS = {
+    "clicks": "clicks",
+    "purchases": "purchases",
+    "sales": "sales",
+    "dpv": "detail_page_views",
+}
 
 
-def _creators_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
-    amazon, amazon_params = metric_ranges_sql(
-        keys=KeyFilter(
-            levels=(CREATOR_LEVEL,),
-            store_id=campaign.store_id,
-            amazon_campaign_id=campaign.amazon_campaign_id,
-        ),
-        ranges={R: (period.start, period.end)},
+@dataclass(frozen=True)
+class _Wants:
+    """Which figures a table query computes for every row it reads: ranking thousands of rows
+    needs only the sorted figure (each figure costs CASEs and subtractions per row, and our
+    clicks and commission index probes per row); the page's rows get all of them."""
+
+    metrics: tuple[str, ...]  # Amazon's, over the period
+    lifetime: bool  # Amazon's and our lifetime clicks (the threshold notes)
+    clicks: bool  # our clicks over the period
+    owed: bool  # commission owed over the period
+
+
+EVERYTHING = _Wants(METRICS, lifetime=True, clicks=True, owed=True)
+
+
+def _ranking(sort: str) -> _Wants:
+    metric = SORT_METRICS.get(sort)
+    return _Wants(
+        (metric,) if metric else (),
+        lifetime=False,
+        clicks=sort == "link_clicks",
+        owed=sort == "commission",
     )
-    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges={R: (period.start, period.end)})
-    owed, owed_params = scoped_sql(OWED, scope="creator", ranges={R: (period.start, period.end)})
+
+
+def _amazon_values(wants: _Wants) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*wants.metrics, *(("clicks",) if wants.lifetime else ())]))
+
+
+def _figures(source: str, wants: _Wants) -> str:
+    """The period's Amazon figures and lifetime clicks of `source` (a metric ranges alias);
+    0 for those not wanted."""
+    sums = ", ".join(
+        f"coalesce({source}.{column(R, m)}, 0) AS {m}" if m in wants.metrics else f"0 AS {m}"
+        for m in METRICS
+    )
+    lifetime = f"coalesce({source}.{column(LIFETIME, 'clicks')}, 0)" if wants.lifetime else "0"
+    return f"{sums}, {lifetime} AS amazon_lifetime_clicks"
+
+
+def _ours(wants: _Wants) -> str:
+    clicks = f"coalesce(o.{column(R, 'clicks')}, 0)" if wants.clicks else "0"
+    lifetime = f"coalesce(o.{column(LIFETIME, 'clicks')}, 0)" if wants.lifetime else "0"
+    return f"{clicks} AS link_clicks, {lifetime} AS our_lifetime_clicks"
+
+
+@dataclass(frozen=True)
+class _Page:
+    """The rows of one page: their ids and their Amazon keys (ad group or creative ids)."""
+
+    ids: tuple[int, ...]
+    amazon_keys: tuple[str, ...]
+
+
+def _creators_sql(
+    campaign: Campaign, period: Period, wants: _Wants, page: _Page | None = None
+) -> tuple[str, list[Any]]:
+    ranges = {R: (period.start, period.end)}
+    joins, params = [], list[Any]([campaign.default_commission_rate])
+    values = _amazon_values(wants)
+    if values:
+        amazon, amazon_params = metric_ranges_sql(
+            keys=KeyFilter(
+                levels=(CREATOR_LEVEL,),
+                store_id=campaign.store_id,
+                amazon_campaign_id=campaign.amazon_campaign_id,
+                adgroup_ids=page.amazon_keys if page else None,
+            ),
+            ranges=ranges,
+            values=values,
+        )
+        joins.append(f"LEFT JOIN ({amazon}) a ON a.amazon_adgroup_id = cc.amazon_adgroup_id")
+        params += amazon_params
+    ids = page.ids if page else None
+    if wants.clicks or wants.lifetime:
+        ours, ours_params = scoped_sql(
+            CLICKS, scope="creator", ranges=ranges, ids=ids, values=("clicks",)
+        )
+        joins.append(f"LEFT JOIN ({ours}) o ON o.scope_id = cc.id")
+        params += ours_params
+    if wants.owed:
+        owed, owed_params = scoped_sql(
+            OWED, scope="creator", ranges=ranges, ids=ids, values=("owed",)
+        )
+        joins.append(f"LEFT JOIN ({owed}) w ON w.scope_id = cc.id")
+        params += owed_params
+    commission = f"coalesce(w.{column(R, 'owed')}, 0)" if wants.owed else "0"
     sql = f"""
-        SELECT cc.id AS id, c.name AS label, coalesce(nullif(c.handle, ''), c.email) AS sublabel,
+        SELECT cc.id AS id, cc.amazon_adgroup_id AS amazon_key, c.name AS label,
+               coalesce(nullif(c.handle, ''), c.email) AS sublabel,
                coalesce(cc.commission_rate_override, %s) AS commission_rate,
                NULL::text AS code, NULL::text AS creative_id,
-               {_figures("a")},
-               coalesce(o.{column(R, "clicks")}, 0) AS link_clicks,
-               coalesce(o.{column(LIFETIME, "clicks")}, 0) AS our_lifetime_clicks,
-               coalesce(w.{column(R, "owed")}, 0) AS commission
+               {_figures("a", wants)},
+               {_ours(wants)}, {commission} AS commission
         FROM creators_campaigncreator cc
         JOIN creators_creator c ON c.id = cc.creator_id
-        LEFT JOIN ({amazon}) a ON a.amazon_adgroup_id = cc.amazon_adgroup_id
-        LEFT JOIN ({ours}) o ON o.scope_id = cc.id
-        LEFT JOIN ({owed}) w ON w.scope_id = cc.id
+        {" ".join(joins)}
         WHERE cc.campaign_id = %s"""
-    return sql, [
-        campaign.default_commission_rate,
-        *amazon_params,
-        *ours_params,
-        *owed_params,
-        campaign.pk,
-    ]
+    params.append(campaign.pk)
+    if ids is not None:
+        sql += " AND cc.id = ANY(%s)"
+        params.append(list(ids))
+    return sql, params
 
 
-def _links_sql(campaign: Campaign, period: Period) -> tuple[str, list[Any]]:
-    amazon, amazon_params = metric_ranges_sql(
-        keys=KeyFilter(
-            levels=(LINK_LEVEL,),
-            store_id=campaign.store_id,
-            amazon_campaign_id=campaign.amazon_campaign_id,
-        ),
-        ranges={R: (period.start, period.end)},
-    )
-    # a creative id under two ad groups counts once per link, summed as the facts were
-    per_creative = (
-        "SELECT k.amazon_creative_id, "
-        + ", ".join(f"sum(k.{column(R, m)}) AS {column(R, m)}" for m in METRICS)
-        + f", sum(k.{column(LIFETIME, 'clicks')}) AS {column(LIFETIME, 'clicks')} "
-        f"FROM ({amazon}) k GROUP BY 1"
-    )
-    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges={R: (period.start, period.end)})
+def _links_sql(
+    campaign: Campaign, period: Period, wants: _Wants, page: _Page | None = None
+) -> tuple[str, list[Any]]:
+    ranges = {R: (period.start, period.end)}
+    joins, params = [], list[Any]()
+    values = _amazon_values(wants)
+    if values:
+        amazon, amazon_params = metric_ranges_sql(
+            keys=KeyFilter(
+                levels=(LINK_LEVEL,),
+                store_id=campaign.store_id,
+                amazon_campaign_id=campaign.amazon_campaign_id,
+                creative_ids=page.amazon_keys if page else None,
+            ),
+            ranges=ranges,
+            values=values,
+        )
+        # a creative id under two ad groups counts once per link, summed as the facts were
+        sums = [column(R, m) for m in wants.metrics]
+        if wants.lifetime:
+            sums.append(column(LIFETIME, "clicks"))
+        per_creative = (
+            "SELECT k.amazon_creative_id, "
+            + ", ".join(f"sum(k.{c}) AS {c}" for c in sums)
+            + f" FROM ({amazon}) k GROUP BY 1"
+        )
+        joins.append(f"LEFT JOIN ({per_creative}) a ON a.amazon_creative_id = l.amazon_creative_id")
+        params += amazon_params
+    ids = page.ids if page else None
+    if wants.clicks or wants.lifetime:
+        ours, ours_params = scoped_sql(
+            CLICKS, scope="link", ranges=ranges, ids=ids, values=("clicks",)
+        )
+        joins.append(f"LEFT JOIN ({ours}) o ON o.scope_id = l.id")
+        params += ours_params
     sql = f"""
-        SELECT l.id AS id,
+        SELECT l.id AS id, l.amazon_creative_id AS amazon_key,
                CASE WHEN l.product_id IS NULL THEN 'Store page'
                     ELSE coalesce(nullif(p.title, ''), p.asin) END AS label,
                c.name AS sublabel, NULL::numeric AS commission_rate,
                l.code AS code, l.amazon_creative_id AS creative_id,
-               {_figures("a")},
-               coalesce(o.{column(R, "clicks")}, 0) AS link_clicks,
-               coalesce(o.{column(LIFETIME, "clicks")}, 0) AS our_lifetime_clicks,
-               0::numeric AS commission
+               {_figures("a", wants)},
+               {_ours(wants)}, 0::numeric AS commission
         FROM campaigns_affiliatelink l
         LEFT JOIN campaigns_product p ON p.id = l.product_id
         JOIN creators_campaigncreator cc ON cc.id = l.campaign_creator_id
         JOIN creators_creator c ON c.id = cc.creator_id
-        LEFT JOIN ({per_creative}) a ON a.amazon_creative_id = l.amazon_creative_id
-        LEFT JOIN ({ours}) o ON o.scope_id = l.id
+        {" ".join(joins)}
         WHERE l.campaign_id = %s"""
-    return sql, [*amazon_params, *ours_params, campaign.pk]
+    params.append(campaign.pk)
+    if ids is not None:
+        sql += " AND l.id = ANY(%s)"
+        params.append(list(ids))
+    return sql, params
 
 
 def performance_table(
@@ -168,33 +261,45 @@ def performance_table(
     per_page: int = PER_PAGE,
 ) -> dict[str, Any]:
     """One page of the creators' or links' table: {rows, count, page, pages, sort,
-    descending, q}. One query (two when asked for a page past the last)."""
-    base, params = (_creators_sql if name == "creators" else _links_sql)(campaign, period)
+    descending, q}. Two queries (three when asked for a page past the last): every row ranked
+    by the sorted figure alone, then every figure of the page's rows."""
+    build = _creators_sql if name == "creators" else _links_sql
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    base, params = build(campaign, period, _ranking(sort))
     q = q.strip().lower()
     where, where_params = "", []
     if q:
         where = "WHERE strpos(lower(x.label), %s) > 0 OR strpos(lower(x.sublabel), %s) > 0"
         where_params = [q, q]
-    sort = sort if sort in SORTS else DEFAULT_SORT
     # ties keep the table's own order (by id), whichever way the sort goes
     order = f"{SORTS[sort]} {'DESC' if descending else 'ASC'}, x.id"
     sql = (
-        f"SELECT x.*, count(*) OVER () AS matching FROM ({base}) x {where} "
+        f"SELECT x.id, x.amazon_key, count(*) OVER () AS matching FROM ({base}) x {where} "
         f"ORDER BY {order} LIMIT %s OFFSET %s"
     )
     page = max(1, page)
     with connection.cursor() as cur:
         cur.execute(sql, [*params, *where_params, per_page, (page - 1) * per_page])
-        fetched = _dicts(cur)
-        if not fetched and page > 1:  # past the last page: show the last one
+        ranked = cur.fetchall()
+        if not ranked and page > 1:  # past the last page: show the last one
             cur.execute(f"SELECT count(*) FROM ({base}) x {where}", [*params, *where_params])
             count = cur.fetchone()[0]
             page = max(1, -(-count // per_page))
             cur.execute(sql, [*params, *where_params, per_page, (page - 1) * per_page])
-            fetched = _dicts(cur)
-    count = fetched[0]["matching"] if fetched else 0
+            ranked = cur.fetchall()
+        count = ranked[0][2] if ranked else 0
+        rows: dict[int, dict[str, Any]] = {}
+        if ranked:
+            full, full_params = build(
+                campaign,
+                period,
+                EVERYTHING,
+                _Page(tuple(r[0] for r in ranked), tuple(r[1] for r in ranked)),
+            )
+            cur.execute(full, full_params)
+            rows = {r["id"]: r for r in _dicts(cur)}
     return {
-        "rows": [_row(r) for r in fetched],
+        "rows": [_row(rows[r[0]]) for r in ranked],
         "count": count,
         "page": page,
         "pages": max(1, -(-count // per_page)),

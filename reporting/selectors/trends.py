@@ -175,6 +175,10 @@ def _col(alias: str, value: str) -> str:
     return f"coalesce({alias}.{column(R, value)}, 0)"
 
 
+# the Amazon figures a ranking reads per creator or link (of every metric the rollups hold)
+RANKED = ("sales", "purchases", "clicks")
+
+
 def _ranked(per_sql: str, params: list[Any]) -> list[dict[str, Any]]:
     """The first TOP rows per currency of `per_sql` (columns currency, id, sales, purchases,
     clicks, link_clicks, commission) by sales, then purchases and our link clicks; rows with
@@ -201,10 +205,10 @@ def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list
     over the rollups' range SQL (two index probes per campaign creator), then the creators."""
     ranges = {R: (period.start, period.end)}
     amazon, amazon_params = metric_ranges_sql(
-        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges
+        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges, values=RANKED
     )
-    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges=ranges)
-    owed, owed_params = scoped_sql(OWED, scope="creator", ranges=ranges)
+    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges=ranges, values=("clicks",))
+    owed, owed_params = scoped_sql(OWED, scope="creator", ranges=ranges, values=("owed",))
     per = f"""
         SELECT s.currency_code AS currency, cc.creator_id AS id,
                sum({_col("a", "sales")}) AS sales, sum({_col("a", "purchases")}) AS purchases,
@@ -246,8 +250,10 @@ def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ra
     purchases and our link clicks. Two queries: the ranking over the rollups' range SQL (two
     index probes per link), then the links shown."""
     ranges = {R: (period.start, period.end)}
-    amazon, amazon_params = metric_ranges_sql(keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges)
-    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges=ranges)
+    amazon, amazon_params = metric_ranges_sql(
+        keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges, values=RANKED
+    )
+    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges=ranges, values=("clicks",))
     # a creative id under two ad groups counts once per link, summed as the facts were
     per = f"""
         SELECT s.currency_code AS currency, l.id AS id, coalesce(a.sales, 0) AS sales,
