@@ -89,6 +89,15 @@ DATABASES = {"default": env.db("DATABASE_URL")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No JIT compilation: on a big tenant the pages' queries (thousands of index probes, a few
+# hundred milliseconds) cost more than jit_above_cost, and compiling them took 85 ms of a 300 ms
+# ranking (bench/dashboard, issue 16). PostgreSQL's documentation names JIT a gain for long
+# CPU-bound analytical queries, not for short ones ("Why JIT?", chapter 32).
+JIT_OFF = "-c jit=off"
+DATABASES["default"].setdefault("OPTIONS", {})
+DATABASES["default"]["OPTIONS"]["options"] = " ".join(
+    filter(None, [DATABASES["default"]["OPTIONS"].get("options"), JIT_OFF])
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica (streaming replication of the same database, same application role): the
 # dashboards, exports and the creator portal read from it, never inside a transaction that
@@ -100,6 +109,10 @@ DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"].setdefault("OPTIONS", {})
+    DATABASES["replica"]["OPTIONS"]["options"] = " ".join(
+        filter(None, [DATABASES["replica"]["OPTIONS"].get("options"), JIT_OFF])
+    )
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["tenancy.replica.ReplicaRouter"]
