@@ -184,6 +184,14 @@ class Conversion(TenantModel):
             # the owed rollups' recomputation (migration 0009) reads by these
             models.Index(fields=["campaign_creator", "date"], name="conversion_cc_date"),
             models.Index(fields=["campaign", "date"], name="conversion_campaign_date"),
+            # the workflow dashboard's "awaiting approval" count and sum per currency, read from
+            # the index alone (a big brand has 120,000 awaiting: 100 ms through the table)
+            models.Index(
+                fields=["organization", "currency"],
+                include=["commission"],
+                condition=models.Q(status="awaiting"),
+                name="conversion_awaiting",
+            ),
         ]
 
     @property

@@ -33,6 +33,8 @@ LANGUAGE plpgsql
 SET plan_cache_mode = force_custom_plan AS $fn$
 DECLARE
     touched attribution_rollup_key[];
+    stores bigint[];
+    since date;
     ids bigint[];
     froms date[];
 BEGIN
@@ -57,6 +59,9 @@ BEGIN
             GROUP BY 1, 2, 3, 4, 5, 6
         ) g
     );
+    SELECT array_agg(DISTINCT t.store_id), min(t.from_date) INTO stores, since
+    FROM unnest(touched) t;
+
     -- Every touched key has its number: a key seen for the first time gets a totals row
     -- (filled in below), an existing key keeps its own.
     INSERT INTO attribution_metrictotal (organization_id, {KEY_COLUMNS}, last_date, {M})
@@ -71,14 +76,18 @@ BEGIN
     WHERE r.key_id = k.id AND r.date >= k.from_date;
 
     -- Each key with its number and its running totals before the first day recomputed (one
-    -- index probe per key; migration 0012 of attribution says why not one per row written),
-    -- then per key its facts' sums per day from that day on, read by index for that key alone:
-    -- a plan that cannot turn into recomputing every key's sums once per key, whatever
-    -- PostgreSQL estimates a join of the facts with the keys to return.
+    -- index probe per key; migration 0012 of attribution says why not one per row written).
+    -- Both are LATERAL lookups of at most one row, so PostgreSQL estimates the keys at their
+    -- real number: estimated at one row (a plain join with the totals on five columns), it
+    -- recomputed every key's sums once per key. The facts' sums are then joined in bulk, as
+    -- 0011 does: per key by index, a plan made before the facts' first ANALYZE could walk a
+    -- whole store's rows for every key.
     WITH t AS MATERIALIZED (
         SELECT t.*, m.id AS key_id, {", ".join(f"b.{m}_to_date" for m in ROLLED)}
         FROM unnest(touched) t
-        JOIN attribution_metrictotal m ON {_match("m")}
+        LEFT JOIN LATERAL (
+            SELECT m.id FROM attribution_metrictotal m WHERE {_match("m")} LIMIT 1
+        ) m ON true
         LEFT JOIN LATERAL (
             SELECT {", ".join(f"r.{m}_to_date" for m in ROLLED)}
             FROM attribution_metricrollup r
@@ -90,20 +99,26 @@ BEGIN
     SELECT t.organization_id, t.key_id, f.date, {", ".join(f"f.{m}" for m in ROLLED)},
            {RUNNING}
     FROM t
-    JOIN LATERAL (
-        SELECT d.date, {SUMS}
+    JOIN (
+        SELECT d.store_id, d.level, d.amazon_campaign_id, d.amazon_adgroup_id,
+               d.amazon_creative_id, d.date, {SUMS}
         FROM attribution_dailymetric d
-        WHERE t.level <> 'adgroups' AND d.store_id = t.store_id AND d.level = t.level
-          AND d.amazon_campaign_id = t.campaign AND d.amazon_adgroup_id = t.adgroup
-          AND d.amazon_creative_id = t.creative AND d.date >= t.from_date
-        GROUP BY d.date
+        WHERE d.store_id = ANY(stores) AND d.date >= since
+          AND (d.store_id, d.level, d.amazon_campaign_id, d.amazon_adgroup_id,
+               d.amazon_creative_id) IN (
+              SELECT k.store_id, k.level, k.campaign, k.adgroup, k.creative
+              FROM unnest(touched) k)
+        GROUP BY 1, 2, 3, 4, 5, 6
         UNION ALL
-        SELECT d.date, {SUMS}
+        SELECT d.store_id, 'adgroups', d.amazon_campaign_id, '', '', d.date, {SUMS}
         FROM attribution_dailymetric d
-        WHERE t.level = 'adgroups' AND d.store_id = t.store_id AND d.level = 'adgroup'
-          AND d.amazon_campaign_id = t.campaign AND d.date >= t.from_date
-        GROUP BY d.date
-    ) f ON true
+        WHERE d.store_id = ANY(stores) AND d.date >= since AND d.level = 'adgroup'
+          AND (d.store_id, d.amazon_campaign_id) IN (
+              SELECT k.store_id, k.campaign FROM unnest(touched) k WHERE k.level = 'adgroups')
+        GROUP BY 1, 3, 6
+    ) f ON f.store_id = t.store_id AND f.level = t.level AND f.amazon_campaign_id = t.campaign
+       AND f.amazon_adgroup_id = t.adgroup AND f.amazon_creative_id = t.creative
+       AND f.date >= t.from_date
     WINDOW w AS (PARTITION BY t.key_id ORDER BY f.date);
 
     -- each key's totals are its last row's running totals; a key left without figures (its
