@@ -437,7 +437,7 @@ def roll_up() -> None:
                     big[what] = time.perf_counter() - at
             if done & (done - 1) == 0:  # as attribution 0013's rebuild: statistics as it grows
                 cur.execute("ANALYZE attribution_metricrollup, attribution_metrictotal")
-        cur.execute("ANALYZE")  # as autovacuum would have by the time anyone looks
+        cur.execute("VACUUM (ANALYZE)")  # as autovacuum would have by the time anyone looks
     conn.close()
     print(
         f"rolled up {len(organizations)} organisations in {time.perf_counter() - started:.0f} s"

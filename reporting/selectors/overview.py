@@ -154,7 +154,7 @@ def organization_overview(*, period: Period) -> Overview:
         Awaiting(r["currency"], r["n"], r["commission"] or ZERO)
         for r in Conversion.objects.filter(status=Conversion.Status.AWAITING)
         .values("currency")
-        .annotate(n=Count("pk"), commission=Sum("commission"))
+        .annotate(n=Count("*"), commission=Sum("commission"))
         .order_by("currency")
     ]
     return Overview(
