@@ -12,7 +12,8 @@ without bots; commission owed per campaign creator (links have none of their own
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -142,6 +143,22 @@ class _Page:
     amazon_keys: tuple[str, ...]
 
 
+def _amazon_sql(
+    campaign: Campaign,
+    ranges: dict[str, tuple[date, date]],
+    values: tuple[str, ...],
+    keys: KeyFilter,
+) -> tuple[str, list[Any]]:
+    """The campaign's rollup keys that `keys` keeps (its levels and ids), with `values`."""
+    return metric_ranges_sql(
+        keys=replace(
+            keys, store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id
+        ),
+        ranges=ranges,
+        values=values,
+    )
+
+
 def _creators_sql(
     campaign: Campaign, period: Period, wants: _Wants, page: _Page | None = None
 ) -> tuple[str, list[Any]]:
@@ -149,15 +166,11 @@ def _creators_sql(
     joins, params = [], list[Any]([campaign.default_commission_rate])
     values = _amazon_values(wants)
     if values:
-        amazon, amazon_params = metric_ranges_sql(
-            keys=KeyFilter(
-                levels=(CREATOR_LEVEL,),
-                store_id=campaign.store_id,
-                amazon_campaign_id=campaign.amazon_campaign_id,
-                adgroup_ids=page.amazon_keys if page else None,
-            ),
-            ranges=ranges,
-            values=values,
+        amazon, amazon_params = _amazon_sql(
+            campaign,
+            ranges,
+            values,
+            KeyFilter(levels=(CREATOR_LEVEL,), adgroup_ids=page.amazon_keys if page else None),
         )
         joins.append(f"LEFT JOIN ({amazon}) a ON a.amazon_adgroup_id = cc.amazon_adgroup_id")
         params += amazon_params
@@ -200,15 +213,11 @@ def _links_sql(
     joins, params = [], list[Any]()
     values = _amazon_values(wants)
     if values:
-        amazon, amazon_params = metric_ranges_sql(
-            keys=KeyFilter(
-                levels=(LINK_LEVEL,),
-                store_id=campaign.store_id,
-                amazon_campaign_id=campaign.amazon_campaign_id,
-                creative_ids=page.amazon_keys if page else None,
-            ),
-            ranges=ranges,
-            values=values,
+        amazon, amazon_params = _amazon_sql(
+            campaign,
+            ranges,
+            values,
+            KeyFilter(levels=(LINK_LEVEL,), creative_ids=page.amazon_keys if page else None),
         )
         # a creative id under two ad groups counts once per link, summed as the facts were
         sums = [column(R, m) for m in wants.metrics]
