@@ -159,6 +159,20 @@ def _amazon_sql(
     )
 
 
+def _join_our_clicks(
+    joins: list[str],
+    scope: str,
+    ranges: dict[str, tuple[date, date]],
+    ids: tuple[int, ...] | None,
+    *,
+    on: str,
+) -> list[Any]:
+    """Add our clicks of `scope` (as `o`, joined on `on`) to `joins`; returns their params."""
+    ours, params = scoped_sql(CLICKS, scope=scope, ranges=ranges, ids=ids, values=("clicks",))
+    joins.append(f"LEFT JOIN ({ours}) o ON o.scope_id = {on}")
+    return params
+
+
 def _creators_sql(
     campaign: Campaign, period: Period, wants: _Wants, page: _Page | None = None
 ) -> tuple[str, list[Any]]:
@@ -176,11 +190,7 @@ def _creators_sql(
         params += amazon_params
     ids = page.ids if page else None
     if wants.clicks or wants.lifetime:
-        ours, ours_params = scoped_sql(
-            CLICKS, scope="creator", ranges=ranges, ids=ids, values=("clicks",)
-        )
-        joins.append(f"LEFT JOIN ({ours}) o ON o.scope_id = cc.id")
-        params += ours_params
+        params += _join_our_clicks(joins, "creator", ranges, ids, on="cc.id")
     if wants.owed:
         owed, owed_params = scoped_sql(
             OWED, scope="creator", ranges=ranges, ids=ids, values=("owed",)
@@ -232,11 +242,7 @@ def _links_sql(
         params += amazon_params
     ids = page.ids if page else None
     if wants.clicks or wants.lifetime:
-        ours, ours_params = scoped_sql(
-            CLICKS, scope="link", ranges=ranges, ids=ids, values=("clicks",)
-        )
-        joins.append(f"LEFT JOIN ({ours}) o ON o.scope_id = l.id")
-        params += ours_params
+        params += _join_our_clicks(joins, "link", ranges, ids, on="l.id")
     sql = f"""
         SELECT l.id AS id, l.amazon_creative_id AS amazon_key,
                CASE WHEN l.product_id IS NULL THEN 'Store page'
