@@ -494,3 +494,17 @@ class MetricRollup(TenantModel):
     date = models.DateField()
     locals().update(_rollup_fields("", models.BigIntegerField, 16))
     locals().update(_rollup_fields("_to_date", models.BigIntegerField, 18))
+
+
+class MetricVersion(TenantModel):
+    """A store's facts' version: the rollup refresh bumps it in the same transaction as any
+    change to the store's facts (migration 0015), so a figure memoized under it
+    (attribution.rollups.memoized_ranges_sql) is never older than the facts it was read with.
+
+    The store's plain id, not a foreign key: deleting a store deletes its facts first, and
+    their trigger would write this row again under a store about to go."""
+
+    store_id = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+    # with the version, what tells a memo apart from one made before a database was restored
+    changed_at = models.DateTimeField()

@@ -13,18 +13,21 @@ query parameter.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import reduce
 from operator import or_
 from typing import Any, cast
 
+from django.core.cache import cache
+from django.db import connection, models
 from django.db.models import F, Q, QuerySet, Sum
 
-from attribution.models import METRIC_FIELDS, MetricRollup, RollupLevel
-from core.rollups import LIFETIME, RunningRollup
+from attribution.models import METRIC_FIELDS, MetricRollup, MetricTotal, RollupLevel
+from core.rollups import LIFETIME, RunningRollup, column
 
 # (store id, level, campaign id, ad group id, creative id)
 Key = tuple[int, str, str, str, str]
@@ -99,6 +102,114 @@ def metric_ranges_sql(
     return METRIC_ROLLUP.ranges_sql(ranges=ranges, where=where, params=params, values=values)
 
 
+# How long a memo is kept. It is keyed by its stores' versions, so it is never stale; this only
+# bounds what ranges nobody asks for again (custom ones, last week's) keep in the cache.
+MEMO_SECONDS = 7 * 24 * 3600
+
+
+def metric_versions(store_ids: Sequence[int] | None = None) -> dict[int, str]:
+    """Per store in scope (those in `store_ids`, or every one): a token of its facts' version,
+    which the rollup refresh changes in the same transaction as the facts (attribution 0015).
+    One query."""
+    sql = (
+        "SELECT s.id, coalesce(v.version, 0), v.changed_at FROM attribution_store s "
+        "LEFT JOIN attribution_metricversion v ON v.store_id = s.id"
+    )
+    params: list[Any] = []
+    if store_ids is not None:
+        sql += " WHERE s.id = ANY(%s)"
+        params.append(list(store_ids))
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {
+            store_id: f"{version}@{changed_at.isoformat() if changed_at else '-'}"
+            for store_id, version, changed_at in cur.fetchall()
+        }
+
+
+def _sql_type(value: str) -> str:
+    field = MetricTotal._meta.get_field(value)
+    return "numeric" if isinstance(field, models.DecimalField) else "bigint"
+
+
+def _element(value: Any) -> str:
+    """One element of a PostgreSQL array literal (`{a,b}`): strings quoted and escaped."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def memoized_ranges_sql(
+    *,
+    keys: KeyFilter,
+    ranges: Mapping[str, tuple[date, date]],
+    values: Sequence[str],
+    by: Sequence[str] = KEY_COLUMNS,
+) -> tuple[str, list[Any]]:
+    """The figures of every key of `keys`' levels in its store (or every store in scope) and
+    campaign over each named range, summed per `by` (key columns): a SELECT with a row per
+    group, the `by` columns, then `core.rollups.column(range, value)` (as `metric_ranges_sql`,
+    without the lifetime). Read once per version of each store's facts and memoized in the
+    cache: a page that ranks a big brand's 6,000 links by one figure then reads them as arrays
+    instead of probing 6,000 keys (about 80 ms).
+
+    Never stale: the memo's key holds the store's version (`metric_versions`), which changes in
+    the transaction that changes the store's facts, and the version is read before the
+    figures, so a memo holds figures at least as new as the version it is filed under. Two
+    queries when a store's memo is missing (the versions, then every missing store's figures
+    in one read), one otherwise."""
+    if keys.keys is not None or keys.adgroup_ids is not None or keys.creative_ids is not None:
+        raise ValueError("memoized figures are per store, level and campaign, not per key")
+    if unknown := set(by) - set(KEY_COLUMNS):
+        raise ValueError(f"not key columns: {sorted(unknown)}")
+    wanted = tuple(values)
+    sums = [column(name, v) for name in ranges for v in wanted]
+    names = [*by, *sums]
+    types = [
+        *("bigint" if c == "store_id" else "text" for c in by),
+        *(_sql_type(v) for _ in ranges for v in wanted),
+    ]
+    versions = metric_versions(None if keys.store_id is None else [keys.store_id])
+    shape = repr(
+        (keys.levels, keys.amazon_campaign_id, sorted(ranges.items()), wanted, tuple(by))
+    ).encode()
+    memo = {
+        store_id: "metric-ranges:v1:"
+        + hashlib.sha256(repr((store_id, version)).encode() + shape).hexdigest()
+        for store_id, version in versions.items()
+    }
+    found: dict[str, list[str]] = cache.get_many(list(memo.values()))
+    missing = [store_id for store_id, key in memo.items() if key not in found]
+    if missing:
+        where, params = _where(replace(keys, store_id=None), "t")
+        ranged, all_params = METRIC_ROLLUP.ranges_sql(
+            ranges=ranges,
+            where=f"{where} AND t.store_id = ANY(%s)",
+            params=[*params, missing],
+            values=wanted,
+        )
+        groups = ", ".join(f"k.{c}" for c in by)
+        sql = (
+            f"SELECT k.store_id, {groups}, {', '.join(f'sum(k.{c})' for c in sums)} "
+            f"FROM ({ranged}) k GROUP BY k.store_id, {groups}"
+        )
+        columns: dict[int, list[list[str]]] = {s: [[] for _ in names] for s in missing}
+        with connection.cursor() as cur:
+            cur.execute(sql, all_params)
+            for store_id, *row in cur.fetchall():
+                for elements, value in zip(columns[store_id], row, strict=True):
+                    elements.append(_element(value))
+        made = {memo[s]: [",".join(elements) for elements in columns[s]] for s in missing}
+        cache.set_many(made, MEMO_SECONDS)
+        found.update(made)
+    parts = [found[key] for key in memo.values()]
+    arrays = ["{" + ",".join(p[i] for p in parts if p[i]) + "}" for i in range(len(names))]
+    # only this module's types and column names are formatted in; the arrays are parameters
+    unnest = ", ".join(f"%s::{t}[]" for t in types)
+    sql = f"SELECT * FROM unnest({unnest}) AS m({', '.join(names)})"
+    return sql, arrays
+
+
 def metric_ranges(
     *, keys: KeyFilter, ranges: Mapping[str, tuple[date, date]]
 ) -> dict[Key, dict[str, Figures]]:
@@ -159,7 +270,9 @@ __all__ = [
     "KeyFilter",
     "RollupLevel",
     "day_sums",
+    "memoized_ranges_sql",
     "metric_ranges",
     "metric_ranges_sql",
+    "metric_versions",
     "rollup_days",
 ]
