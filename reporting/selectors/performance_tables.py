@@ -20,7 +20,7 @@ from typing import Any
 from django.db import connection
 
 from attribution.models import AMAZON_MASK_CLICKS
-from attribution.rollups import KeyFilter, metric_ranges_sql
+from attribution.rollups import KeyFilter, memoized_ranges_sql, metric_ranges_sql
 from campaigns.models import Campaign
 from campaigns.rollups import CLICKS
 from commissions.rollups import OWED
@@ -148,15 +148,16 @@ def _amazon_sql(
     ranges: dict[str, tuple[date, date]],
     values: tuple[str, ...],
     keys: KeyFilter,
+    by: str,
 ) -> tuple[str, list[Any]]:
-    """The campaign's rollup keys that `keys` keeps (its levels and ids), with `values`."""
-    return metric_ranges_sql(
-        keys=replace(
-            keys, store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id
-        ),
-        ranges=ranges,
-        values=values,
-    )
+    """The campaign's rollup keys that `keys` keeps (its levels and ids), with `values`: for
+    a page's rows read from the rollups, for a ranking of every row (no ids) from the memo of
+    the campaign's figures for the period (attribution.rollups.memoized_ranges_sql), which a
+    ranking without lifetime figures can use, summed per `by` (the table's Amazon key)."""
+    keys = replace(keys, store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id)
+    if keys.adgroup_ids is None and keys.creative_ids is None:
+        return memoized_ranges_sql(keys=keys, ranges=ranges, values=values, by=(by,))
+    return metric_ranges_sql(keys=keys, ranges=ranges, values=values)
 
 
 def _join_our_clicks(
@@ -185,6 +186,7 @@ def _creators_sql(
             ranges,
             values,
             KeyFilter(levels=(CREATOR_LEVEL,), adgroup_ids=page.amazon_keys if page else None),
+            "amazon_adgroup_id",
         )
         joins.append(f"LEFT JOIN ({amazon}) a ON a.amazon_adgroup_id = cc.amazon_adgroup_id")
         params += amazon_params
@@ -228,6 +230,7 @@ def _links_sql(
             ranges,
             values,
             KeyFilter(levels=(LINK_LEVEL,), creative_ids=page.amazon_keys if page else None),
+            "amazon_creative_id",
         )
         # a creative id under two ad groups counts once per link, summed as the facts were
         sums = [column(R, m) for m in wants.metrics]
