@@ -21,11 +21,11 @@ from django.db import connection
 from django.db.models import Sum
 
 from attribution.models import DailyMetric, Store
-from attribution.rollups import KeyFilter, metric_ranges_sql
+from attribution.rollups import KeyFilter, memoized_ranges_sql
 from campaigns.models import AffiliateLink, Campaign, ClickRollup, ClickScope
 from campaigns.rollups import CLICKS, click_days
 from commissions.rollups import OWED
-from core.rollups import column, scoped_sql
+from core.rollups import column, scoped
 from creators.models import Creator
 from reporting.selectors.levels import CREATOR_LEVEL, LINK_LEVEL, TOTALS_LEVEL
 from reporting.values import RESTATEMENT_DAYS, ZERO, Period
@@ -179,52 +179,95 @@ def _col(alias: str, value: str) -> str:
 RANKED = ("sales", "purchases", "clicks")
 
 
-def _ranked(per_sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    """The first TOP rows per currency of `per_sql` (columns currency, id, sales, purchases,
-    clicks, link_clicks, commission) by sales, then purchases and our link clicks; rows with
-    nothing at all are left out. The ranking happens in PostgreSQL: Python sees TOP rows per
-    currency, however many creators or links the brand has."""
+def _candidates(amazon_sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    """The rows of `amazon_sql` (columns currency, id, scope_ids, sales, purchases, clicks)
+    that can be among the first TOP of their currency. The ranking's first keys are sales and
+    purchases, so when a currency has TOP rows whose (sales, purchases) is above (0, 0), a row
+    ranked below the TOP-th of them by those two alone cannot get in whatever its link clicks
+    or commission (and those TOP pass the ranking's filter); otherwise every row of the
+    currency can. One query over Amazon's figures alone: our clicks and commission (index
+    probes per row) are then read for these rows only."""
     sql = f"""
-        SELECT currency, id, sales, purchases, clicks, link_clicks, commission FROM (
-            SELECT per.*, row_number() OVER (
-                PARTITION BY currency ORDER BY sales DESC, purchases DESC, link_clicks DESC, id
-            ) AS place
-            FROM ({per_sql}) per
-            WHERE sales <> 0 OR purchases <> 0 OR link_clicks <> 0 OR commission <> 0
-        ) ranked
-        WHERE place <= %s ORDER BY currency, place"""
+        WITH per AS MATERIALIZED ({amazon_sql}),
+        cut AS MATERIALIZED (  -- a row per currency at most: computed once
+            SELECT currency, sales, purchases FROM (
+                SELECT currency, sales, purchases, row_number() OVER (
+                    PARTITION BY currency ORDER BY sales DESC, purchases DESC
+                ) AS place
+                FROM per WHERE (sales, purchases) > (0, 0)
+            ) ranked
+            WHERE place = %s
+        )
+        SELECT per.* FROM per LEFT JOIN cut USING (currency)
+        WHERE cut.currency IS NULL OR (per.sales, per.purchases) >= (cut.sales, cut.purchases)"""
     with connection.cursor() as cur:
         cur.execute(sql, [*params, TOP])
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
-    """Per currency, the creators with the most sales (ad-group level) over the period, then
-    purchases and our link clicks; commission owed for the period. Two queries: the ranking
-    over the rollups' range SQL (two index probes per campaign creator), then the creators."""
-    ranges = {R: (period.start, period.end)}
-    amazon, amazon_params = metric_ranges_sql(
-        keys=KeyFilter(levels=(CREATOR_LEVEL,)), ranges=ranges, values=RANKED
-    )
-    ours, ours_params = scoped_sql(CLICKS, scope="creator", ranges=ranges, values=("clicks",))
-    owed, owed_params = scoped_sql(OWED, scope="creator", ranges=ranges, values=("owed",))
-    per = f"""
-        SELECT s.currency_code AS currency, cc.creator_id AS id,
+def _top(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first TOP rows per currency by sales, then purchases, our link clicks and id; rows
+    with nothing at all are left out. Rows are `_candidates` with link_clicks and commission."""
+    ranked: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        if row["sales"] or row["purchases"] or row["link_clicks"] or row["commission"]:
+            ranked[row["currency"]].append(row)
+    return [
+        row
+        for currency in sorted(ranked)
+        for row in sorted(
+            ranked[currency],
+            key=lambda r: (-r["sales"], -r["purchases"], -r["link_clicks"], r["id"]),
+        )[:TOP]
+    ]
+
+
+def _creators_sql(amazon: str) -> str:
+    """Per currency and creator: Amazon's figures (ad-group level) summed over the creator's
+    campaign creators (`scope_ids`)."""
+    return f"""
+        SELECT s.currency_code AS currency, cc.creator_id AS id, array_agg(cc.id) AS scope_ids,
                sum({_col("a", "sales")}) AS sales, sum({_col("a", "purchases")}) AS purchases,
-               sum({_col("a", "clicks")}) AS clicks, sum({_col("o", "clicks")}) AS link_clicks,
-               sum({_col("w", "owed")}) AS commission
+               sum({_col("a", "clicks")}) AS clicks
         FROM creators_campaigncreator cc
         JOIN campaigns_campaign c ON c.id = cc.campaign_id
         JOIN attribution_store s ON s.id = c.store_id
         LEFT JOIN ({amazon}) a ON a.store_id = c.store_id
             AND a.amazon_campaign_id = c.amazon_campaign_id
             AND a.amazon_adgroup_id = cc.amazon_adgroup_id
-        LEFT JOIN ({ours}) o ON o.scope_id = cc.id
-        LEFT JOIN ({owed}) w ON w.scope_id = cc.id
         WHERE c.store_id = ANY(%s)
         GROUP BY 1, 2"""
-    rows = _ranked(per, [*amazon_params, *ours_params, *owed_params, list(currency_of)])
+
+
+def _ours(rows: list[dict[str, Any]], scope: str, period: Period, owed: bool) -> None:
+    """Add our link clicks (and with `owed` the commission owed) over the period to each row,
+    summed over its scope ids (one query each, for these rows' ids only)."""
+    ranges = {R: (period.start, period.end)}
+    ids = [scope_id for row in rows for scope_id in row["scope_ids"]]
+    clicks = scoped(CLICKS, scope=scope, ranges=ranges, ids=ids)
+    owing = scoped(OWED, scope=scope, ranges=ranges, ids=ids) if owed else {}
+    for row in rows:
+        row["link_clicks"] = sum(clicks[i][R]["clicks"] for i in row["scope_ids"] if i in clicks)
+        row["commission"] = sum((owing[i][R]["owed"] for i in row["scope_ids"] if i in owing), ZERO)
+
+
+def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
+    """Per currency, the creators with the most sales (ad-group level) over the period, then
+    purchases and our link clicks; commission owed for the period. Amazon's figures of every
+    creator come from the memo of the period's figures (attribution.rollups, read once per
+    version of the store's facts) and are ranked in SQL; the creators that can make the top
+    (`_candidates`) then get our clicks and commission from their rollups. Five or six
+    queries, the same for 10 creators or 2,000."""
+    amazon, params = memoized_ranges_sql(
+        keys=KeyFilter(levels=(CREATOR_LEVEL,)),
+        ranges={R: (period.start, period.end)},
+        values=RANKED,
+        by=("store_id", "amazon_campaign_id", "amazon_adgroup_id"),
+    )
+    rows = _candidates(_creators_sql(amazon), [*params, list(currency_of)])
+    _ours(rows, "creator", period, owed=True)
+    rows = _top(rows)
     creators = Creator.objects.in_bulk({r["id"] for r in rows})
     top: dict[str, list[Ranked]] = defaultdict(list)
     for r in rows:
@@ -245,32 +288,34 @@ def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list
     return dict(top)
 
 
-def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
-    """Per currency, the links with the most sales (creative level) over the period, then
-    purchases and our link clicks. Two queries: the ranking over the rollups' range SQL (two
-    index probes per link), then the links shown."""
-    ranges = {R: (period.start, period.end)}
-    amazon, amazon_params = metric_ranges_sql(
-        keys=KeyFilter(levels=(LINK_LEVEL,)), ranges=ranges, values=RANKED
-    )
-    ours, ours_params = scoped_sql(CLICKS, scope="link", ranges=ranges, values=("clicks",))
-    # a creative id under two ad groups counts once per link, summed as the facts were
-    per = f"""
-        SELECT s.currency_code AS currency, l.id AS id, coalesce(a.sales, 0) AS sales,
-               coalesce(a.purchases, 0) AS purchases, coalesce(a.clicks, 0) AS clicks,
-               {_col("o", "clicks")} AS link_clicks, 0 AS commission
+def _links_sql(amazon: str) -> str:
+    """Per link: its currency and Amazon's figures (creative level: a creative id under two ad
+    groups counts once per link, summed as the facts were)."""
+    return f"""
+        SELECT s.currency_code AS currency, l.id AS id, ARRAY[l.id] AS scope_ids,
+               {_col("a", "sales")} AS sales, {_col("a", "purchases")} AS purchases,
+               {_col("a", "clicks")} AS clicks
         FROM campaigns_affiliatelink l
         JOIN campaigns_campaign c ON c.id = l.campaign_id
         JOIN attribution_store s ON s.id = c.store_id
-        LEFT JOIN (
-            SELECT k.store_id, k.amazon_creative_id, sum({_col("k", "sales")}) AS sales,
-                   sum({_col("k", "purchases")}) AS purchases,
-                   sum({_col("k", "clicks")}) AS clicks
-            FROM ({amazon}) k GROUP BY 1, 2
-        ) a ON a.store_id = c.store_id AND a.amazon_creative_id = l.amazon_creative_id
-        LEFT JOIN ({ours}) o ON o.scope_id = l.id
+        LEFT JOIN ({amazon}) a
+            ON a.store_id = c.store_id AND a.amazon_creative_id = l.amazon_creative_id
         WHERE c.store_id = ANY(%s)"""
-    rows = _ranked(per, [*amazon_params, *ours_params, list(currency_of)])
+
+
+def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
+    """Per currency, the links with the most sales (creative level) over the period, then
+    purchases and our link clicks: as `_top_creators`, Amazon's figures from the memo, our
+    clicks for the links that can make the top. Four or five queries."""
+    amazon, params = memoized_ranges_sql(
+        keys=KeyFilter(levels=(LINK_LEVEL,)),
+        ranges={R: (period.start, period.end)},
+        values=RANKED,
+        by=("store_id", "amazon_creative_id"),
+    )
+    rows = _candidates(_links_sql(amazon), [*params, list(currency_of)])
+    _ours(rows, "link", period, owed=False)
+    rows = _top(rows)
     links = AffiliateLink.objects.select_related(
         "product", "campaign", "campaign_creator__creator"
     ).in_bulk({r["id"] for r in rows})
