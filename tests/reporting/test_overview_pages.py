@@ -29,7 +29,7 @@ from tests.factories import (
     DailyMetricFactory,
     LinkClickDailyFactory,
 )
-from tests.support.queries import queries_for
+from tests.support.queries import cold_queries_for
 from tests.support.reporting import spring_links
 from tests.support.sync import WINDOW, sync
 
@@ -244,7 +244,7 @@ def test_query_counts_do_not_grow_with_the_data(campaign, us_store, tenant_a):
     urls = ("/o/alpha/" + RANGE, "/o/alpha/campaigns/" + RANGE, f"/o/alpha/creators/{jane.pk}/")
     for url in urls:
         client.get(url)
-    before = [queries_for(client, url) for url in urls]
+    before = [cold_queries_for(client, url) for url in urls]
     with tenant_scope(tenant_a.org):
         _more_of_everything(campaign, 8)
         # and Jane in more campaigns, with more links
@@ -253,8 +253,9 @@ def test_query_counts_do_not_grow_with_the_data(campaign, us_store, tenant_a):
             cc = CampaignCreatorFactory(campaign=other, creator=jane, status="active")
             AffiliateLinkFactory(campaign_creator=cc)
         LinkClickDailyFactory(link=links["jane-2"], date=WINDOW.end, clicks=3)
-    assert [queries_for(client, url) for url in urls] == before
-    assert before[0] <= 32 and before[1] <= 18 and before[2] <= 22, before
+    assert [cold_queries_for(client, url) for url in urls] == before
+    # (each with the session read from the database: the cache was cleared)
+    assert before[0] <= 36 and before[1] <= 18 and before[2] <= 22, before
 
 
 def all_rows(campaign, name: str) -> list:

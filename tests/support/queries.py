@@ -12,3 +12,12 @@ def queries_for(client, url: str) -> int:
         response = client.get(url)
     assert response.status_code == 200, url
     return len(ctx)
+
+
+def cold_queries_for(client, url: str) -> int:
+    """`queries_for` with nothing memoized (attribution.rollups.memoized_ranges_sql): every
+    request then counts the same statements, as the first view after a sync does."""
+    from django.core.cache import cache
+
+    cache.clear()
+    return queries_for(client, url)
