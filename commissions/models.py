@@ -302,6 +302,20 @@ class OwedTotal(TenantModel):
         ]
 
 
+class AwaitingDelta(TenantModel):
+    """What statements on conversions changed about those awaiting approval, per currency: how
+    many more (or fewer) await and their commission. Their sums are the queue's totals
+    (commissions.rollups.awaiting_totals), read without counting every awaiting conversion.
+
+    Appended by a statement-level trigger on reporting_conversion in the writing statement's
+    own transaction (migration 0011), never updated, so concurrent writers never wait on each
+    other; `awaiting_compact` folds an organisation's rows into one per currency."""
+
+    currency = models.CharField(max_length=3)
+    conversions = models.BigIntegerField()
+    commission = models.DecimalField(max_digits=18, decimal_places=2)
+
+
 class PayoutBatch(TenantModel):
     """Creators paid together: who marked it paid, when, with what reference, and the totals
     per currency at that moment (never summed across currencies). Since payout runs, a batch

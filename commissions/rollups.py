@@ -2,7 +2,8 @@
 per campaign creator or campaign over ranges, without summing conversions one by one. Triggers
 keep the rollups equal to `Conversion.objects.owing().with_owed()` in the writing statement's
 own transaction (commissions/migrations/0009_owed_rollup_triggers.py); core.rollups reads
-them (two index probes per id however long the range)."""
+them (two index probes per id however long the range). The approval queue's totals come from
+the awaiting deltas the same way (commissions/migrations/0011_awaiting_deltas.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db import connection
+from django.db.models import Sum
+
+from commissions.models import AwaitingDelta
 from core.rollups import LIFETIME, RunningRollup, scoped
 
 
@@ -43,4 +48,47 @@ def owed_ranges(
     }
 
 
-__all__ = ["LIFETIME", "OWED", "Owed", "owed_ranges"]
+@dataclass(frozen=True)
+class Awaiting:
+    currency: str
+    count: int
+    commission: Decimal
+
+
+def awaiting_totals() -> list[Awaiting]:
+    """Per currency (in order): how many conversions await approval and their commission, the
+    sums of the awaiting deltas (as many rows as statements since the last compaction, not as
+    conversions). One query."""
+    return [
+        Awaiting(row["currency"], row["count"], row["commission"])
+        for row in AwaitingDelta.objects.values("currency")
+        .annotate(count=Sum("conversions"), commission=Sum("commission"))
+        .exclude(count=0)
+        .order_by("currency")
+    ]
+
+
+def awaiting_compact() -> None:
+    """Fold the tenant's awaiting deltas into one row per currency (none for a currency with
+    nothing awaiting). One statement: the rows it deletes are the ones it sums, and a delta a
+    concurrent writer has not committed yet stays for the next time."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "WITH moved AS (DELETE FROM commissions_awaitingdelta "
+            "RETURNING organization_id, currency, conversions, commission) "
+            "INSERT INTO commissions_awaitingdelta "
+            "(organization_id, currency, conversions, commission) "
+            "SELECT organization_id, currency, sum(conversions), sum(commission) FROM moved "
+            "GROUP BY 1, 2 HAVING sum(conversions) <> 0 OR sum(commission) <> 0"
+        )
+
+
+__all__ = [
+    "LIFETIME",
+    "OWED",
+    "Awaiting",
+    "Owed",
+    "awaiting_compact",
+    "awaiting_totals",
+    "owed_ranges",
+]

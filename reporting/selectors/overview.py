@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
-
-from django.db.models import Count, Sum
 
 from attribution.models import RollupLevel, Store
 from attribution.rollups import KeyFilter, metric_ranges
 from campaigns.models import Campaign, ClickScope
 from campaigns.rollups import click_ranges
-from commissions.models import Conversion, OwedScope
-from commissions.rollups import owed_ranges
+from commissions.models import OwedScope
+from commissions.rollups import Awaiting, awaiting_totals, owed_ranges
 from reporting.selectors.freshness import Freshness, store_freshness
 from reporting.selectors.levels import TOTALS_LEVEL
-from reporting.values import METRICS, ZERO, Period, Totals
+from reporting.values import METRICS, Period, Totals
 
 TOP_CAMPAIGNS = 10
 
@@ -47,13 +44,6 @@ class CurrencyLine:
     totals: Totals = field(default_factory=Totals)
     stores: int = 0
     not_attributed: Totals = field(default_factory=Totals)
-
-
-@dataclass
-class Awaiting:
-    currency: str
-    count: int
-    commission: Decimal
 
 
 @dataclass
@@ -150,13 +140,7 @@ def organization_overview(*, period: Period) -> Overview:
         reverse=True,
     )[:TOP_CAMPAIGNS]
 
-    awaiting = [
-        Awaiting(r["currency"], r["n"], r["commission"] or ZERO)
-        for r in Conversion.objects.filter(status=Conversion.Status.AWAITING)
-        .values("currency")
-        .annotate(n=Count("*"), commission=Sum("commission"))
-        .order_by("currency")
-    ]
+    awaiting = awaiting_totals()  # from the awaiting deltas: one query of a few rows
     return Overview(
         period=period,
         currencies=sorted(currencies.values(), key=lambda c: c.currency),
