@@ -132,13 +132,6 @@ def _sql_type(value: str) -> str:
     return "numeric" if isinstance(field, models.DecimalField) else "bigint"
 
 
-def _element(value: Any) -> str:
-    """One element of a PostgreSQL array literal (`{a,b}`): strings quoted and escaped."""
-    if isinstance(value, str):
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return str(value)
-
-
 def memoized_ranges_sql(
     *,
     keys: KeyFilter,
@@ -188,18 +181,21 @@ def memoized_ranges_sql(
             params=[*params, missing],
             values=wanted,
         )
+        # PostgreSQL writes each column as an array literal (quoting as array input reads it
+        # back); the aggregates of one GROUP BY see its rows in the same order, so the arrays
+        # line up
         groups = ", ".join(f"k.{c}" for c in by)
         sql = (
-            f"SELECT k.store_id, {groups}, {', '.join(f'sum(k.{c})' for c in sums)} "
-            f"FROM ({ranged}) k GROUP BY k.store_id, {groups}"
+            f"SELECT g.memo_store, {', '.join(f'array_agg(g.{c})::text' for c in names)} "
+            f"FROM (SELECT k.store_id AS memo_store, {groups}, "
+            f"{', '.join(f'sum(k.{c}) AS {c}' for c in sums)} "
+            f"FROM ({ranged}) k GROUP BY k.store_id, {groups}) g GROUP BY g.memo_store"
         )
-        columns: dict[int, list[list[str]]] = {s: [[] for _ in names] for s in missing}
+        made = {memo[s]: [""] * len(names) for s in missing}  # (a store without such keys)
         with connection.cursor() as cur:
             cur.execute(sql, all_params)
-            for store_id, *row in cur.fetchall():
-                for elements, value in zip(columns[store_id], row, strict=True):
-                    elements.append(_element(value))
-        made = {memo[s]: [",".join(elements) for elements in columns[s]] for s in missing}
+            for store_id, *arrays in cur.fetchall():
+                made[memo[store_id]] = [array[1:-1] for array in arrays]  # without the braces
         cache.set_many(made, MEMO_SECONDS)
         found.update(made)
     parts = [found[key] for key in memo.values()]
