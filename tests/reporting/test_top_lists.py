@@ -55,8 +55,8 @@ def world(rng: random.Random, sales: list[int], purchases: list[int]) -> None:
                     purchases=p if day >= PERIOD.start else 9,
                     clicks=rng.randint(0, 30),
                 )
-        for day in rng.sample(range(1, 12), rng.randint(0, 3)):
-            LinkClickDailyFactory(link=link, date=date(2026, 10, day), clicks=rng.randint(1, 4))
+        for n in rng.sample(range(1, 12), rng.randint(0, 3)):
+            LinkClickDailyFactory(link=link, date=date(2026, 10, n), clicks=rng.randint(1, 4))
 
 
 def everything_ranked() -> tuple[list[tuple], list[tuple]]:
