@@ -485,18 +485,29 @@ def _time_pages(
     timings: dict[str, list[float]],
     queries: dict[str, set[int]],
 ) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     for name, url in pages.items():
         client.get(url)  # warm
         for _ in range(repeats):
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-            queries.setdefault(name, set()).add(len(ctx.captured_queries))
+            _time_one(client, name, url, timings, queries)
+
+
+def _time_one(
+    client,  # type: ignore[no-untyped-def]
+    name: str,
+    url: str,
+    timings: dict[str, list[float]],
+    queries: dict[str, set[int]],
+) -> None:
+    """One request of `url`: its server time and its number of queries, under `name`."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        started = time.perf_counter()
+        response = client.get(url)
+        timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+    assert response.status_code == 200, (url, response.status_code)
+    queries.setdefault(name, set()).add(len(ctx.captured_queries))
 
 
 def _report(title: str, timings: dict[str, list[float]], queries: dict[str, set[int]]) -> None:
@@ -512,9 +523,7 @@ def _report(title: str, timings: dict[str, list[float]], queries: dict[str, set[
 
 
 def measure(orgs: int, sample: int, repeats: int, big_repeats: int) -> None:
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from campaigns.models import AffiliateLink, Campaign
     from creators.models import Creator
@@ -578,12 +587,7 @@ def measure(orgs: int, sample: int, repeats: int, big_repeats: int) -> None:
             end = END - timedelta(days=2 + i)
             start = end - timedelta(days=days - 1)
             url = f"{template}?range=custom&start={start}&end={end}"
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-            queries.setdefault(name, set()).add(len(ctx.captured_queries))
+            _time_one(client, name, url, timings, queries)
     portal = Client()
     portal.force_login(User.objects.get(email=CREATOR_EMAIL))
     _time_pages(
