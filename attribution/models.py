@@ -502,8 +502,18 @@ class MetricVersion(TenantModel):
     (attribution.rollups.memoized_ranges_sql) is never older than the facts it was read with.
 
     The store's plain id, not a foreign key: deleting a store deletes its facts first, and
-    their trigger would write this row again under a store about to go."""
+    their trigger would write this row again under a store about to go. For the same reason
+    its organisation's foreign key cascades in PostgreSQL (migration 0015), not only in
+    Django: deleting an organisation deletes its facts, whose trigger writes this row again
+    after Django has deleted the organisation's rows."""
 
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_constraint=False,
+    )
     store_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
     # with the version, what tells a memo apart from one made before a database was restored

@@ -30,7 +30,7 @@ from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 
 from commissions.eligibility import REASONS, Ineligible
-from tenancy.models import TenantManager, TenantModel, TenantQuerySet
+from tenancy.models import Organization, TenantManager, TenantModel, TenantQuerySet
 
 ZERO = Decimal("0")
 
@@ -309,8 +309,18 @@ class AwaitingDelta(TenantModel):
 
     Appended by a statement-level trigger on reporting_conversion in the writing statement's
     own transaction (migration 0011), never updated, so concurrent writers never wait on each
-    other; `awaiting_compact` folds an organisation's rows into one per currency."""
+    other; `awaiting_compact` folds an organisation's rows into one per currency. Its
+    organisation's foreign key cascades in PostgreSQL (migration 0011): deleting an
+    organisation deletes its conversions, whose trigger appends rows again after Django has
+    deleted the organisation's."""
 
+    organization = models.ForeignKey(
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+        db_constraint=False,
+    )
     currency = models.CharField(max_length=3)
     conversions = models.BigIntegerField()
     commission = models.DecimalField(max_digits=18, decimal_places=2)

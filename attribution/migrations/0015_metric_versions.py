@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                 (
                     "organization",
                     models.ForeignKey(
+                        db_constraint=False,
                         editable=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
@@ -57,6 +58,12 @@ class Migration(migrations.Migration):
                 ("objects", django.db.models.manager.Manager()),
                 ("unscoped", django.db.models.manager.Manager()),
             ],
+        ),
+        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model)
+        migrations.RunSQL(
+            "ALTER TABLE attribution_metricversion ADD CONSTRAINT metricversion_organization FOREIGN KEY (organization_id) "
+            "REFERENCES tenancy_organization (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE attribution_metricversion DROP CONSTRAINT metricversion_organization",
         ),
         EnableRowLevelSecurity("attribution_metricversion"),
         migrations.RunSQL(REFRESH, _0013.REFRESH),

@@ -100,6 +100,7 @@ class Migration(migrations.Migration):
                 (
                     "organization",
                     models.ForeignKey(
+                        db_constraint=False,
                         editable=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="+",
@@ -112,6 +113,12 @@ class Migration(migrations.Migration):
                 ("objects", django.db.models.manager.Manager()),
                 ("unscoped", django.db.models.manager.Manager()),
             ],
+        ),
+        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model)
+        migrations.RunSQL(
+            "ALTER TABLE commissions_awaitingdelta ADD CONSTRAINT awaitingdelta_organization FOREIGN KEY (organization_id) "
+            "REFERENCES tenancy_organization (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+            "ALTER TABLE commissions_awaitingdelta DROP CONSTRAINT awaitingdelta_organization",
         ),
         EnableRowLevelSecurity("commissions_awaitingdelta"),
         migrations.RunSQL(TRIGGERS, DROP_TRIGGERS),

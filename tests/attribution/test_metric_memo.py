@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from attribution.models import DailyMetric
+from attribution.models import AmazonConnection, DailyMetric, MetricVersion, Store
 from attribution.rollups import (
     KeyFilter,
     memoized_ranges_sql,
@@ -107,3 +107,24 @@ def test_a_memo_is_per_store_level_and_campaign_not_per_key(tenant_a):
         )
     with tenant_scope(tenant_a.org), pytest.raises(ValueError, match="not key columns"):
         memoized_ranges_sql(keys=KEYS, ranges=RANGES, values=VALUES, by=("date",))
+
+
+def test_an_organisation_whose_facts_went_first_can_be_deleted(db):
+    """Deleting the facts writes the store's version again (as the benchmarks' teardown does
+    before deleting their organisation): PostgreSQL's own cascade takes that row with the
+    organisation instead of refusing the deletion at commit."""
+    from tenancy.models import Organization
+
+    org = Organization.objects.create(name="Gone", slug="gone")
+    org_id = org.pk
+    with tenant_scope(org):
+        store = StoreFactory(country_code="US")
+        fact(store, 3, "ag-1", "cr-1", "1.00", 1)
+        DailyMetric.objects.all().delete()
+        Store.objects.all().delete()
+        AmazonConnection.objects.all().delete()
+        assert MetricVersion.objects.exists()
+    org.delete()
+    connection.check_constraints()  # the deferred foreign keys, as at commit
+    with tenant_scope(org_id):
+        assert not MetricVersion.objects.exists()
