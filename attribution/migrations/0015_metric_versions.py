@@ -59,10 +59,11 @@ class Migration(migrations.Migration):
                 ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
-        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model)
+        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model; checked
+        # at once, as commissions 0011's)
         migrations.RunSQL(
             "ALTER TABLE attribution_metricversion ADD CONSTRAINT metricversion_organization FOREIGN KEY (organization_id) "
-            "REFERENCES tenancy_organization (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+            "REFERENCES tenancy_organization (id) ON DELETE CASCADE",
             "ALTER TABLE attribution_metricversion DROP CONSTRAINT metricversion_organization",
         ),
         EnableRowLevelSecurity("attribution_metricversion"),

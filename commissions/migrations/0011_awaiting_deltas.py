@@ -114,10 +114,12 @@ class Migration(migrations.Migration):
                 ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
-        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model)
+        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model; checked
+        # at once, not deferred: a deferred check's pending events would stop Django creating
+        # the table's index after the rows counted below)
         migrations.RunSQL(
             "ALTER TABLE commissions_awaitingdelta ADD CONSTRAINT awaitingdelta_organization FOREIGN KEY (organization_id) "
-            "REFERENCES tenancy_organization (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED",
+            "REFERENCES tenancy_organization (id) ON DELETE CASCADE",
             "ALTER TABLE commissions_awaitingdelta DROP CONSTRAINT awaitingdelta_organization",
         ),
         EnableRowLevelSecurity("commissions_awaitingdelta"),

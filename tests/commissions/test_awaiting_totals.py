@@ -10,6 +10,8 @@ import random
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.db.models import Count, F, Sum
 
 from commissions.models import AwaitingDelta, Conversion
@@ -75,3 +77,24 @@ def test_awaiting_totals_equal_counting_after_any_sequence_of_writes(tenant_a, t
         assert AwaitingDelta.objects.count() == len(counted())  # one row per currency
     with tenant_scope(tenant_b.org):
         assert awaiting_totals() == theirs == [Awaiting("USD", 3, Decimal("3.00"))]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_counts_every_tenants_awaiting_conversions(tenant_a, tenant_b):
+    """Conversions that existed before commissions 0011 (two tenants, under row-level
+    security): afterwards each tenant's totals equal its count. Ends at the latest migrations."""
+    executor = MigrationExecutor(connection)
+    try:
+        executor.migrate([("commissions", "0010_awaiting_index")])
+        for n, tenant in enumerate((tenant_a, tenant_b), start=1):
+            with tenant_scope(tenant.org):
+                ConversionFactory.create_batch(n, status="awaiting", commission=Decimal("1.50"))
+                ConversionFactory(status="approved", commission=Decimal("9.00"))
+        executor = MigrationExecutor(connection)
+        executor.migrate([("commissions", "0011_awaiting_deltas")])
+        for n, tenant in enumerate((tenant_a, tenant_b), start=1):
+            with tenant_scope(tenant.org):
+                assert awaiting_totals() == counted() == [Awaiting("USD", n, Decimal("1.50") * n)]
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.migrate(executor.loader.graph.leaf_nodes())
