@@ -14,6 +14,7 @@ query parameter.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -22,12 +23,15 @@ from functools import reduce
 from operator import or_
 from typing import Any, cast
 
+import redis.exceptions
 from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import F, Q, QuerySet, Sum
 
 from attribution.models import METRIC_FIELDS, MetricRollup, MetricTotal, RollupLevel
 from core.rollups import LIFETIME, RunningRollup, column
+
+log = logging.getLogger(__name__)
 
 # (store id, level, campaign id, ad group id, creative id)
 Key = tuple[int, str, str, str, str]
@@ -150,7 +154,7 @@ def memoized_ranges_sql(
     the transaction that changes the store's facts, and the version is read before the
     figures, so a memo holds figures at least as new as the version it is filed under. Two
     queries when a store's memo is missing (the versions, then every missing store's figures
-    in one read), one otherwise."""
+    in one read), one otherwise; a cache that cannot answer costs the memo, not the page."""
     if keys.keys is not None or keys.adgroup_ids is not None or keys.creative_ids is not None:
         raise ValueError("memoized figures are per store, level and campaign, not per key")
     if unknown := set(by) - set(KEY_COLUMNS):
@@ -171,7 +175,11 @@ def memoized_ranges_sql(
         + hashlib.sha256(repr((store_id, version)).encode() + shape).hexdigest()
         for store_id, version in versions.items()
     }
-    found: dict[str, list[str]] = cache.get_many(list(memo.values()))
+    try:
+        found: dict[str, list[str]] = cache.get_many(list(memo.values()))
+    except redis.exceptions.RedisError:  # the memo is a shortcut: read the rollups instead
+        log.warning("metric ranges memo unreadable; reading the rollups", exc_info=True)
+        found = {}
     missing = [store_id for store_id, key in memo.items() if key not in found]
     if missing:
         where, params = _where(replace(keys, store_id=None), "t")
@@ -196,7 +204,10 @@ def memoized_ranges_sql(
             cur.execute(sql, all_params)
             for store_id, *arrays in cur.fetchall():
                 made[memo[store_id]] = [array[1:-1] for array in arrays]  # without the braces
-        cache.set_many(made, MEMO_SECONDS)
+        try:
+            cache.set_many(made, MEMO_SECONDS)
+        except redis.exceptions.RedisError:
+            log.warning("metric ranges memo not kept", exc_info=True)
         found.update(made)
     parts = [found[key] for key in memo.values()]
     arrays = ["{" + ",".join(p[i] for p in parts if p[i]) + "}" for i in range(len(names))]

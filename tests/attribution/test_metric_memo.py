@@ -128,3 +128,16 @@ def test_an_organisation_whose_facts_went_first_can_be_deleted(db):
     connection.check_constraints()  # the deferred foreign keys, as at commit
     with tenant_scope(org_id):
         assert not MetricVersion.objects.exists()
+
+
+def test_a_cache_that_cannot_answer_costs_the_memo_not_the_figures(tenant_a, settings):
+    with tenant_scope(tenant_a.org):
+        store = StoreFactory(country_code="US")
+        fact(store, 3, "ag-1", "cr-1", "4.00", 5)
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            }
+        }
+        assert memoized() == from_the_rollups() == {(store.pk, "cr-1"): (Decimal("4.00"), 5)}
