@@ -107,8 +107,9 @@ def metric_ranges_sql(
 
 
 # How long a memo is kept. It is keyed by its stores' versions, so it is never stale; this only
-# bounds what ranges nobody asks for again (custom ones, last week's) keep in the cache.
-MEMO_SECONDS = 7 * 24 * 3600
+# bounds what nobody reads any more keeps in Redis (beside the click stream): a store syncs at
+# least daily, and each sync leaves the memos of its previous version unread.
+MEMO_SECONDS = 24 * 3600
 
 
 def metric_versions(store_ids: Sequence[int] | None = None) -> dict[int, str]:
