@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from celery import shared_task
@@ -32,8 +33,12 @@ def rankings_warm_after_sync(*, store: Any, **kwargs: Any) -> None:
     """Receiver of attribution.signals.sync_applied (connected in ReportingConfig.ready): the
     warming is queued once the sync's transaction has committed (the facts' new version).
     Best effort: a broker that cannot take it costs the first view its memo, not the sync."""
-    organization_id, store_id = store.organization_id, store.pk
-    transaction.on_commit(lambda: rankings_warm.delay(organization_id, store_id), robust=True)
+    # on commit like every task (delay_on_commit), but robust: a failure to enqueue is logged
+    # after the sync has committed instead of raised into the sync's task
+    transaction.on_commit(
+        functools.partial(rankings_warm.apply_async, (store.organization_id, store.pk)),
+        robust=True,
+    )
 
 
 @tenant_task(name="reporting.rankings_warm", max_retries=1)

@@ -21,10 +21,13 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_settle_step_is_subscribed_to_the_sync_hook():
+    # the layers above subscribe by name: commissions settles, reporting memoizes rankings
+    subscribed = {lookup_key[0] for lookup_key, *_ in sync_applied.receivers}
+    assert subscribed == {"commissions.settle", "reporting.rankings_warm"}
     assert sync_applied.has_listeners(Store)
     assert sync_applied.disconnect(dispatch_uid="commissions.settle")  # it was connected
     try:
-        assert not sync_applied.has_listeners(Store)
+        assert all(key[0] != "commissions.settle" for key, *_ in sync_applied.receivers)
     finally:
         sync_applied.connect(conversions_settle_after_sync, dispatch_uid="commissions.settle")
 

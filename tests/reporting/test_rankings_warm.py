@@ -18,8 +18,9 @@ def test_the_first_views_after_a_sync_find_their_rankings_memoized(
     urls = ["/o/alpha/", f"/o/alpha/campaigns/{campaign.pk}/performance/"]
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         sync(us_store)
-    warm = [cb for cb in callbacks if "rankings_warm" in cb.__code__.co_names]
+    warm = [cb for cb in callbacks if getattr(cb, "func", None) == rankings_warm.apply_async]
     assert len(warm) == 1  # queued once, when the sync commits
+    assert warm[0].args == ((tenant_a.org.pk, us_store.pk),)
 
     rankings_warm(tenant_a.org.pk, us_store.pk)  # what a worker then does
     client.get("/o/alpha/campaigns/")  # (the session cached)
