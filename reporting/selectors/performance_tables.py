@@ -1,9 +1,11 @@
 """The campaign tab's creators and links tables: searched, sorted and paginated in PostgreSQL.
 
-A big program has 2,000 creators and 6,000 links; the page shows 25 of each. Each table is one
-query: the campaign's creators (or links) joined with their figures over the period, read from
-the rollups' range SQL (core.rollups: two index probes per creator or link, the subtraction in
-SQL), then filtered, ordered and cut to the page there. Python sees the page's rows only.
+A big program has 2,000 creators and 6,000 links; the page shows 25 of each. Each table is two
+queries: every creator (or link) of the campaign ranked by the sorted figure, Amazon's from the
+period's figures memoized per version of the store's facts (attribution.rollups), ours and
+commission from their rollups (core.rollups: two index probes per row), then filtered, ordered
+and cut to the page in PostgreSQL; then every figure of the page's rows, live from the rollups.
+Python sees the page's rows only.
 
 The levels are the page's (reporting.selectors.levels): creators from Amazon's ad-group rows,
 links from creative rows (a creative id under two ad groups counts once, summed); our clicks

@@ -5,8 +5,10 @@ are real time), and the period's top creators and top links per currency.
 The same levels as every other page (reporting.selectors.levels): the trend from Amazon's
 campaign rows, creators from ad-group rows, links from creative rows; our link clicks without
 bots. Sums over creators, links and their days come from the rollups (attribution.rollups,
-campaigns.rollups, commissions.rollups), ranked in SQL: a fixed number of queries whose cost
-follows the number of creators and links, not the days or the rows behind them.
+campaigns.rollups, commissions.rollups): the top lists rank every creator and link on Amazon's
+figures memoized per version of the store's facts, then read our clicks and commission for
+those that can make the top. A fixed number of queries, whose cost follows the number of
+creators and links, not the days or the rows behind them.
 """
 
 from __future__ import annotations
