@@ -16,7 +16,7 @@ from django.utils import timezone as django_timezone
 
 from attribution import crypto
 from core import clock
-from tenancy.models import Organization, TenantModel
+from tenancy.models import TenantModel, tenant_column
 
 
 class Region(models.TextChoices):
@@ -481,9 +481,7 @@ class MetricRollup(TenantModel):
     # triggers' writes use, and a second index on 16 million rows both slows each write and
     # tempts the planner, before the table's first ANALYZE, into bitmap scans instead of the
     # primary key's one-row probe (a 20,000-row sync took 37 s in one such UPDATE).
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
-    )
+    organization = tenant_column(db_index=False)
     key = models.ForeignKey(
         MetricTotal,
         on_delete=models.DO_NOTHING,
@@ -507,13 +505,7 @@ class MetricVersion(TenantModel):
     Django: deleting an organisation deletes its facts, whose trigger writes this row again
     after Django has deleted the organisation's rows."""
 
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_constraint=False,
-    )
+    organization = tenant_column(db_constraint=False)
     store_id = models.BigIntegerField(primary_key=True)
     version = models.BigIntegerField(default=0)
     # with the version, what tells a memo apart from one made before a database was restored

@@ -30,7 +30,7 @@ from django.db.models import ExpressionWrapper, F, OuterRef, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 
 from commissions.eligibility import REASONS, Ineligible
-from tenancy.models import Organization, TenantManager, TenantModel, TenantQuerySet
+from tenancy.models import TenantManager, TenantModel, TenantQuerySet, tenant_column
 
 ZERO = Decimal("0")
 
@@ -314,13 +314,7 @@ class AwaitingDelta(TenantModel):
     organisation deletes its conversions, whose trigger appends rows again after Django has
     deleted the organisation's."""
 
-    organization = models.ForeignKey(
-        Organization,
-        on_delete=models.CASCADE,
-        related_name="+",
-        editable=False,
-        db_constraint=False,
-    )
+    organization = tenant_column(db_constraint=False)
     currency = models.CharField(max_length=3)
     conversions = models.BigIntegerField()
     commission = models.DecimalField(max_digits=18, decimal_places=2)

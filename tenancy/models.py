@@ -151,13 +151,20 @@ class TenantManager(models.Manager.from_queryset(TenantQuerySet)):  # type: igno
         return super().bulk_create(objs, *args, **kwargs)
 
 
+def tenant_column(**options: Any) -> models.ForeignKey:
+    """A tenant-owned model's `organization` (the column row-level security checks). A model
+    that needs it otherwise (no index of its own, no database constraint) overrides the field
+    with this and says why."""
+    return models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", editable=False, **options
+    )
+
+
 class TenantModel(models.Model):
     """Base of every tenant-owned model. Its table must also get row-level security in its
     migration (tenancy.rls.EnableRowLevelSecurity); tests/tenancy/test_rls.py checks both."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", editable=False
-    )
+    organization = tenant_column()
 
     objects = TenantManager()
     # The greppable escape: schedulers, the redirect route lookup and operator commands only.
