@@ -145,20 +145,31 @@ class _Page:
     amazon_keys: tuple[str, ...]
 
 
+# level -> the Amazon key a table's row has at that level (and its KeyFilter field)
+_AMAZON_KEY = {
+    CREATOR_LEVEL: ("amazon_adgroup_id", "adgroup_ids"),
+    LINK_LEVEL: ("amazon_creative_id", "creative_ids"),
+}
+
+
 def _amazon_sql(
     campaign: Campaign,
     ranges: dict[str, tuple[date, date]],
     values: tuple[str, ...],
-    keys: KeyFilter,
-    by: str,
+    level: str,
+    page: _Page | None,
 ) -> tuple[str, list[Any]]:
-    """The campaign's rollup keys that `keys` keeps (its levels and ids), with `values`: for
-    a page's rows read from the rollups, for a ranking of every row (no ids) from the memo of
-    the campaign's figures for the period (attribution.rollups.memoized_ranges_sql), which a
-    ranking without lifetime figures can use, summed per `by` (the table's Amazon key)."""
-    keys = replace(keys, store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id)
-    if keys.adgroup_ids is None and keys.creative_ids is None:
+    """The campaign's rollup keys at `level` with `values`: for a page's rows (their Amazon
+    keys) read from the rollups; for a ranking of every row, which reads no lifetime figure,
+    from the memo of the campaign's figures for the period summed per the row's Amazon key
+    (attribution.rollups.memoized_ranges_sql)."""
+    by, field = _AMAZON_KEY[level]
+    keys = KeyFilter(
+        levels=(level,), store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id
+    )
+    if page is None:
         return memoized_ranges_sql(keys=keys, ranges=ranges, values=values, by=(by,))
+    keys = replace(keys, **{field: page.amazon_keys})
     return metric_ranges_sql(keys=keys, ranges=ranges, values=values)
 
 
@@ -183,13 +194,7 @@ def _creators_sql(
     joins, params = [], list[Any]([campaign.default_commission_rate])
     values = _amazon_values(wants)
     if values:
-        amazon, amazon_params = _amazon_sql(
-            campaign,
-            ranges,
-            values,
-            KeyFilter(levels=(CREATOR_LEVEL,), adgroup_ids=page.amazon_keys if page else None),
-            "amazon_adgroup_id",
-        )
+        amazon, amazon_params = _amazon_sql(campaign, ranges, values, CREATOR_LEVEL, page)
         joins.append(f"LEFT JOIN ({amazon}) a ON a.amazon_adgroup_id = cc.amazon_adgroup_id")
         params += amazon_params
     ids = page.ids if page else None
@@ -227,13 +232,7 @@ def _links_sql(
     joins, params = [], list[Any]()
     values = _amazon_values(wants)
     if values:
-        amazon, amazon_params = _amazon_sql(
-            campaign,
-            ranges,
-            values,
-            KeyFilter(levels=(LINK_LEVEL,), creative_ids=page.amazon_keys if page else None),
-            "amazon_creative_id",
-        )
+        amazon, amazon_params = _amazon_sql(campaign, ranges, values, LINK_LEVEL, page)
         # a creative id under two ad groups counts once per link, summed as the facts were
         sums = [column(R, m) for m in wants.metrics]
         if wants.lifetime:
