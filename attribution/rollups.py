@@ -143,6 +143,7 @@ def memoized_ranges_sql(
     ranges: Mapping[str, tuple[date, date]],
     values: Sequence[str],
     by: Sequence[str] = KEY_COLUMNS,
+    versions: Mapping[int, str] | None = None,
 ) -> tuple[str, list[Any]]:
     """The figures of every key of `keys`' levels in its store (or every store in scope) and
     campaign over each named range, summed per `by` (key columns): a SELECT with a row per
@@ -155,7 +156,9 @@ def memoized_ranges_sql(
     the transaction that changes the store's facts, and the version is read before the
     figures, so a memo holds figures at least as new as the version it is filed under. Two
     queries when a store's memo is missing (the versions, then every missing store's figures
-    in one read), one otherwise; a cache that cannot answer costs the memo, not the page."""
+    in one read), one otherwise (none when the caller passes the stores' `versions`, read by
+    `metric_versions` for several memos of one page); a cache that cannot answer costs the
+    memo, not the page."""
     if keys.keys is not None or keys.adgroup_ids is not None or keys.creative_ids is not None:
         raise ValueError("memoized figures are per store, level and campaign, not per key")
     if unknown := set(by) - set(KEY_COLUMNS):
@@ -167,7 +170,10 @@ def memoized_ranges_sql(
         *("bigint" if c == "store_id" else "text" for c in by),
         *(_sql_type(v) for _ in ranges for v in wanted),
     ]
-    versions = metric_versions(None if keys.store_id is None else [keys.store_id])
+    if versions is None:
+        versions = metric_versions(None if keys.store_id is None else [keys.store_id])
+    elif keys.store_id is not None:
+        versions = {keys.store_id: versions[keys.store_id]}
     shape = repr(
         (keys.levels, keys.amazon_campaign_id, sorted(ranges.items()), wanted, tuple(by))
     ).encode()

@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import Sum
 
 from attribution.models import DailyMetric, Store
-from attribution.rollups import KeyFilter, memoized_ranges_sql
+from attribution.rollups import KeyFilter, memoized_ranges_sql, metric_versions
 from campaigns.models import AffiliateLink, Campaign, ClickRollup, ClickScope
 from campaigns.rollups import CLICKS, click_days
 from commissions.rollups import OWED
@@ -98,7 +98,8 @@ def provisional_from(latest: date) -> date:
 
 
 def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Trends:
-    """The trend, today's clicks and the top creators and links (seven queries)."""
+    """The trend, today's clicks and the top creators and links (a fixed number of queries:
+    eleven, two more when the period's figures are not memoized yet)."""
     currency_of = {s.pk: s.currency_code for s in stores}
     todays = {s.pk: s.today() for s in stores}
     currencies = sorted(set(currency_of.values()))
@@ -140,6 +141,7 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
         if store_id is not None and day == todays.get(store_id):
             today[currency] += n or 0
 
+    versions = metric_versions()  # one read for both top lists' memos
     trends = []
     for currency in currencies:
         line = CurrencyTrend(currency, days=[], link_clicks_today=today[currency])
@@ -164,8 +166,8 @@ def overview_trends(*, period: Period, stores: list[Store], latest: date) -> Tre
     return Trends(
         period=period,
         currencies=trends,
-        top_creators=_top_creators(period, currency_of),
-        top_links=_top_links(period, currency_of),
+        top_creators=_top_creators(period, currency_of, versions),
+        top_links=_top_links(period, currency_of, versions),
     )
 
 
@@ -254,18 +256,21 @@ def _ours(rows: list[dict[str, Any]], scope: str, period: Period, owed: bool) ->
         row["commission"] = sum((owing[i][R]["owed"] for i in row["scope_ids"] if i in owing), ZERO)
 
 
-def _top_creators(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
+def _top_creators(
+    period: Period, currency_of: dict[int, str], versions: dict[int, str]
+) -> dict[str, list[Ranked]]:
     """Per currency, the creators with the most sales (ad-group level) over the period, then
     purchases and our link clicks; commission owed for the period. Amazon's figures of every
     creator come from the memo of the period's figures (attribution.rollups, read once per
     version of the store's facts) and are ranked in SQL; the creators that can make the top
-    (`_candidates`) then get our clicks and commission from their rollups. Five or six
+    (`_candidates`) then get our clicks and commission from their rollups. Four or five
     queries, the same for 10 creators or 2,000."""
     amazon, params = memoized_ranges_sql(
         keys=KeyFilter(levels=(CREATOR_LEVEL,)),
         ranges={R: (period.start, period.end)},
         values=RANKED,
         by=("store_id", "amazon_campaign_id", "amazon_adgroup_id"),
+        versions=versions,
     )
     rows = _candidates(_creators_sql(amazon), [*params, list(currency_of)])
     _ours(rows, "creator", period, owed=True)
@@ -305,15 +310,18 @@ def _links_sql(amazon: str) -> str:
         WHERE c.store_id = ANY(%s)"""
 
 
-def _top_links(period: Period, currency_of: dict[int, str]) -> dict[str, list[Ranked]]:
+def _top_links(
+    period: Period, currency_of: dict[int, str], versions: dict[int, str]
+) -> dict[str, list[Ranked]]:
     """Per currency, the links with the most sales (creative level) over the period, then
     purchases and our link clicks: as `_top_creators`, Amazon's figures from the memo, our
-    clicks for the links that can make the top. Four or five queries."""
+    clicks for the links that can make the top. Three or four queries."""
     amazon, params = memoized_ranges_sql(
         keys=KeyFilter(levels=(LINK_LEVEL,)),
         ranges={R: (period.start, period.end)},
         values=RANKED,
         by=("store_id", "amazon_creative_id"),
+        versions=versions,
     )
     rows = _candidates(_links_sql(amazon), [*params, list(currency_of)])
     _ours(rows, "link", period, owed=False)

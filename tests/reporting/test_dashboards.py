@@ -197,3 +197,15 @@ def test_workflow_dashboard_query_count_is_constant(campaign, us_store, tenant_a
 
     first = queries_for(client, "/o/alpha/?range=30d")
     assert queries_for(client, "/o/alpha/?range=30d") == first - 2
+
+
+def test_the_dashboard_reads_the_stores_versions_once_for_both_top_lists(
+    campaign, us_store, tenant_a
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sync(us_store)
+    with CaptureQueriesContext(connection) as ctx:
+        assert tenant_a.client().get("/o/alpha/", {"range": "30d"}).status_code == 200
+    assert sum("attribution_metricversion" in q["sql"] for q in ctx.captured_queries) == 1
