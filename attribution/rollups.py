@@ -163,6 +163,8 @@ def memoized_ranges_sql(
         raise ValueError("memoized figures are per store, level and campaign, not per key")
     if unknown := set(by) - set(KEY_COLUMNS):
         raise ValueError(f"not key columns: {sorted(unknown)}")
+    if unknown := set(values) - set(ROLLED):
+        raise ValueError(f"attribution_metricrollup has no {sorted(unknown)}")
     wanted = tuple(values)
     sums = [column(name, v) for name in ranges for v in wanted]
     names = [*by, *sums]

@@ -107,6 +107,8 @@ def test_a_memo_is_per_store_level_and_campaign_not_per_key(tenant_a):
         )
     with tenant_scope(tenant_a.org), pytest.raises(ValueError, match="not key columns"):
         memoized_ranges_sql(keys=KEYS, ranges=RANGES, values=VALUES, by=("date",))
+    with tenant_scope(tenant_a.org), pytest.raises(ValueError, match="has no"):
+        memoized_ranges_sql(keys=KEYS, ranges=RANGES, values=("sales", "revenue"))
 
 
 def test_an_organisation_whose_facts_went_first_can_be_deleted(db):
