@@ -98,3 +98,18 @@ def test_the_migration_counts_every_tenants_awaiting_conversions(tenant_a, tenan
     finally:
         executor = MigrationExecutor(connection)
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+def test_the_daily_conversions_task_folds_each_tenants_deltas(tenant_a, tenant_b):
+    from commissions.tasks import conversions_advance_all
+
+    for tenant in (tenant_a, tenant_b):
+        with tenant_scope(tenant.org):
+            for _ in range(3):  # a delta row per statement
+                ConversionFactory(status="awaiting", commission=Decimal("1.00"))
+            assert AwaitingDelta.objects.count() == 3
+    conversions_advance_all.apply()
+    for tenant in (tenant_a, tenant_b):
+        with tenant_scope(tenant.org):
+            assert AwaitingDelta.objects.count() == 1
+            assert awaiting_totals() == counted()
