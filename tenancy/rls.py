@@ -39,3 +39,18 @@ def EnableRowLevelSecurity(
             f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY;'
         ),
     )
+
+
+def CascadeWithOrganization(table: str, constraint: str) -> migrations.RunSQL:
+    """The organisation foreign key of a table that triggers write while the organisation's
+    other rows are being deleted (a tenant model whose `organization` says
+    db_constraint=False): PostgreSQL's own ON DELETE CASCADE takes the rows written after
+    Django's collector has passed. Checked at once, not deferred: a deferred check's pending
+    events would stop Django creating the table's indexes after a data migration's inserts."""
+    return migrations.RunSQL(
+        sql=(
+            f'ALTER TABLE "{table}" ADD CONSTRAINT {constraint} FOREIGN KEY (organization_id) '
+            "REFERENCES tenancy_organization (id) ON DELETE CASCADE"
+        ),
+        reverse_sql=f'ALTER TABLE "{table}" DROP CONSTRAINT {constraint}',
+    )

@@ -13,7 +13,7 @@ import django.db.models.deletion
 import django.db.models.manager
 from django.db import migrations, models
 
-from tenancy.rls import EnableRowLevelSecurity
+from tenancy.rls import CascadeWithOrganization, EnableRowLevelSecurity
 
 _0013 = import_module("attribution.migrations.0013_metric_rollup_keys")
 
@@ -59,13 +59,7 @@ class Migration(migrations.Migration):
                 ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
-        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model; checked
-        # at once, as commissions 0011's)
-        migrations.RunSQL(
-            "ALTER TABLE attribution_metricversion ADD CONSTRAINT metricversion_organization FOREIGN KEY (organization_id) "
-            "REFERENCES tenancy_organization (id) ON DELETE CASCADE",
-            "ALTER TABLE attribution_metricversion DROP CONSTRAINT metricversion_organization",
-        ),
+        CascadeWithOrganization("attribution_metricversion", "metricversion_organization"),
         EnableRowLevelSecurity("attribution_metricversion"),
         migrations.RunSQL(REFRESH, _0013.REFRESH),
     ]

@@ -15,7 +15,7 @@ import django.db.models.deletion
 import django.db.models.manager
 from django.db import migrations, models
 
-from tenancy.rls import EnableRowLevelSecurity
+from tenancy.rls import CascadeWithOrganization, EnableRowLevelSecurity
 
 TRIGGERS = """
 CREATE OR REPLACE FUNCTION commissions_awaiting_changed() RETURNS trigger
@@ -114,14 +114,7 @@ class Migration(migrations.Migration):
                 ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
-        # (the model says db_constraint=False: PostgreSQL's own cascade, see the model; checked
-        # at once, not deferred: a deferred check's pending events would stop Django creating
-        # the table's index after the rows counted below)
-        migrations.RunSQL(
-            "ALTER TABLE commissions_awaitingdelta ADD CONSTRAINT awaitingdelta_organization FOREIGN KEY (organization_id) "
-            "REFERENCES tenancy_organization (id) ON DELETE CASCADE",
-            "ALTER TABLE commissions_awaitingdelta DROP CONSTRAINT awaitingdelta_organization",
-        ),
+        CascadeWithOrganization("commissions_awaitingdelta", "awaitingdelta_organization"),
         EnableRowLevelSecurity("commissions_awaitingdelta"),
         migrations.RunSQL(TRIGGERS, DROP_TRIGGERS),
         migrations.RunPython(count_awaiting, migrations.RunPython.noop),
