@@ -94,10 +94,14 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # ranking (bench/dashboard, issue 16). PostgreSQL's documentation names JIT a gain for long
 # CPU-bound analytical queries, not for short ones ("Why JIT?", chapter 32).
 JIT_OFF = "-c jit=off"
-DATABASES["default"].setdefault("OPTIONS", {})
-DATABASES["default"]["OPTIONS"]["options"] = " ".join(
-    filter(None, [DATABASES["default"]["OPTIONS"].get("options"), JIT_OFF])
-)
+
+
+def _without_jit(database: dict) -> None:
+    options = database.setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options"), JIT_OFF]))
+
+
+_without_jit(DATABASES["default"])
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # A read replica (streaming replication of the same database, same application role): the
 # dashboards, exports and the creator portal read from it, never inside a transaction that
@@ -109,10 +113,7 @@ DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
-    DATABASES["replica"].setdefault("OPTIONS", {})
-    DATABASES["replica"]["OPTIONS"]["options"] = " ".join(
-        filter(None, [DATABASES["replica"]["OPTIONS"].get("options"), JIT_OFF])
-    )
+    _without_jit(DATABASES["replica"])
     DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["tenancy.replica.ReplicaRouter"]
