@@ -145,10 +145,10 @@ class _Page:
     amazon_keys: tuple[str, ...]
 
 
-# level -> the Amazon key a table's row has at that level (and its KeyFilter field)
-_AMAZON_KEY = {
-    CREATOR_LEVEL: ("amazon_adgroup_id", "adgroup_ids"),
-    LINK_LEVEL: ("amazon_creative_id", "creative_ids"),
+# level -> the Amazon key a table's row has at that level
+_AMAZON_KEY: dict[str, str] = {
+    CREATOR_LEVEL: "amazon_adgroup_id",
+    LINK_LEVEL: "amazon_creative_id",
 }
 
 
@@ -163,13 +163,16 @@ def _amazon_sql(
     keys) read from the rollups; for a ranking of every row, which reads no lifetime figure,
     from the memo of the campaign's figures for the period summed per the row's Amazon key
     (attribution.rollups.memoized_ranges_sql)."""
-    by, field = _AMAZON_KEY[level]
+    by = _AMAZON_KEY[level]
     keys = KeyFilter(
         levels=(level,), store_id=campaign.store_id, amazon_campaign_id=campaign.amazon_campaign_id
     )
     if page is None:
         return memoized_ranges_sql(keys=keys, ranges=ranges, values=values, by=(by,))
-    keys = replace(keys, **{field: page.amazon_keys})
+    if level == CREATOR_LEVEL:
+        keys = replace(keys, adgroup_ids=page.amazon_keys)
+    else:
+        keys = replace(keys, creative_ids=page.amazon_keys)
     return metric_ranges_sql(keys=keys, ranges=ranges, values=values)
 
 
